@@ -1,0 +1,11 @@
+"""The embedded default: one machine, no services.
+
+SQLite and files under var/, email printed to the console, Celery tasks run
+in-process, and the test-mode payment provider. Setting DATABASE_URL or
+REDIS_URL still switches the database or the broker.
+"""
+
+from .base import *  # noqa: F403
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

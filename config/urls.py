@@ -1,0 +1,14 @@
+"""Top-level URLs."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="credentials:catalog", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("credentials/", include("credentials.urls")),
+    path("applications/", include("submissions.urls")),
+    path("dashboard/", include("dashboard.urls")),
+]

@@ -1,0 +1,197 @@
+"""Issuing organizations, micro-credentials and what an application answers.
+
+A credential's prompts, evidence requirements and rubric are edited by staff
+at any time; submissions keep a copy of what they were written against (see
+submissions.models.Response and Submission.rubric_snapshot), so an edit never
+changes an application that has been submitted.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Organization(models.Model):
+    """An issuer: a district, a nonprofit or a university that awards credentials."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    url = models.URLField("website", blank=True)
+    email = models.EmailField("contact email", blank=True)
+    holiday_country = models.CharField(
+        max_length=2,
+        default="US",
+        help_text="ISO country code whose public holidays do not count as business days.",
+    )
+    holiday_subdivision = models.CharField(
+        max_length=10, blank=True, help_text="Optional state or province code, e.g. CA."
+    )
+    blind_review = models.BooleanField(
+        default=True, help_text="Assessors see the submission ID, not the learner's identity."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MicroCredentialQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class MicroCredential(models.Model):
+    """A competency-based micro-credential and everything learners need to apply."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="credentials"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=400, help_text="One or two sentences for the catalog.")
+    overview = models.TextField(blank=True)
+    competency = models.TextField(help_text="The competency the educator demonstrates.")
+    key_method = models.TextField(blank=True, help_text="The key method the educator applies.")
+    method_components = models.TextField(blank=True)
+    research = models.TextField("research and resources", blank=True)
+    evidence_instructions = models.TextField(
+        blank=True, help_text="Shown above the evidence uploads in Part 2."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="credentials")
+    estimated_hours = models.PositiveSmallIntegerField(
+        default=10, help_text="Estimated effort to complete, in hours."
+    )
+    fee_cents = models.PositiveIntegerField(
+        "assessment fee (cents)", default=0, help_text="0 means the credential is free."
+    )
+    resubmission_fee_cents = models.PositiveIntegerField("resubmission fee (cents)", default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Awards expire after this many months; empty = never."
+    )
+    is_published = models.BooleanField(default=False, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MicroCredentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("credentials:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_free(self) -> bool:
+        return self.fee_cents == 0
+
+
+class Part(models.IntegerChoices):
+    OVERVIEW = 1, "Part 1: Overview"
+    EVIDENCE = 2, "Part 2: Evidence"
+    REFLECTION = 3, "Part 3: Reflection"
+    IMPACT = 4, "Part 4: Reflection on impact"
+
+
+class Prompt(models.Model):
+    """A question the learner answers in writing, with an optional word limit."""
+
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="prompts"
+    )
+    part = models.PositiveSmallIntegerField(choices=Part.choices, default=Part.OVERVIEW)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    help_text = models.TextField(blank=True)
+    word_limit = models.PositiveIntegerField(null=True, blank=True)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["part", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"Part {self.part}.{self.position}: {self.text[:60]}"
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", "File upload"
+    LINK = "link", "Link"
+    ANY = "any", "File or link"
+
+
+class EvidenceRequirement(models.Model):
+    """A piece of evidence Part 2 asks for (a lesson plan, a video, student work)."""
+
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="evidence_requirements"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=4, choices=EvidenceKind.choices, default=EvidenceKind.ANY)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricCriterion(models.Model):
+    """One line of the rubric assessors mark as met or not yet met."""
+
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="rubric_criteria"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(help_text="What 'met' looks like.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "rubric criteria"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Favorite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="favorited_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "credential"], name="unique_favorite"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.credential}"

@@ -1,0 +1,231 @@
+"""Applications: a learner's answers, evidence and attestations for one credential.
+
+The status moves only through ``submissions.services`` along ``TRANSITIONS``.
+Responses keep a copy of their prompt (text, part, word limit) so the
+application a learner submitted reads the same after staff edit the credential.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+
+from credentials.models import EvidenceRequirement, MicroCredential, Prompt
+
+# Unambiguous characters for the reference learners read to the helpdesk.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "MC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def evidence_storage():
+    """The private storage for evidence (local folder or private S3 bucket)."""
+    return storages["evidence"]
+
+
+def evidence_upload_to(instance: "Attachment", filename: str) -> str:
+    return f"submissions/{instance.submission.uuid}/{uuid.uuid4().hex}/{filename}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    IN_REVIEW = "in_review", "In review"
+    AWARDED = "awarded", "Awarded"
+    DENIED = "denied", "Denied"
+
+
+# The only moves a submission can make; services refuse anything else.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.AWAITING_PAYMENT, Status.IN_REVIEW},
+    Status.AWAITING_PAYMENT: {Status.IN_REVIEW},
+    Status.IN_REVIEW: {Status.AWARDED, Status.DENIED},
+    Status.AWARDED: set(),
+    Status.DENIED: set(),
+}
+
+SUBMITTED_STATUSES = (Status.AWAITING_PAYMENT, Status.IN_REVIEW)
+
+
+class Submission(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Incremented on every save of a draft; a save carrying an older number is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_attempt"
+    )
+    rubric_snapshot = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    decision_due_on = models.DateField(null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "credential"],
+                condition=models.Q(status="draft"),
+                name="one_draft_per_learner_and_credential",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("submissions:detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+
+class Response(models.Model):
+    """A written answer, with a copy of the prompt it answers."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="responses")
+    prompt = models.ForeignKey(
+        Prompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    part = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    prompt_text = models.TextField()
+    help_text = models.TextField(blank=True)
+    word_limit = models.PositiveIntegerField(null=True, blank=True)
+    required = models.BooleanField(default=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["part", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "prompt"], name="one_response_per_prompt"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission.reference} part {self.part}.{self.position}"
+
+    @property
+    def anchor(self) -> str:
+        return f"response-{self.pk}"
+
+
+class Attachment(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    requirement = models.ForeignKey(
+        EvidenceRequirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requirement_title = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=evidence_upload_to, storage=evidence_storage, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "submissions:attachment",
+            kwargs={"uuid": self.submission.uuid, "attachment_uuid": self.uuid},
+        )
+
+
+class EvidenceLink(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="links")
+    requirement = models.ForeignKey(
+        EvidenceRequirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requirement_title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=1000)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttestationKind(models.TextChoices):
+    READY = "ready", "This application is complete and ready for review."
+    RELEASE = (
+        "release",
+        (
+            "My evidence contains no personally identifiable student information, "
+            "and I have the releases needed for everyone who appears in it."
+        ),
+    )
+    ORIGINAL = (
+        "original",
+        ("This is my original work, and I have stated any collaboration with others."),
+    )
+
+
+class Attestation(models.Model):
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="attestations"
+    )
+    kind = models.CharField(max_length=10, choices=AttestationKind.choices)
+    statement = models.TextField()
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["accepted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind"], name="one_attestation_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission.reference}: {self.kind}"
+
+
+class StatusChange(models.Model):
+    """Audit trail: every status move with who made it and when."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission.reference}: {self.from_status} -> {self.to_status}"
