@@ -101,6 +101,13 @@ class Submission(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS[self.status]
 
+    @property
+    def fee_cents(self) -> int:
+        """The assessment fee this attempt owes: a resubmission has its own fee."""
+        if self.previous_id:
+            return self.credential.resubmission_fee_cents
+        return self.credential.fee_cents
+
 
 class Response(models.Model):
     """A written answer, with a copy of the prompt it answers."""

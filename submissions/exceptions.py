@@ -1,0 +1,42 @@
+"""Domain errors raised by submission services.
+
+Every error here carries a message that is safe to show the learner.
+"""
+
+
+class SubmissionError(Exception):
+    """Base class; ``str(error)`` is safe to show a user."""
+
+
+class IllegalTransition(SubmissionError):
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(f"This application is {current.replace('_', ' ')} and cannot move to {target.replace('_', ' ')}.")
+
+
+class NotEditable(SubmissionError):
+    def __init__(self) -> None:
+        super().__init__("This application has been submitted and can no longer be changed.")
+
+
+class DraftConflict(SubmissionError):
+    """The draft was saved elsewhere (another tab or device) since this page was loaded."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(
+            "This draft was saved from another tab or device after you opened this page. "
+            "Your text is still here: review it and press Save draft again to keep your version."
+        )
+
+
+class IncompleteSubmission(SubmissionError):
+    """Submit was refused; ``problems`` lists what is missing, each with an anchor."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("Your application is not complete yet. Please fix the items listed.")
+
+
+class InvalidUpload(SubmissionError):
+    pass

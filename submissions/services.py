@@ -1,0 +1,449 @@
+"""Every change to an application happens here, one function per use case.
+
+Each function runs in a transaction, takes its arguments by keyword, and is
+safe to repeat where the docstring says so: status moves lock the row and
+return early when the move already happened, and draft saves use the version
+number so two tabs never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from credentials.models import EvidenceKind, MicroCredential
+
+from . import signals
+from .exceptions import (
+    DraftConflict,
+    IllegalTransition,
+    IncompleteSubmission,
+    InvalidUpload,
+    NotEditable,
+    SubmissionError,
+)
+from .models import (
+    Attachment,
+    Attestation,
+    AttestationKind,
+    EvidenceLink,
+    Response,
+    Status,
+    StatusChange,
+    Submission,
+)
+from .uploads import check_upload
+from .words import count_words, over_limit
+
+logger = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 50_000
+
+
+# --- drafts ------------------------------------------------------------------
+
+
+def _snapshot_prompts(submission: Submission) -> None:
+    """Bring a draft's copies of the prompts up to date with the credential.
+
+    New prompts get an empty answer, changed prompts update their copy, and a
+    deleted prompt's answer is kept only if the learner wrote something.
+    """
+    prompts = list(submission.credential.prompts.all())
+    existing = {r.prompt_id: r for r in submission.responses.all()}
+    for prompt in prompts:
+        response = existing.pop(prompt.pk, None)
+        values = {
+            "part": prompt.part,
+            "position": prompt.position,
+            "prompt_text": prompt.text,
+            "help_text": prompt.help_text,
+            "word_limit": prompt.word_limit,
+            "required": prompt.required,
+        }
+        if response is None:
+            Response.objects.create(submission=submission, prompt=prompt, **values)
+        elif any(getattr(response, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(response, k, v)
+            response.save(update_fields=list(values))
+    for orphan in existing.values():
+        if orphan.prompt_id is None and not orphan.text.strip():
+            orphan.delete()
+
+
+def submission_apply(*, learner, credential: MicroCredential) -> tuple[Submission, bool]:
+    """Open the learner's draft for a credential, creating it on the first apply.
+
+    Safe to repeat: a learner has at most one draft per credential (a partial
+    unique constraint), so a second apply, even a concurrent one, returns the
+    existing draft. Returns (draft, created).
+    """
+    if not credential.is_published:
+        raise SubmissionError("This micro-credential is not open for applications.")
+    existing = Submission.objects.filter(
+        learner=learner, credential=credential, status=Status.DRAFT
+    ).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            draft = Submission.objects.create(learner=learner, credential=credential)
+            _snapshot_prompts(draft)
+            StatusChange.objects.create(
+                submission=draft, to_status=Status.DRAFT, actor=learner, note="Applied"
+            )
+    except IntegrityError:
+        return Submission.objects.get(
+            learner=learner, credential=credential, status=Status.DRAFT
+        ), False
+    return draft, True
+
+
+def draft_refresh_prompts(*, submission: Submission) -> None:
+    """Pick up prompt edits staff made while the learner's draft was open.
+
+    Only drafts change; a submitted application keeps what it was written against.
+    """
+    if submission.status != Status.DRAFT:
+        return
+    with transaction.atomic():
+        _snapshot_prompts(submission)
+
+
+@dataclass
+class DraftChanges:
+    """What one Save draft carries from the page."""
+
+    answers: dict[int, str] = field(default_factory=dict)
+    uploads: list = field(default_factory=list)  # [(UploadedFile, requirement or None)]
+    new_link: dict | None = None  # {"title", "url", "requirement"}
+    remove_attachments: list = field(default_factory=list)  # attachment uuids
+    remove_links: list = field(default_factory=list)  # link ids
+
+
+@dataclass
+class SaveResult:
+    version: int
+    saved_at: object
+    upload_errors: list[str] = field(default_factory=list)
+    over_limit: list[int] = field(default_factory=list)  # response ids
+
+
+def _bump_version(submission: Submission, version: int) -> int:
+    """Claim the next version or explain why not (conflict or no longer a draft)."""
+    now = timezone.now()
+    updated = Submission.objects.filter(
+        pk=submission.pk, status=Status.DRAFT, version=version
+    ).update(version=F("version") + 1, updated_at=now)
+    current = Submission.objects.only("status", "version").get(pk=submission.pk)
+    if not updated:
+        if current.status != Status.DRAFT:
+            raise NotEditable()
+        raise DraftConflict(current.version)
+    submission.version, submission.updated_at = current.version, now
+    return current.version
+
+
+def draft_save(
+    *, submission: Submission, actor, version: int, changes: DraftChanges
+) -> SaveResult:
+    """Save everything on the application page in one transaction.
+
+    Requires a draft whose version still equals ``version`` (the number the
+    page was loaded with); otherwise raises DraftConflict and changes nothing.
+    Answers over their word limit are kept (nothing a learner typed is ever
+    thrown away) and reported; submit refuses them. A rejected upload is
+    reported and skipped while the rest of the save goes through.
+    """
+    if submission.learner_id != actor.pk:
+        raise NotEditable()
+    with transaction.atomic():
+        new_version = _bump_version(submission, version)
+        responses = {r.pk: r for r in submission.responses.all()}
+        for response_id, text in changes.answers.items():
+            response = responses.get(response_id)
+            if response is None:
+                continue
+            text = (text or "").replace("\r\n", "\n")[:MAX_ANSWER_CHARS]
+            if response.text != text:
+                response.text = text
+                response.save(update_fields=["text"])
+        if changes.remove_attachments:
+            for attachment in submission.attachments.filter(uuid__in=changes.remove_attachments):
+                attachment.file.delete(save=False)
+                attachment.delete()
+        if changes.remove_links:
+            submission.links.filter(pk__in=changes.remove_links).delete()
+        if changes.new_link:
+            requirement = changes.new_link.get("requirement")
+            EvidenceLink.objects.create(
+                submission=submission,
+                title=changes.new_link["title"],
+                url=changes.new_link["url"],
+                requirement=requirement,
+                requirement_title=requirement.title if requirement else "",
+            )
+        upload_errors = _store_uploads(submission, changes.uploads)
+    return SaveResult(
+        version=new_version,
+        saved_at=submission.updated_at,
+        upload_errors=upload_errors,
+        over_limit=[r.pk for r in responses.values() if over_limit(r.text, r.word_limit)],
+    )
+
+
+def _store_uploads(submission: Submission, uploads: list) -> list[str]:
+    from django.conf import settings
+
+    errors: list[str] = []
+    existing = list(submission.attachments.values_list("size", flat=True))
+    total, count = sum(existing), len(existing)
+    for upload, requirement in uploads:
+        if count >= settings.EVIDENCE_MAX_FILES:
+            errors.append(
+                f"“{upload.name}” was not added: an application can have at most "
+                f"{settings.EVIDENCE_MAX_FILES} files."
+            )
+            continue
+        try:
+            checked = check_upload(upload, existing_total=total)
+        except InvalidUpload as exc:
+            errors.append(str(exc))
+            continue
+        attachment = Attachment(
+            submission=submission,
+            requirement=requirement,
+            requirement_title=requirement.title if requirement else "",
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+        attachment.file.save(checked.name, upload, save=False)
+        attachment.save()
+        total, count = total + checked.size, count + 1
+    return errors
+
+
+# --- submitting ----------------------------------------------------------------
+
+
+def submission_problems(submission: Submission) -> list[tuple[str, str]]:
+    """What still stops a draft from being submitted: (message, page anchor) pairs."""
+    problems: list[tuple[str, str]] = []
+    for response in submission.responses.all():
+        label = f"Part {response.part}: “{_shorten(response.prompt_text)}”"
+        words = count_words(response.text)
+        if response.required and words == 0:
+            problems.append((f"{label} needs an answer.", response.anchor))
+        elif over_limit(response.text, response.word_limit):
+            problems.append(
+                (
+                    f"{label} has {words} words; the limit is {response.word_limit}.",
+                    response.anchor,
+                )
+            )
+    attachments = list(submission.attachments.all())
+    links = list(submission.links.all())
+    for requirement in submission.credential.evidence_requirements.all():
+        if not requirement.required:
+            continue
+        files = [a for a in attachments if a.requirement_id == requirement.pk]
+        urls = [x for x in links if x.requirement_id == requirement.pk]
+        ok = {
+            EvidenceKind.FILE: bool(files),
+            EvidenceKind.LINK: bool(urls),
+            EvidenceKind.ANY: bool(files or urls),
+        }[requirement.kind]
+        if not ok:
+            what = {"file": "a file", "link": "a link", "any": "a file or a link"}[requirement.kind]
+            problems.append(
+                (f"Part 2: add {what} for “{requirement.title}”.", f"requirement-{requirement.pk}")
+            )
+    return problems
+
+
+def _shorten(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _move(submission: Submission, target: str, *, actor, note: str = "") -> None:
+    """Apply one status move allowed by TRANSITIONS and record it."""
+    if not submission.can_move_to(target):
+        raise IllegalTransition(submission.status, target)
+    StatusChange.objects.create(
+        submission=submission,
+        from_status=submission.status,
+        to_status=target,
+        actor=actor,
+        note=note,
+    )
+    submission.status = target
+
+
+def _lock(submission_id: int) -> Submission:
+    return (
+        Submission.objects.select_for_update(no_key=True)
+        .select_related("credential", "learner")
+        .get(pk=submission_id)
+    )
+
+
+def submission_submit(*, submission: Submission, actor, attestations: set[str]) -> Submission:
+    """Submit a complete draft: freeze it and send it to payment or review.
+
+    Requires the draft's owner, every required answer within its limit, the
+    required evidence and all three attestations; otherwise raises
+    IncompleteSubmission listing every problem, and nothing changes. Safe to
+    repeat: a second submit of the same application (double click, two tabs)
+    returns it unchanged.
+    """
+    with transaction.atomic():
+        locked = _lock(submission.pk)
+        if locked.learner_id != actor.pk:
+            raise NotEditable()
+        if locked.status != Status.DRAFT:
+            return locked
+        problems = submission_problems(locked)
+        missing = [kind for kind in AttestationKind if kind.value not in attestations]
+        for kind in missing:
+            problems.append(
+                (f"Confirm: “{_shorten(kind.label, 80)}”", f"attestation-{kind.value}")
+            )
+        if problems:
+            raise IncompleteSubmission(problems)
+        now = timezone.now()
+        Attestation.objects.bulk_create(
+            [
+                Attestation(submission=locked, kind=kind.value, statement=kind.label,
+                            accepted_at=now)
+                for kind in AttestationKind
+            ]
+        )
+        locked.rubric_snapshot = [
+            {"id": c.pk, "title": c.title, "description": c.description}
+            for c in locked.credential.rubric_criteria.all()
+        ]
+        locked.submitted_at = now
+        fee = locked.fee_cents
+        _move(locked, Status.AWAITING_PAYMENT if fee else Status.IN_REVIEW, actor=actor,
+              note="Submitted")
+        if not fee:
+            locked.review_started_at = now
+        locked.save(update_fields=["status", "rubric_snapshot", "submitted_at",
+                                   "review_started_at", "updated_at"])
+        signals.submitted.send(sender=Submission, submission=locked, actor=actor)
+        if not fee:
+            signals.review_started.send(sender=Submission, submission=locked, actor=actor)
+        _queue_received_email(locked)
+    return locked
+
+
+def _queue_received_email(submission: Submission) -> None:
+    from .tasks import send_submission_received
+
+    send_submission_received.delay_on_commit(submission.pk)
+
+
+def submission_mark_paid(*, submission_id: int, actor=None, note: str = "Paid") -> Submission:
+    """Move a submission awaiting payment into review once its fee is settled.
+
+    Safe to repeat (a replayed webhook, a coupon and a card racing): a
+    submission already in review or decided is returned unchanged. Raises
+    IllegalTransition for a draft.
+    """
+    with transaction.atomic():
+        locked = _lock(submission_id)
+        if locked.status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
+            return locked
+        _move(locked, Status.IN_REVIEW, actor=actor, note=note)
+        locked.review_started_at = timezone.now()
+        locked.save(update_fields=["status", "review_started_at", "updated_at"])
+        signals.review_started.send(sender=Submission, submission=locked, actor=actor)
+    return locked
+
+
+def submission_set_decision_due(*, submission: Submission, due_on) -> Submission:
+    """Store the date a decision is due (computed by the review SLA)."""
+    Submission.objects.filter(pk=submission.pk).update(decision_due_on=due_on)
+    submission.decision_due_on = due_on
+    return submission
+
+
+def submission_record_decision(*, submission_id: int, awarded: bool, actor) -> Submission:
+    """Move a submission in review to awarded or denied, once.
+
+    Safe to repeat with the same outcome; a different outcome for a decided
+    submission raises IllegalTransition (decisions are final).
+    """
+    target = Status.AWARDED if awarded else Status.DENIED
+    with transaction.atomic():
+        locked = _lock(submission_id)
+        if locked.status == target:
+            return locked
+        _move(locked, target, actor=actor, note="Decision")
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at", "updated_at"])
+    return locked
+
+
+def submission_resubmit(*, submission: Submission, actor) -> Submission:
+    """Start the next attempt after a denial: a new draft prefilled from this one.
+
+    Answers are matched to the credential's current prompts; links and files
+    are copied (the denied attempt keeps its own). Safe to repeat: returns the
+    attempt already started.
+    """
+    with transaction.atomic():
+        denied = _lock(submission.pk)
+        if denied.learner_id != actor.pk:
+            raise NotEditable()
+        if denied.status != Status.DENIED:
+            raise IllegalTransition(denied.status, Status.DRAFT)
+        existing = Submission.objects.filter(previous=denied).first()
+        if existing:
+            return existing
+        if Submission.objects.filter(
+            learner=actor, credential=denied.credential, status=Status.DRAFT
+        ).exists():
+            raise SubmissionError(
+                "You already have a draft for this micro-credential; open it from your dashboard."
+            )
+        draft = Submission.objects.create(
+            learner=actor, credential=denied.credential, previous=denied
+        )
+        _snapshot_prompts(draft)
+        old_answers = {r.prompt_id: r.text for r in denied.responses.all() if r.prompt_id}
+        for response in draft.responses.all():
+            if response.prompt_id in old_answers:
+                response.text = old_answers[response.prompt_id]
+                response.save(update_fields=["text"])
+        EvidenceLink.objects.bulk_create(
+            [
+                EvidenceLink(submission=draft, requirement_id=link.requirement_id,
+                             requirement_title=link.requirement_title, title=link.title,
+                             url=link.url)
+                for link in denied.links.all()
+            ]
+        )
+        for old in denied.attachments.all():
+            copy = Attachment(
+                submission=draft, requirement_id=old.requirement_id,
+                requirement_title=old.requirement_title, original_name=old.original_name,
+                content_type=old.content_type, size=old.size, sha256=old.sha256,
+            )
+            with old.file.open("rb") as fh:
+                copy.file.save(old.original_name, ContentFile(fh.read()), save=False)
+            copy.save()
+        StatusChange.objects.create(
+            submission=draft, to_status=Status.DRAFT, actor=actor,
+            note=f"Resubmission of {denied.reference}",
+        )
+    return draft
