@@ -1,0 +1,64 @@
+"""Reads shaped for the application pages and the dashboard."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Attachment, EvidenceLink, Status, Submission
+
+
+def submission_get_for_learner(*, uuid, learner) -> Submission:
+    """The learner's own application, or 404 (someone else's looks like nothing)."""
+    return get_object_or_404(
+        Submission.objects.select_related("credential", "credential__organization", "previous"),
+        uuid=uuid,
+        learner=learner,
+    )
+
+
+def submission_with_content(submission: Submission) -> Submission:
+    """Attach responses, attachments, links and attestations in four queries."""
+    return (
+        Submission.objects.select_related("credential", "credential__organization", "learner")
+        .prefetch_related(
+            "responses",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
+            Prefetch("links", queryset=EvidenceLink.objects.order_by("added_at", "id")),
+            "attestations",
+            "credential__evidence_requirements",
+        )
+        .get(pk=submission.pk)
+    )
+
+
+def submission_list_for_learner(*, learner, statuses) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(learner=learner, status__in=statuses)
+        .select_related("credential", "credential__organization")
+        .order_by("-updated_at")
+    )
+
+
+def submission_chain(submission: Submission) -> list[Submission]:
+    """Every attempt linked to this one, oldest first (the Related submissions).
+
+    Walks ``previous`` back and ``next_attempt`` forward; chains are a handful
+    of attempts long, and each step is one indexed query.
+    """
+    chain = [submission]
+    current = submission
+    while current.previous_id:
+        current = Submission.objects.select_related("credential").get(pk=current.previous_id)
+        chain.insert(0, current)
+    current = submission
+    while True:
+        following = Submission.objects.select_related("credential").filter(previous=current).first()
+        if following is None:
+            break
+        chain.append(following)
+        current = following
+    return chain
+
+
+def chain_is_awarded(chain: list[Submission]) -> bool:
+    """Once any attempt is awarded, earlier denials stop being counted anywhere."""
+    return any(s.status == Status.AWARDED for s in chain)
