@@ -11,8 +11,12 @@ from django.template.loader import render_to_string
 
 
 def send_templated_email(*, to: list[str], template: str, context: dict) -> None:
-    ctx = {"SITE_NAME": settings.SITE_NAME, "HELPDESK_EMAIL": settings.HELPDESK_EMAIL,
-           "SITE_URL": getattr(settings, "SITE_URL", ""), **context}
+    ctx = {
+        "SITE_NAME": settings.SITE_NAME,
+        "HELPDESK_EMAIL": settings.HELPDESK_EMAIL,
+        "SITE_URL": getattr(settings, "SITE_URL", ""),
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
     text = render_to_string(f"emails/{template}.txt", ctx)
     html = render_to_string(f"emails/{template}.html", ctx)

@@ -1,5 +1,35 @@
-from django.http import HttpResponse
+"""The learner dashboard: drafts, submitted, awarded, denied and favorites."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from credentials.selectors import favorite_list
+
+from .selectors import TABS, dashboard_counts, dashboard_tab
+
+PAGE_SIZE = 20
 
 
+@login_required
 def home(request):
-    return HttpResponse("dashboard")
+    tab = request.GET.get("tab", "drafts")
+    if tab not in TABS and tab != "favorites":
+        tab = "drafts"
+    counts = dashboard_counts(learner=request.user)
+    if tab == "favorites":
+        rows = favorite_list(user=request.user)
+    else:
+        rows = dashboard_tab(learner=request.user, tab=tab)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = [(key, label, counts[key]) for key, (label, _) in TABS.items()]
+    return render(
+        request,
+        "dashboard/dashboard_home.html",
+        {
+            "tab": tab,
+            "tabs": tabs,
+            "page_obj": page,
+            "querystring_base": f"tab={tab}&",
+        },
+    )

@@ -11,7 +11,8 @@ class SubmissionError(Exception):
 class IllegalTransition(SubmissionError):
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
-        super().__init__(f"This application is {current.replace('_', ' ')} and cannot move to {target.replace('_', ' ')}.")
+        now, then = current.replace("_", " "), target.replace("_", " ")
+        super().__init__(f"This application is {now} and cannot move to {then}.")
 
 
 class NotEditable(SubmissionError):

@@ -62,3 +62,19 @@ def submission_chain(submission: Submission) -> list[Submission]:
 def chain_is_awarded(chain: list[Submission]) -> bool:
     """Once any attempt is awarded, earlier denials stop being counted anywhere."""
     return any(s.status == Status.AWARDED for s in chain)
+
+
+def can_view_submission(user, submission: Submission) -> bool:
+    """Owner, staff allowed to view applications, or an object-permission backend.
+
+    The assigned assessor is granted through an authentication backend's
+    object permission ``submissions.view_submission``, so this app need not
+    know how assignment works.
+    """
+    if not user.is_authenticated:
+        return False
+    if submission.learner_id == user.pk:
+        return True
+    if user.is_staff and user.has_perm("submissions.view_submission"):
+        return True
+    return user.has_perm("submissions.view_submission", submission)

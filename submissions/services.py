@@ -150,9 +150,7 @@ def _bump_version(submission: Submission, version: int) -> int:
     return current.version
 
 
-def draft_save(
-    *, submission: Submission, actor, version: int, changes: DraftChanges
-) -> SaveResult:
+def draft_save(*, submission: Submission, actor, version: int, changes: DraftChanges) -> SaveResult:
     """Save everything on the application page in one transaction.
 
     Requires a draft whose version still equals ``version`` (the number the
@@ -314,16 +312,15 @@ def submission_submit(*, submission: Submission, actor, attestations: set[str]) 
         problems = submission_problems(locked)
         missing = [kind for kind in AttestationKind if kind.value not in attestations]
         for kind in missing:
-            problems.append(
-                (f"Confirm: “{_shorten(kind.label, 80)}”", f"attestation-{kind.value}")
-            )
+            problems.append((f"Confirm: “{_shorten(kind.label, 80)}”", f"attestation-{kind.value}"))
         if problems:
             raise IncompleteSubmission(problems)
         now = timezone.now()
         Attestation.objects.bulk_create(
             [
-                Attestation(submission=locked, kind=kind.value, statement=kind.label,
-                            accepted_at=now)
+                Attestation(
+                    submission=locked, kind=kind.value, statement=kind.label, accepted_at=now
+                )
                 for kind in AttestationKind
             ]
         )
@@ -333,12 +330,23 @@ def submission_submit(*, submission: Submission, actor, attestations: set[str]) 
         ]
         locked.submitted_at = now
         fee = locked.fee_cents
-        _move(locked, Status.AWAITING_PAYMENT if fee else Status.IN_REVIEW, actor=actor,
-              note="Submitted")
+        _move(
+            locked,
+            Status.AWAITING_PAYMENT if fee else Status.IN_REVIEW,
+            actor=actor,
+            note="Submitted",
+        )
         if not fee:
             locked.review_started_at = now
-        locked.save(update_fields=["status", "rubric_snapshot", "submitted_at",
-                                   "review_started_at", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status",
+                "rubric_snapshot",
+                "submitted_at",
+                "review_started_at",
+                "updated_at",
+            ]
+        )
         signals.submitted.send(sender=Submission, submission=locked, actor=actor)
         if not fee:
             signals.review_started.send(sender=Submission, submission=locked, actor=actor)
@@ -363,6 +371,8 @@ def submission_mark_paid(*, submission_id: int, actor=None, note: str = "Paid") 
         locked = _lock(submission_id)
         if locked.status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
             return locked
+        if locked.status != Status.AWAITING_PAYMENT:
+            raise IllegalTransition(locked.status, Status.IN_REVIEW)
         _move(locked, Status.IN_REVIEW, actor=actor, note=note)
         locked.review_started_at = timezone.now()
         locked.save(update_fields=["status", "review_started_at", "updated_at"])
@@ -427,23 +437,33 @@ def submission_resubmit(*, submission: Submission, actor) -> Submission:
                 response.save(update_fields=["text"])
         EvidenceLink.objects.bulk_create(
             [
-                EvidenceLink(submission=draft, requirement_id=link.requirement_id,
-                             requirement_title=link.requirement_title, title=link.title,
-                             url=link.url)
+                EvidenceLink(
+                    submission=draft,
+                    requirement_id=link.requirement_id,
+                    requirement_title=link.requirement_title,
+                    title=link.title,
+                    url=link.url,
+                )
                 for link in denied.links.all()
             ]
         )
         for old in denied.attachments.all():
             copy = Attachment(
-                submission=draft, requirement_id=old.requirement_id,
-                requirement_title=old.requirement_title, original_name=old.original_name,
-                content_type=old.content_type, size=old.size, sha256=old.sha256,
+                submission=draft,
+                requirement_id=old.requirement_id,
+                requirement_title=old.requirement_title,
+                original_name=old.original_name,
+                content_type=old.content_type,
+                size=old.size,
+                sha256=old.sha256,
             )
             with old.file.open("rb") as fh:
                 copy.file.save(old.original_name, ContentFile(fh.read()), save=False)
             copy.save()
         StatusChange.objects.create(
-            submission=draft, to_status=Status.DRAFT, actor=actor,
+            submission=draft,
+            to_status=Status.DRAFT,
+            actor=actor,
             note=f"Resubmission of {denied.reference}",
         )
     return draft

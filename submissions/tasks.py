@@ -20,9 +20,7 @@ from .models import Submission
 )
 def send_submission_received(submission_id: int) -> None:
     submission = (
-        Submission.objects.select_related("learner", "credential")
-        .filter(pk=submission_id)
-        .first()
+        Submission.objects.select_related("learner", "credential").filter(pk=submission_id).first()
     )
     if submission is None or submission.submitted_at is None:
         return

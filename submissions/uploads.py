@@ -44,8 +44,7 @@ ALLOWED_MIME = {
 }
 TEXT_EXTENSIONS = {".txt", ".csv", ".md"}
 ACCEPT_ATTRIBUTE = (
-    ".pdf,.doc,.docx,.odt,.rtf,.ppt,.pptx,.odp,.xlsx,.ods,.txt,.csv,.md,"
-    "image/*,audio/*,video/*"
+    ".pdf,.doc,.docx,.odt,.rtf,.ppt,.pptx,.odp,.xlsx,.ods,.txt,.csv,.md,image/*,audio/*,video/*"
 )
 HEAD_BYTES = 8192
 

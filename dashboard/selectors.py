@@ -1,0 +1,33 @@
+"""The learner dashboard's tabs, each one query regardless of how many rows."""
+
+from submissions.models import Status
+from submissions.selectors import submission_list_for_learner
+
+TABS = {
+    "drafts": ("Drafts", (Status.DRAFT,)),
+    "submitted": ("Submitted", (Status.AWAITING_PAYMENT, Status.IN_REVIEW)),
+    "awarded": ("Awarded", (Status.AWARDED,)),
+    "denied": ("Denied", (Status.DENIED,)),
+}
+
+
+def dashboard_counts(*, learner) -> dict[str, int]:
+    """How many applications each tab holds, in one grouped query."""
+    from django.db.models import Count
+
+    rows = (
+        submission_list_for_learner(learner=learner, statuses=list(Status.values))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    by_status = {row["status"]: row["n"] for row in rows}
+    return {key: sum(by_status.get(s, 0) for s in statuses) for key, (_, statuses) in TABS.items()}
+
+
+def dashboard_tab(*, learner, tab: str):
+    _, statuses = TABS[tab]
+    qs = submission_list_for_learner(learner=learner, statuses=statuses).select_related(
+        "previous", "next_attempt"
+    )
+    return qs

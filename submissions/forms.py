@@ -1,0 +1,143 @@
+"""Input validation for the application page.
+
+Saving a draft never fails because of what a learner wrote: answers over
+their word limit are kept and flagged, and only the link fields and the page
+version can be invalid. Completeness is checked by the submit service.
+"""
+
+from django import forms
+from django.core.validators import URLValidator
+
+from .models import AttestationKind
+from .uploads import ACCEPT_ATTRIBUTE
+from .words import count_words
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files; size and type are checked by content later."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data]
+
+
+class ApplicationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    files = MultipleFileField(
+        required=False,
+        label="Add files",
+        help_text=(
+            "Documents, PDFs, images, audio or video. The content decides the type, not the "
+            "file name."
+        ),
+    )
+    file_requirement = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="These files are evidence for"
+    )
+    link_title = forms.CharField(required=False, max_length=200, label="Link title")
+    link_url = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Link address",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    link_requirement = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="This link is evidence for"
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        self.responses = list(submission.responses.all())
+        self.requirements = list(submission.credential.evidence_requirements.all())
+        choices = [("", "General evidence")] + [(r.pk, r.title) for r in self.requirements]
+        self.fields["file_requirement"].choices = choices
+        self.fields["link_requirement"].choices = choices
+        for response in self.responses:
+            name = f"response_{response.pk}"
+            attrs = {"data-word-limit": response.word_limit or "", "rows": 8}
+            self.fields[name] = forms.CharField(
+                required=False,
+                label=response.prompt_text,
+                widget=forms.Textarea(attrs=attrs),
+                initial=response.text,
+                strip=False,
+            )
+        for kind in AttestationKind:
+            self.fields[f"attest_{kind.value}"] = forms.BooleanField(
+                required=False, label=kind.label
+            )
+
+    def clean_link_url(self):
+        url = self.cleaned_data["link_url"].strip()
+        if url:
+            URLValidator(
+                schemes=["http", "https"],
+                message="Enter a web address that starts with http:// or https://.",
+            )(url)
+        return url
+
+    def clean(self):
+        data = super().clean()
+        title, url = (data.get("link_title") or "").strip(), data.get("link_url") or ""
+        if url and not title:
+            self.add_error("link_title", "Give the link a title so the assessor knows what it is.")
+        if title and not url and "link_url" not in self.errors:
+            self.add_error("link_url", "Enter the link's address.")
+        return data
+
+    def _requirement(self, pk):
+        return next((r for r in self.requirements if r.pk == pk), None)
+
+    def answers(self) -> dict[int, str]:
+        return {r.pk: self.cleaned_data.get(f"response_{r.pk}", "") for r in self.responses}
+
+    def uploads(self) -> list:
+        requirement = self._requirement(self.cleaned_data.get("file_requirement"))
+        return [(f, requirement) for f in self.cleaned_data.get("files") or []]
+
+    def new_link(self) -> dict | None:
+        url = self.cleaned_data.get("link_url")
+        if not url:
+            return None
+        return {
+            "title": self.cleaned_data["link_title"].strip(),
+            "url": url,
+            "requirement": self._requirement(self.cleaned_data.get("link_requirement")),
+        }
+
+    def attestations(self) -> set[str]:
+        return {k.value for k in AttestationKind if self.cleaned_data.get(f"attest_{k.value}")}
+
+    def prompt_rows(self):
+        """Each answer field with its part, live word count and limit status."""
+        rows = []
+        for response in self.responses:
+            bound = self[f"response_{response.pk}"]
+            text = bound.value() or ""
+            words = count_words(text)
+            over = bool(response.word_limit) and words > response.word_limit
+            rows.append(
+                {
+                    "response": response,
+                    "field": bound,
+                    "words": words,
+                    "over": over,
+                    "anchor": response.anchor,
+                }
+            )
+        return rows
+
+    def attestation_fields(self):
+        return [(k.value, self[f"attest_{k.value}"]) for k in AttestationKind]

@@ -1,0 +1,50 @@
+"""Build applications through the real services, so tests see real states."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from submissions import services
+from submissions.models import AttestationKind
+
+ALL_ATTESTATIONS = {k.value for k in AttestationKind}
+
+# The smallest valid PDF header is enough for content sniffing.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def pdf_upload(name="lesson-plan.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def fill_answers(draft, words=5):
+    return {r.pk: " ".join(["word"] * words) for r in draft.responses.all()}
+
+
+def complete_draft(draft, learner):
+    """Answer every prompt within its limit and attach a PDF for each requirement."""
+    requirement = draft.credential.evidence_requirements.first()
+    changes = services.DraftChanges(
+        answers=fill_answers(draft),
+        uploads=[(pdf_upload(), requirement)] if requirement else [],
+    )
+    services.draft_save(submission=draft, actor=learner, version=draft.version, changes=changes)
+    draft.refresh_from_db()
+    return draft
+
+
+def submitted_application(learner, credential):
+    draft, _ = services.submission_apply(learner=learner, credential=credential)
+    complete_draft(draft, learner)
+    return services.submission_submit(
+        submission=draft, actor=learner, attestations=ALL_ATTESTATIONS
+    )
+
+
+def big_file(size):
+    return io.BytesIO(PDF_BYTES + b"0" * (size - len(PDF_BYTES)))
