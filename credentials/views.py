@@ -1,23 +1,105 @@
 """Public catalog, details and printable pages, and favorites."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import CatalogFilterForm
+from .models import MicroCredential
+
+PAGE_SIZE = 12
 
 
 def catalog(request):
-    return HttpResponse("Catalog")
+    form = CatalogFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {"q": "", "org": "", "topic": ""}
+    credentials = selectors.credential_list(
+        search=filters["q"],
+        organization_slug=filters["org"],
+        topic_slug=filters["topic"],
+    )
+    page_obj = Paginator(credentials, PAGE_SIZE).get_page(request.GET.get("page"))
+    favorites = selectors.favorite_ids(user=request.user)
+    page_credentials = list(page_obj.object_list)
+    for credential in page_credentials:
+        credential.is_favorite = credential.id in favorites
+    active = {key: value for key, value in filters.items() if value}
+    return render(
+        request,
+        "credentials/credential_catalog.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "credentials": page_credentials,
+            "is_filtered": bool(active),
+            "querystring_base": f"{urlencode(active)}&" if active else "",
+        },
+    )
+
+
+def _get_credential(request, slug: str) -> MicroCredential:
+    try:
+        return selectors.credential_get_published(
+            slug=slug, include_unpublished=request.user.is_staff
+        )
+    except MicroCredential.DoesNotExist:
+        raise Http404("No such credential.") from None
+
+
+def _credential_context(request, credential: MicroCredential) -> dict:
+    return {
+        "credential": credential,
+        "parts": selectors.credential_parts(credential),
+        "is_favorite": selectors.favorite_exists(user=request.user, credential=credential),
+    }
 
 
 def detail(request, slug):
-    return HttpResponse(slug)
+    credential = _get_credential(request, slug)
+    return render(
+        request, "credentials/credential_detail.html", _credential_context(request, credential)
+    )
 
 
 def printable(request, slug):
-    return HttpResponse(slug)
+    credential = _get_credential(request, slug)
+    return render(
+        request, "credentials/credential_print.html", _credential_context(request, credential)
+    )
 
 
-@login_required
 @require_POST
 def favorite_toggle(request, slug):
-    return HttpResponse(slug)
+    """Add or remove a favorite, then go back to the page the form was on.
+
+    Anonymous visitors are sent to log in and then to the details page, not back
+    here: this URL only answers POST.
+    """
+    credential = _get_credential(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(credential.get_absolute_url())
+    wanted = request.POST.get("favorite")
+    if wanted in ("0", "1"):
+        is_favorite = services.favorite_set(
+            user=request.user, credential=credential, favorite=wanted == "1"
+        )
+    else:
+        is_favorite = services.favorite_toggle(user=request.user, credential=credential)
+    if is_favorite:
+        messages.success(request, f"Added “{credential.title}” to your favorites.")
+    else:
+        messages.info(request, f"Removed “{credential.title}” from your favorites.")
+
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(credential)

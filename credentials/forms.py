@@ -1,0 +1,48 @@
+"""Catalog search and filter input."""
+
+from django import forms
+
+from . import selectors
+
+
+class CatalogFilterForm(forms.Form):
+    """The catalog's GET form. Unknown organizations or topics are ignored, not errors,
+    so an old bookmark still shows the catalog."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, topic, skill…"}),
+    )
+    org = forms.ModelChoiceField(
+        label="Organization",
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="All organizations",
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic",
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="All topics",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = selectors.organization_list()
+        self.fields["topic"].queryset = selectors.topic_list()
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters as query-string values; invalid ones are dropped."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        org = data.get("org")
+        topic = data.get("topic")
+        return {
+            "q": (data.get("q") or "").strip(),
+            "org": org.slug if org else "",
+            "topic": topic.slug if topic else "",
+        }

@@ -1,0 +1,142 @@
+"""Reads shaped for the catalog, details, printable and dashboard pages.
+
+Every list here loads its related rows up front (organization joined, topics
+prefetched) so a page issues the same number of queries for 5 credentials as
+for 500.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from .models import (
+    EvidenceRequirement,
+    Favorite,
+    MicroCredential,
+    Organization,
+    Part,
+    Prompt,
+    Topic,
+)
+
+# Fields a catalog search looks in; icontains behaves the same on SQLite and PostgreSQL.
+SEARCH_FIELDS = ("title", "summary", "competency", "organization__name")
+
+
+def credential_list(
+    *, search: str = "", organization_slug: str = "", topic_slug: str = ""
+) -> QuerySet[MicroCredential]:
+    """Published credentials matching the catalog filters, ready for cards.
+
+    Every word of ``search`` must appear in at least one searched field, so
+    "formative feedback" narrows rather than widens the results.
+    """
+    qs = (
+        MicroCredential.objects.published()
+        .select_related("organization")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+    )
+    for word in (search or "").split():
+        match = Q()
+        for name in SEARCH_FIELDS:
+            match |= Q(**{f"{name}__icontains": word})
+        qs = qs.filter(match)
+    if organization_slug:
+        qs = qs.filter(organization__slug=organization_slug)
+    if topic_slug:
+        # Topic slugs are unique, so this join matches at most one row per credential.
+        qs = qs.filter(topics__slug=topic_slug)
+    return qs.order_by("title", "id")
+
+
+def credential_get_published(*, slug: str, include_unpublished: bool = False) -> MicroCredential:
+    """One credential with everything its details and printable pages show.
+
+    Raises ``MicroCredential.DoesNotExist`` for an unknown slug, and for an
+    unpublished one unless ``include_unpublished`` (staff preview) is set.
+    """
+    qs = MicroCredential.objects.select_related("organization").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        Prefetch("prompts", queryset=Prompt.objects.order_by("part", "position", "id")),
+        Prefetch(
+            "evidence_requirements",
+            queryset=EvidenceRequirement.objects.order_by("position", "id"),
+        ),
+        "rubric_criteria",
+    )
+    if not include_unpublished:
+        qs = qs.published()
+    return qs.get(slug=slug)
+
+
+@dataclass
+class CredentialPart:
+    """One part of the application as the details page explains it."""
+
+    number: int
+    label: str
+    prompts: list[Prompt] = field(default_factory=list)
+    requirements: list[EvidenceRequirement] = field(default_factory=list)
+
+    @property
+    def is_evidence(self) -> bool:
+        return self.number == Part.EVIDENCE
+
+
+def credential_parts(credential: MicroCredential) -> list[CredentialPart]:
+    """Parts 1-4 in order, each with its prompts (Part 2: evidence requirements).
+
+    Works from the prefetched rows of ``credential_get_published``, so it adds
+    no queries. Parts with nothing to answer are left out.
+    """
+    parts = {number: CredentialPart(number=number, label=label) for number, label in Part.choices}
+    for prompt in credential.prompts.all():
+        if prompt.part not in parts:
+            parts[prompt.part] = CredentialPart(number=prompt.part, label=f"Part {prompt.part}")
+        parts[prompt.part].prompts.append(prompt)
+    parts[Part.EVIDENCE].requirements = list(credential.evidence_requirements.all())
+    return [
+        part
+        for number, part in sorted(parts.items())
+        if part.prompts
+        or part.requirements
+        or (part.is_evidence and credential.evidence_instructions)
+    ]
+
+
+def favorite_ids(*, user) -> set[int]:
+    """Ids of the credentials ``user`` has favorited, in one query (none when anonymous)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(Favorite.objects.filter(user=user).values_list("credential_id", flat=True))
+
+
+def favorite_exists(*, user, credential: MicroCredential) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Favorite.objects.filter(user=user, credential=credential).exists()
+
+
+def favorite_list(*, user) -> QuerySet[MicroCredential]:
+    """The user's favorite published credentials, most recently favorited first.
+
+    Unpublished credentials are left out because their pages are not open to
+    learners. Each row carries ``favorited_at``.
+    """
+    return (
+        MicroCredential.objects.published()
+        .filter(favorited_by__user=user)
+        .select_related("organization")
+        .annotate(favorited_at=F("favorited_by__created_at"))
+        .order_by("-favorited_at", "title")
+    )
+
+
+def organization_list() -> QuerySet[Organization]:
+    """Organizations with at least one published credential: the catalog's filter choices."""
+    return Organization.objects.filter(credentials__is_published=True).distinct().order_by("name")
+
+
+def topic_list() -> QuerySet[Topic]:
+    """Topics used by at least one published credential: the catalog's filter choices."""
+    return Topic.objects.filter(credentials__is_published=True).distinct().order_by("name")
