@@ -1,0 +1,53 @@
+"""Helpers for the browser journeys: accessibility scans with axe-core and screenshots."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = BASE_DIR / "docs" / "screenshots"
+SCREENSHOT_VIEWPORT = {"width": 1280, "height": 800}
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+
+def axe_violations(page: Page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
+    """Run axe-core on the page as it is now; return violations of the given impacts."""
+    if not AXE_PATH.exists():
+        raise FileNotFoundError(f"{AXE_PATH} is missing; run `npm ci` in {BASE_DIR}.")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v.get("impact") in impacts]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+            summary = (node.get("failureSummary") or "").strip().replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+def assert_no_serious_violations(violations: list[dict], where: str = "") -> None:
+    """Fail with each rule id, its help text and the offending nodes."""
+    if violations:
+        label = f" on {where}" if where else ""
+        raise AssertionError(
+            f"{len(violations)} serious/critical accessibility violation(s){label}:\n"
+            + format_violations(violations)
+        )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG at 1280x800 into docs/screenshots/<name>.png for the README."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.set_viewport_size(SCREENSHOT_VIEWPORT)
+    page.screenshot(path=str(path), full_page=True)
+    return path
