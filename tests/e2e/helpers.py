@@ -9,6 +9,9 @@ AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = BASE_DIR / "docs" / "screenshots"
 SCREENSHOT_VIEWPORT = {"width": 1280, "height": 800}
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+# axe is served from the page's own origin so the Content-Security-Policy
+# (script-src 'self') stays on while it runs.
+AXE_ROUTE = "/__axe__/axe.min.js"
 
 
 def axe_violations(page: Page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
@@ -16,7 +19,12 @@ def axe_violations(page: Page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
     if not AXE_PATH.exists():
         raise FileNotFoundError(f"{AXE_PATH} is missing; run `npm ci` in {BASE_DIR}.")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_PATH))
+        url = page.evaluate("() => location.origin") + AXE_ROUTE
+        page.route(
+            url,
+            lambda route: route.fulfill(path=str(AXE_PATH), content_type="text/javascript"),
+        )
+        page.add_script_tag(url=url)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v.get("impact") in impacts]
 
