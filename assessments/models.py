@@ -1,14 +1,22 @@
-"""Who may assess what.
+"""Who may assess what, the review of each submission, and awards.
 
 An assessor scope makes a user an assessor for one credential or for every
-credential of an organization. Assignment, scoring and the SLA build on it.
+credential of an organization. Each submission that enters review gets one
+Review: its current assessor, the SLA dates, the rubric scores and, once,
+the decision. Every (re)assignment is kept as an Assignment row. An award
+is the record a later badge hangs on.
+
+Rows here change only through ``assessments.services``.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from credentials.models import MicroCredential, Organization
+from submissions.models import Submission
 
 
 class AssessorScope(models.Model):
@@ -34,3 +42,160 @@ class AssessorScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} assesses {self.credential or self.organization}"
+
+
+class ReviewState(models.TextChoices):
+    OPEN = "open", "Open"
+    DECIDED = "decided", "Decided"
+
+
+class Outcome(models.TextChoices):
+    AWARDED = "awarded", "Awarded"
+    DENIED = "denied", "Denied"
+
+
+class Review(models.Model):
+    """The assessment of one submission, from entering review to its decision."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="review")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="Empty while no eligible assessor exists.",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.OPEN)
+    # The due date is also stored on the submission (what the learner sees); the
+    # copy here lets the SLA sweep work on one table with partial indexes.
+    due_on = models.DateField()
+    remind_on = models.DateField(help_text="The assessor is reminded from this date on.")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(
+        "overall feedback", blank=True, help_text="Shown to the learner with the decision."
+    )
+    progress_saved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["remind_on"],
+                condition=Q(state="open", reminder_sent_at__isnull=True),
+                name="review_reminder_pending",
+            ),
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state="open", escalated_at__isnull=True),
+                name="review_escalation_pending",
+            ),
+            # The sweep's email tasks find the reviews one run stamped.
+            models.Index(fields=["reminder_sent_at"], name="review_reminder_stamp"),
+            models.Index(fields=["escalated_at"], name="review_escalation_stamp"),
+            models.Index(fields=["assessor", "state", "due_on"], name="review_queue"),
+            models.Index(fields=["state", "decided_at"], name="review_decided"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="open", outcome="")
+                | Q(state="decided", decided_at__isnull=False) & ~Q(outcome=""),
+                name="review_decision_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.submission.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ReviewState.OPEN
+
+
+class Assignment(models.Model):
+    """One (re)assignment of a review to an assessor, kept as history."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="assignments")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when assigned automatically.",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    assigned_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review} → {self.assessor}"
+
+
+class CriterionScore(models.Model):
+    """The assessor's mark and feedback for one rubric criterion of a review.
+
+    The criterion's title and description are copied from the submission's
+    rubric snapshot, so feedback reads the same after staff edit the rubric.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion_id = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    met = models.BooleanField(null=True, blank=True, help_text="Empty until marked.")
+    feedback = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion_id"], name="one_score_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.title}"
+
+    @property
+    def mark_label(self) -> str:
+        return {True: "Met", False: "Not yet met"}.get(self.met, "Not marked")
+
+
+class Award(models.Model):
+    """A credential earned by one awarded submission."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards"
+    )
+    credential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="awards")
+    awarded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-awarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.credential} awarded to {self.learner}"

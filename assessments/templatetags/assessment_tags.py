@@ -1,17 +1,45 @@
 """Assessment pieces shown on pages other apps own (submission page, dashboard)."""
 
 from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from submissions.models import Status
+
+from .. import selectors
 
 register = template.Library()
 
 
 @register.inclusion_tag("assessments/_related_submissions.html")
 def related_submissions(submission, viewer):
-    """The Related submissions table: every attempt in the chain with its feedback."""
-    return {"submission": submission, "viewer": viewer}
+    """The Related submissions table: every attempt in the chain with its feedback.
+
+    Attempt numbers and the denial count show only while no attempt in the
+    chain is awarded. The learner (``viewer``) gets links to their attempts.
+    """
+    related = selectors.related_submissions(submission=submission)
+    return {
+        "submission": submission,
+        "related": related,
+        "link_attempts": getattr(viewer, "pk", None) == submission.learner_id,
+    }
 
 
 @register.inclusion_tag("assessments/_review_status.html")
 def review_status(submission):
     """'Decision expected by DATE', or the late notice with the helpdesk contact."""
-    return {"submission": submission}
+    due_on = submission.decision_due_on
+    in_review = submission.status == Status.IN_REVIEW and due_on is not None
+    return {
+        "submission": submission,
+        "in_review": in_review,
+        "is_late": in_review and timezone.localdate() > due_on,
+        "HELPDESK_EMAIL": settings.HELPDESK_EMAIL,
+    }
+
+
+@register.inclusion_tag("assessments/_nav_link.html")
+def assessor_nav_link(user):
+    """A "Review queue" navigation item for assessors and staff (nothing for others)."""
+    return {"show": selectors.is_assessor(user)}

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.production_env import PRODUCTION_ENV
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NEW_PASSWORD = "a-fresh-passphrase-42"
@@ -334,15 +335,6 @@ def test_email_page_lists_addresses_with_labelled_choices(client):
 
 
 # --- production settings --------------------------------------------------------------
-
-PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings.production",
-    "DJANGO_SECRET_KEY": "prod-secret-key-for-a-settings-test-0123456789abcdefghij",
-    "DJANGO_ALLOWED_HOSTS": "credentials.example.org",
-    "DATABASE_URL": "postgres://app@db.example.org:5432/app",
-    "REDIS_URL": "redis://cache.example.org:6379/0",
-    "AWS_STORAGE_BUCKET_NAME": "evidence-bucket",
-}
 
 
 def _read_production_setting(name: str, env: dict) -> subprocess.CompletedProcess:

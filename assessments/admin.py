@@ -1,0 +1,239 @@
+"""Staff tools: assessor scopes, reviews with their assignments and reassignment,
+awards, and the review SLA overview."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from . import selectors, services
+from .exceptions import AssessmentError
+from .forms import ReassignForm
+from .models import AssessorScope, Assignment, Award, CriterionScore, Review, ReviewState
+
+
+@admin.register(AssessorScope)
+class AssessorScopeAdmin(admin.ModelAdmin):
+    list_display = ["user", "credential", "organization", "is_active", "created_at"]
+    list_filter = ["is_active", "organization"]
+    list_select_related = ["user", "credential", "organization"]
+    search_fields = ["user__email", "user__name", "credential__title", "organization__name"]
+    autocomplete_fields = ["user"]
+
+
+class SlaFilter(admin.SimpleListFilter):
+    title = "SLA"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due_week", "Due within 7 days"),
+            ("unassigned", "Unassigned"),
+            ("escalated", "Escalated"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        open_reviews = Q(state=ReviewState.OPEN)
+        match self.value():
+            case "overdue":
+                return queryset.filter(open_reviews, due_on__lt=today)
+            case "due_week":
+                return queryset.filter(
+                    open_reviews,
+                    due_on__gte=today,
+                    due_on__lte=today + datetime.timedelta(days=7),
+                )
+            case "unassigned":
+                return queryset.filter(open_reviews, assessor__isnull=True)
+            case "escalated":
+                return queryset.filter(open_reviews, escalated_at__isnull=False)
+        return queryset
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    can_delete = False
+    fields = ["assessor", "assigned_at", "assigned_by", "reason", "ended_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CriterionScoreInline(admin.TabularInline):
+    model = CriterionScore
+    extra = 0
+    can_delete = False
+    fields = ["title", "met", "feedback", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Reviews are changed only through the review page and the reassign form."""
+
+    change_form_template = "admin/assessments/review/change_form.html"
+    change_list_template = "admin/assessments/review/change_list.html"
+    list_display = [
+        "reference",
+        "credential",
+        "assessor",
+        "state",
+        "outcome",
+        "due_on",
+        "reminder_sent_at",
+        "escalated_at",
+        "decided_at",
+    ]
+    list_filter = [SlaFilter, "state", "outcome", "submission__credential"]
+    list_select_related = ["submission", "submission__credential", "assessor"]
+    search_fields = ["submission__reference", "assessor__email"]
+    date_hierarchy = "due_on"
+    ordering = ["state", "due_on"]
+    fields = [
+        "submission",
+        "assessor",
+        "assigned_at",
+        "state",
+        "due_on",
+        "remind_on",
+        "reminder_sent_at",
+        "escalated_at",
+        "progress_saved_at",
+        "outcome",
+        "comment",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    inlines = [AssignmentInline, CriterionScoreInline]
+    actions = ["assign_least_loaded"]
+
+    @admin.display(description="Submission ID", ordering="submission__reference")
+    def reference(self, obj):
+        return obj.submission.reference
+
+    @admin.display(description="Credential", ordering="submission__credential__title")
+    def credential(self, obj):
+        return obj.submission.credential
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description="Assign to the least-loaded other eligible assessor",
+        permissions=["change"],
+    )
+    def assign_least_loaded(self, request, queryset):
+        done, failed = 0, []
+        for review in queryset.filter(state=ReviewState.OPEN).select_related("submission"):
+            try:
+                services.review_assign_least_loaded(review_id=review.pk, actor=request.user)
+                done += 1
+            except AssessmentError as exc:
+                failed.append(str(exc))
+        if done:
+            self.message_user(request, f"Reassigned {done} review(s).", messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.WARNING)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        custom = [
+            path(
+                "sla/",
+                self.admin_site.admin_view(self.sla_view),
+                name="assessments_review_sla",
+            ),
+            path(
+                "<int:object_id>/reassign/",
+                self.admin_site.admin_view(self.reassign_view),
+                name="assessments_review_reassign",
+            ),
+        ]
+        return custom + urls
+
+    def sla_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review SLA overview",
+            "opts": self.model._meta,
+            **selectors.sla_overview(),
+        }
+        return TemplateResponse(request, "admin/assessments/review/sla_overview.html", context)
+
+    def reassign_view(self, request, object_id):
+        review = get_object_or_404(
+            Review.objects.select_related("submission", "submission__credential", "assessor"),
+            pk=object_id,
+        )
+        if not self.has_change_permission(request, review):
+            raise PermissionDenied
+        change_url = reverse("admin:assessments_review_change", args=[review.pk])
+        if not review.is_open:
+            self.message_user(request, "A decided review cannot be reassigned.", messages.ERROR)
+            return redirect(change_url)
+        candidates = selectors.eligible_assessors(submission=review.submission)
+        if review.assessor_id:
+            candidates = candidates.exclude(pk=review.assessor_id)
+        form = ReassignForm(request.POST or None, assessors=candidates)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.review_reassign(
+                    review_id=review.pk,
+                    assessor=form.cleaned_data["assessor"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except AssessmentError as exc:
+                form.add_error("assessor", str(exc))
+            else:
+                self.message_user(
+                    request,
+                    f"{review.submission.reference} reassigned to "
+                    f"{form.cleaned_data['assessor'].email}.",
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Reassign {review.submission.reference}",
+            "opts": self.model._meta,
+            "original": review,
+            "review": review,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/assessments/review/reassign.html", context)
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ["credential", "learner", "submission", "awarded_at"]
+    list_select_related = ["credential", "learner", "submission"]
+    search_fields = ["learner__email", "submission__reference", "credential__title"]
+    readonly_fields = ["uuid", "submission", "learner", "credential", "awarded_at"]
+    fields = readonly_fields
+    date_hierarchy = "awarded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

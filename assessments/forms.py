@@ -1,0 +1,131 @@
+"""Input validation for the assessor queue, the review page and staff reassignment."""
+
+from django import forms
+
+from .models import Outcome
+from .services import ScoreInput
+
+STATUS_CHOICES = [
+    ("open", "Open"),
+    ("awarded", "Awarded"),
+    ("denied", "Denied"),
+    ("all", "All"),
+]
+
+SORT_CHOICES = [
+    ("due", "Due date (soonest first)"),
+    ("-due", "Due date (latest first)"),
+    ("submitted", "Submitted (oldest first)"),
+    ("-submitted", "Submitted (newest first)"),
+    ("credential", "Credential (A–Z)"),
+    ("-credential", "Credential (Z–A)"),
+]
+
+
+class QueueFilterForm(forms.Form):
+    credential = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort by")
+    assessor = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, credentials, assessors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].queryset = credentials
+        if assessors is None:
+            del self.fields["assessor"]
+        else:
+            self.fields["assessor"].choices = [
+                ("", "Everyone"),
+                ("none", "Unassigned"),
+                *((str(user.pk), user.get_full_name()) for user in assessors),
+            ]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        credential = data.get("credential")
+        return {
+            "credential_id": credential.pk if credential else None,
+            "status": data.get("status") or "open",
+            "sort": data.get("sort") or "due",
+            "assessor": data.get("assessor") or "",
+        }
+
+
+MARK_CHOICES = [("met", "Met"), ("not_met", "Not yet met")]
+
+ACTION_SAVE = "save"
+ACTION_CHOICES = [
+    (ACTION_SAVE, "Save progress"),
+    (Outcome.AWARDED, "Award"),
+    (Outcome.DENIED, "Deny"),
+]
+
+
+class ScoreForm(forms.Form):
+    """One mark and one feedback box per criterion of the submission's rubric."""
+
+    comment = forms.CharField(
+        label="Overall feedback",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to the learner with the decision. Required to deny when no "
+        "criterion is marked not yet met.",
+    )
+    action = forms.ChoiceField(choices=ACTION_CHOICES, widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria: list[dict], scores: dict, comment: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.fields["comment"].initial = comment
+        for criterion in criteria:
+            cid = int(criterion["id"])
+            score = scores.get(cid)
+            self.fields[f"met_{cid}"] = forms.ChoiceField(
+                label=f"Is “{criterion.get('title', '')}” met?",
+                choices=MARK_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                initial={True: "met", False: "not_met"}.get(score.met if score else None),
+            )
+            self.fields[f"feedback_{cid}"] = forms.CharField(
+                label=f"Feedback on “{criterion.get('title', '')}”",
+                required=False,
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=score.feedback if score else "",
+            )
+
+    def rows(self):
+        """(criterion, mark field, feedback field) for each criterion, in order."""
+        for criterion in self.criteria:
+            cid = int(criterion["id"])
+            yield criterion, self[f"met_{cid}"], self[f"feedback_{cid}"]
+
+    def scores(self) -> dict[int, ScoreInput]:
+        result = {}
+        for criterion in self.criteria:
+            cid = int(criterion["id"])
+            mark = self.cleaned_data.get(f"met_{cid}")
+            result[cid] = ScoreInput(
+                met={"met": True, "not_met": False}.get(mark),
+                feedback=self.cleaned_data.get(f"feedback_{cid}", ""),
+            )
+        return result
+
+    def add_decision_problems(self, problems) -> None:
+        for criterion_id, field_name, message in problems:
+            name = "comment" if criterion_id is None else f"{field_name}_{criterion_id}"
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ReassignForm(forms.Form):
+    assessor = forms.ModelChoiceField(queryset=None, label="New assessor")
+    reason = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, assessors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors
+        self.fields["assessor"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} <{user.email}> – {user.open_reviews} open"
+        )

@@ -1,0 +1,388 @@
+"""Every change to reviews, assignments, scores and awards happens here.
+
+Each function runs in a transaction and takes keyword arguments. Decisions
+lock the review row and use a conditional UPDATE, so a double click or two
+tabs decide once; follow-up email is queued for after the commit and can
+never undo what was recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from submissions.models import Submission
+from submissions.services import submission_record_decision, submission_set_decision_due
+
+from . import selectors
+from .business_days import add_business_days, calendar_for
+from .exceptions import (
+    AlreadyDecided,
+    AssessmentError,
+    DecisionInvalid,
+    IneligibleAssessor,
+    NotAssigned,
+)
+from .models import Assignment, Award, CriterionScore, Outcome, Review, ReviewState
+
+logger = logging.getLogger(__name__)
+
+MAX_FEEDBACK_CHARS = 10_000
+
+
+def _queue(task, *args) -> None:
+    """Send a Celery task once the transaction commits.
+
+    ``robust=True``: a broker outage is logged, never turned into an error for
+    a decision or an assignment that is already committed.
+    """
+
+    def send() -> None:
+        task.delay(*args)
+
+    # A named function: Django logs a failed robust callback by its __qualname__.
+    send.__qualname__ = f"queue {task.name}"
+    transaction.on_commit(send, robust=True)
+
+
+def _lock(review_id: int) -> Review:
+    return (
+        Review.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("submission", "submission__credential")
+        .get(pk=review_id)
+    )
+
+
+# --- opening and assigning --------------------------------------------------------------
+
+
+def sla_dates(*, submission: Submission) -> tuple[datetime.date, datetime.date]:
+    """The decision due date and the reminder date for a submission entering review.
+
+    The clock starts on the (local) day review started; the due date is
+    SLA_BUSINESS_DAYS business days later in the issuing organization's
+    calendar, and the reminder SLA_REMINDER_BUSINESS_DAYS business days before it.
+    """
+    calendar = calendar_for(submission.credential.organization)
+    started = timezone.localdate(submission.review_started_at or timezone.now())
+    due_on = add_business_days(started, settings.SLA_BUSINESS_DAYS, calendar=calendar)
+    remind_on = add_business_days(due_on, -settings.SLA_REMINDER_BUSINESS_DAYS, calendar=calendar)
+    return due_on, remind_on
+
+
+def review_open(*, submission: Submission, actor=None) -> Review:
+    """Start the review of a submission that has just entered review.
+
+    Runs inside the transaction that moved the submission into review: stores
+    the decision due date on the submission, creates the review and assigns
+    the least-loaded eligible assessor (never the learner). With no eligible
+    assessor the review waits unassigned for staff. Safe to repeat: returns
+    the review already opened.
+    """
+    with transaction.atomic():
+        existing = Review.objects.filter(submission_id=submission.pk).first()
+        if existing is not None:
+            return existing
+        due_on, remind_on = sla_dates(submission=submission)
+        submission_set_decision_due(submission=submission, due_on=due_on)
+        review = Review.objects.create(submission=submission, due_on=due_on, remind_on=remind_on)
+        assessor = selectors.eligible_assessors(submission=submission).first()
+        if assessor is None:
+            logger.warning("No eligible assessor for %s", submission.reference)
+        else:
+            _assign(review, assessor, assigned_by=None, reason="Automatic: least loaded")
+    return review
+
+
+def _assign(review: Review, assessor, *, assigned_by, reason: str) -> Assignment:
+    now = timezone.now()
+    Assignment.objects.filter(review=review, ended_at__isnull=True).update(ended_at=now)
+    review.assessor = assessor
+    review.assigned_at = now
+    # A new assessor gets their own reminder when the due date nears.
+    review.reminder_sent_at = None
+    review.save(update_fields=["assessor", "assigned_at", "reminder_sent_at"])
+    assignment = Assignment.objects.create(
+        review=review, assessor=assessor, assigned_by=assigned_by, reason=reason, assigned_at=now
+    )
+    from .tasks import send_assignment_email
+
+    _queue(send_assignment_email, assignment.pk)
+    return assignment
+
+
+def review_reassign(*, review_id: int, assessor, actor, reason: str = "") -> Review:
+    """Give an open review to another eligible assessor (staff, from admin).
+
+    Raises IneligibleAssessor for someone without a scope for the credential,
+    an inactive user or the learner, and AssessmentError for a decided review.
+    Safe to repeat: reassigning to the current assessor changes nothing.
+    """
+    with transaction.atomic():
+        review = _lock(review_id)
+        if not review.is_open:
+            raise AssessmentError("A decided review cannot be reassigned.")
+        if review.assessor_id == assessor.pk:
+            return review
+        if not selectors.assessor_is_eligible(user=assessor, submission=review.submission):
+            raise IneligibleAssessor(
+                f"{assessor} is not an active assessor for this credential "
+                "(or is the learner who submitted it)."
+            )
+        _assign(review, assessor, assigned_by=actor, reason=reason or "Reassigned by staff")
+    return review
+
+
+def review_assign_least_loaded(*, review_id: int, actor) -> Review:
+    """Give an open review to the least-loaded eligible assessor other than its
+    current one (for unassigned or stalled reviews).
+
+    Raises IneligibleAssessor when nobody else is eligible. Decided reviews are
+    returned unchanged.
+    """
+    with transaction.atomic():
+        review = _lock(review_id)
+        if not review.is_open:
+            return review
+        candidates = selectors.eligible_assessors(submission=review.submission)
+        if review.assessor_id:
+            candidates = candidates.exclude(pk=review.assessor_id)
+        assessor = candidates.first()
+        if assessor is None:
+            raise IneligibleAssessor(
+                f"No other eligible assessor for {review.submission.reference}."
+            )
+        _assign(review, assessor, assigned_by=actor, reason="Reassigned: least loaded")
+    return review
+
+
+# --- scoring and deciding ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    """One criterion as marked on the review page: met True/False, or None (not marked)."""
+
+    met: bool | None
+    feedback: str = ""
+
+
+def _check_assessor(review: Review, actor) -> None:
+    if actor is None or review.assessor_id != actor.pk or review.submission.learner_id == actor.pk:
+        raise NotAssigned()
+
+
+def _merged_scores(review: Review, scores: dict[int, ScoreInput] | None) -> list[CriterionScore]:
+    """The review's scores for every criterion of the rubric snapshot, with
+    ``scores`` applied (unsaved)."""
+    existing = {s.criterion_id: s for s in review.scores.all()}
+    merged = []
+    for position, criterion in enumerate(review.submission.rubric_snapshot):
+        cid = int(criterion["id"])
+        score = existing.get(cid) or CriterionScore(
+            review=review,
+            criterion_id=cid,
+            position=position,
+            title=criterion.get("title", ""),
+            description=criterion.get("description", ""),
+        )
+        if scores and cid in scores:
+            score.met = scores[cid].met
+            score.feedback = (
+                (scores[cid].feedback or "").replace("\r\n", "\n").strip()[:MAX_FEEDBACK_CHARS]
+            )
+        merged.append(score)
+    return merged
+
+
+def _store(review: Review, merged: list[CriterionScore], comment: str | None) -> None:
+    new = [s for s in merged if s.pk is None]
+    old = [s for s in merged if s.pk is not None]
+    CriterionScore.objects.bulk_create(new)
+    if old:
+        now = timezone.now()
+        for score in old:
+            score.updated_at = now
+        CriterionScore.objects.bulk_update(old, ["met", "feedback", "updated_at"])
+    if comment is not None:
+        review.comment = comment.replace("\r\n", "\n").strip()[:MAX_FEEDBACK_CHARS]
+
+
+def decision_problems(
+    merged: list[CriterionScore], outcome: str, comment: str
+) -> list[tuple[int | None, str, str]]:
+    """What stops a decision: (criterion id or None, field, message) triples.
+
+    Every criterion must be marked. An award needs every criterion met. A
+    denial needs feedback: on each criterion not yet met, or an overall
+    comment when no criterion is marked not yet met.
+    """
+    problems: list[tuple[int | None, str, str]] = []
+    for score in merged:
+        if score.met is None:
+            problems.append((score.criterion_id, "met", "Mark this criterion met or not yet met."))
+        elif outcome == Outcome.AWARDED and not score.met:
+            problems.append((score.criterion_id, "met", "To award, every criterion must be met."))
+        elif outcome == Outcome.DENIED and not score.met and not score.feedback:
+            problems.append(
+                (
+                    score.criterion_id,
+                    "feedback",
+                    "Write feedback for a criterion not yet met: the learner reads it.",
+                )
+            )
+    if (
+        outcome == Outcome.DENIED
+        and not any(s.met is False for s in merged)
+        and not comment.strip()
+    ):
+        problems.append((None, "comment", "A denial needs feedback: explain what is missing."))
+    return problems
+
+
+def review_save_progress(
+    *, review_id: int, actor, scores: dict[int, ScoreInput], comment: str | None = None
+) -> Review:
+    """Save the assessor's marks and feedback without deciding.
+
+    Requires the assigned assessor and an open review (AlreadyDecided once
+    decided). Criteria not in the submission's rubric snapshot are ignored.
+    Safe to repeat.
+    """
+    with transaction.atomic():
+        review = _lock(review_id)
+        _check_assessor(review, actor)
+        if not review.is_open:
+            raise AlreadyDecided(review.get_outcome_display())
+        _store(review, _merged_scores(review, scores), comment)
+        review.progress_saved_at = timezone.now()
+        review.save(update_fields=["comment", "progress_saved_at"])
+    return review
+
+
+def review_decide(
+    *,
+    review_id: int,
+    actor,
+    outcome: str,
+    scores: dict[int, ScoreInput] | None = None,
+    comment: str | None = None,
+) -> Review:
+    """Record the final decision, award or deny, for a review.
+
+    Requires the assigned assessor (never the learner) and marks that support
+    the outcome (see decision_problems; DecisionInvalid lists what is missing
+    and nothing is written). Moves the submission to awarded or denied,
+    records who decided and when, creates the award, and queues the learner's
+    email after the commit. Decisions are final: repeating the same decision
+    returns the review unchanged; a different one raises AlreadyDecided.
+    """
+    if outcome not in Outcome.values:
+        raise AssessmentError("Choose award or deny.")
+    with transaction.atomic():
+        review = _lock(review_id)
+        _check_assessor(review, actor)
+        if not review.is_open:
+            if review.outcome == outcome:
+                return review
+            raise AlreadyDecided(review.get_outcome_display())
+        merged = _merged_scores(review, scores)
+        final_comment = review.comment if comment is None else comment.strip()
+        problems = decision_problems(merged, outcome, final_comment)
+        if problems:
+            raise DecisionInvalid(problems)
+        _store(review, merged, comment)
+        now = timezone.now()
+        # Conditional as well as locked: where the database has no row locks, a
+        # second decision arriving at the same moment still changes nothing.
+        claimed = Review.objects.filter(pk=review.pk, state=ReviewState.OPEN).update(
+            state=ReviewState.DECIDED,
+            outcome=outcome,
+            decided_by=actor,
+            decided_at=now,
+            comment=review.comment,
+        )
+        if not claimed:
+            review.refresh_from_db()
+            if review.outcome == outcome:
+                return review
+            raise AlreadyDecided(review.get_outcome_display())
+        review.state, review.outcome, review.decided_by, review.decided_at = (
+            ReviewState.DECIDED,
+            outcome,
+            actor,
+            now,
+        )
+        submission = submission_record_decision(
+            submission_id=review.submission_id,
+            awarded=outcome == Outcome.AWARDED,
+            actor=actor,
+        )
+        if outcome == Outcome.AWARDED:
+            Award.objects.get_or_create(
+                submission_id=submission.pk,
+                defaults={
+                    "learner_id": submission.learner_id,
+                    "credential_id": submission.credential_id,
+                    "awarded_at": now,
+                },
+            )
+        from .tasks import send_decision_email
+
+        _queue(send_decision_email, review.pk)
+    return review
+
+
+# --- the review SLA ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    reminded: int
+    escalated: int
+    stamp: datetime.datetime
+
+
+def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Remind assessors of reviews coming due and escalate overdue ones to staff.
+
+    A reminder goes out from a review's reminder date while it is not yet
+    overdue; an escalation once its due date has passed. Works set-wise: one
+    UPDATE claims every review to remind and one every review to escalate,
+    stamping them with this run's time, then one read finds the assessors to
+    write to. Queries do not grow with the number of reviews. Safe to repeat
+    and to run concurrently: a stamped review is never claimed again, so each
+    reminder and escalation is sent once.
+    """
+    from .tasks import send_sla_escalation, send_sla_reminder
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        reminded = Review.objects.filter(
+            state=ReviewState.OPEN,
+            reminder_sent_at__isnull=True,
+            assessor__isnull=False,
+            remind_on__lte=today,
+            due_on__gte=today,
+        ).update(reminder_sent_at=now)
+        escalated = Review.objects.filter(
+            state=ReviewState.OPEN, escalated_at__isnull=True, due_on__lt=today
+        ).update(escalated_at=now)
+        if reminded:
+            assessor_ids = (
+                Review.objects.filter(reminder_sent_at=now)
+                .order_by()
+                .values_list("assessor_id", flat=True)
+                .distinct()
+            )
+            for assessor_id in assessor_ids:
+                _queue(send_sla_reminder, assessor_id, now.isoformat())
+        if escalated:
+            _queue(send_sla_escalation, now.isoformat())
+    return SweepResult(reminded=reminded, escalated=escalated, stamp=now)

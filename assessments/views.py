@@ -1,0 +1,153 @@
+"""The assessor queue and the review page."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from credentials.models import Part
+from submissions.selectors import submission_with_content
+
+from . import selectors, services
+from .exceptions import AlreadyDecided, AssessmentError, DecisionInvalid
+from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
+from .models import Outcome
+
+PAGE_SIZE = 25
+# Images the download view serves inline (?inline=1), previewed on the review page.
+INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+
+
+@login_required
+def queue(request):
+    if not selectors.is_assessor(request.user):
+        raise PermissionDenied("Only assessors have a review queue.")
+    form = QueueFilterForm(
+        request.GET or None,
+        credentials=selectors.queue_credentials(user=request.user),
+        assessors=selectors.queue_assessors() if request.user.is_staff else None,
+    )
+    filters = form.filters()
+    reviews = selectors.review_queue(user=request.user, **filters)
+    page_obj = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    kept = {
+        key: value
+        for key, value in request.GET.items()
+        if key in ("credential", "status", "sort", "assessor") and value
+    }
+    sort_links = {}
+    for key, _label in SORT_CHOICES:
+        if key.startswith("-"):
+            continue
+        current = filters["sort"]
+        next_sort = f"-{key}" if current == key else key
+        sort_links[key] = {
+            "query": urlencode({**kept, "sort": next_sort}),
+            "active": current.lstrip("-") == key,
+            "descending": current == f"-{key}",
+        }
+    without_page = urlencode(kept)
+    return render(
+        request,
+        "assessments/review_queue.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page_obj,
+            "rows": [(review, selectors.deadline(review, today=today)) for review in page_obj],
+            "sort_links": sort_links,
+            "querystring_base": f"{without_page}&" if without_page else "",
+            "show_assessor": request.user.is_staff,
+        },
+    )
+
+
+def _parts(submission):
+    """Responses grouped by part, with Part 2 carrying the files and links."""
+    parts = []
+    for value, label in Part.choices:
+        parts.append(
+            {
+                "number": value,
+                "label": label,
+                "responses": [r for r in submission.responses.all() if r.part == value],
+                "is_evidence": value == Part.EVIDENCE,
+            }
+        )
+    return parts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, uuid):
+    review = selectors.review_get_for_user(submission_uuid=uuid, user=request.user)
+    can_score = review.is_open and review.assessor_id == request.user.pk
+    scores = selectors.review_scores(review)
+    criteria = review.submission.rubric_snapshot
+    form = ScoreForm(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        scores=scores,
+        comment=review.comment,
+    )
+    if request.method == "POST":
+        if not can_score:
+            if not review.is_open:
+                messages.info(request, "This submission has already been decided.")
+                return redirect("assessments:review", uuid=uuid)
+            raise PermissionDenied("Only the assigned assessor can score this review.")
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            try:
+                services.review_save_progress(
+                    review_id=review.pk,
+                    actor=request.user,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+                if action == ACTION_SAVE:
+                    messages.success(request, "Progress saved.")
+                    return redirect("assessments:review", uuid=uuid)
+                services.review_decide(review_id=review.pk, actor=request.user, outcome=action)
+            except DecisionInvalid as exc:
+                form.add_decision_problems(exc.errors)
+                messages.error(request, str(exc))
+            except AlreadyDecided as exc:
+                messages.info(request, str(exc))
+                return redirect("assessments:review", uuid=uuid)
+            except AssessmentError as exc:
+                messages.error(request, str(exc))
+                return redirect("assessments:review", uuid=uuid)
+            else:
+                verb = "awarded" if action == Outcome.AWARDED else "denied"
+                messages.success(
+                    request,
+                    f"{review.submission.reference} {verb}. The learner will be notified by email.",
+                )
+                return redirect("assessments:queue")
+    submission = submission_with_content(review.submission)
+    return render(
+        request,
+        "assessments/review_detail.html",
+        {
+            "review": review,
+            "submission": submission,
+            "blind": submission.credential.organization.blind_review,
+            "parts": _parts(submission),
+            "attachments": list(submission.attachments.all()),
+            "inline_image_types": INLINE_IMAGE_TYPES,
+            "links": list(submission.links.all()),
+            "attestations": list(submission.attestations.all()),
+            "deadline": selectors.deadline(review),
+            "form": form,
+            "can_score": can_score,
+            "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
+            "status": submission.status,
+        },
+    )
