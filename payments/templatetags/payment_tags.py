@@ -1,14 +1,39 @@
 """Payment pieces shown on pages other apps own (submission page, dashboard)."""
 
+from decimal import Decimal
+
 from django import template
 
+from credentials.templatetags.money import SYMBOLS
+from submissions.models import Status
+
+from ..pricing import fee_label
+from ..selectors import payment_receipt_for_submission
+
 register = template.Library()
+
+
+@register.filter
+def amount(cents, currency: str = "usd") -> str:
+    """Like ``money`` but always an amount: 0 -> "$0.00" (for receipts and totals)."""
+    value = Decimal(int(cents or 0)) / 100
+    symbol = SYMBOLS.get((currency or "usd").lower())
+    text = f"{value:,.2f}"
+    return f"{symbol}{text}" if symbol else f"{text} {(currency or '').upper()}"
 
 
 @register.inclusion_tag("payments/_panel.html", takes_context=True)
 def payment_panel(context, submission):
     """The fee due with a Pay now action, or the receipt once paid."""
-    return {"submission": submission, "request": context.get("request")}
+    receipt = None
+    if submission.status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
+        receipt = payment_receipt_for_submission(submission=submission)
+    return {
+        "submission": submission,
+        "receipt": receipt,
+        "fee_label": fee_label(submission),
+        "request": context.get("request"),
+    }
 
 
 @register.inclusion_tag("payments/_pay_action.html")

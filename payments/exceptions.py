@@ -1,0 +1,97 @@
+"""Domain errors raised by the payments services.
+
+``PaymentError`` and its subclasses carry a message that is safe to show the
+learner. ``ProviderError`` wraps a failure talking to Stripe: its message is
+for logs and staff, and views show a generic sentence instead.
+``InvalidWebhook`` means a request that did not come from Stripe.
+"""
+
+from django.utils import formats
+
+
+class PaymentError(Exception):
+    """Base class; ``str(error)`` is safe to show a user."""
+
+
+class NothingToPay(PaymentError):
+    def __init__(self) -> None:
+        super().__init__("This application has no assessment fee waiting to be paid.")
+
+
+class AlreadyPaid(PaymentError):
+    def __init__(self) -> None:
+        super().__init__("The assessment fee for this application has already been paid.")
+
+
+class CheckoutUnavailable(PaymentError):
+    def __init__(self) -> None:
+        super().__init__(
+            "We could not reach the card payment service just now. "
+            "Nothing was charged; please try again in a minute."
+        )
+
+
+class PaymentInProgress(PaymentError):
+    def __init__(self) -> None:
+        super().__init__(
+            "A card payment for this application is being completed. "
+            "Refresh this page in a moment to see the result."
+        )
+
+
+class CardDeclined(PaymentError):
+    def __init__(self) -> None:
+        super().__init__("The card was declined. Nothing was charged; try another card.")
+
+
+class CouponError(PaymentError):
+    """A code the learner typed cannot be used; each reason has its own message."""
+
+
+class CouponInvalid(CouponError):
+    def __init__(self) -> None:
+        super().__init__("We don't recognise that code. Check it and try again.")
+
+
+class CouponInactive(CouponError):
+    def __init__(self) -> None:
+        super().__init__("This code is no longer accepted.")
+
+
+class CouponNotYetValid(CouponError):
+    def __init__(self, valid_from) -> None:
+        when = formats.date_format(valid_from, "DATE_FORMAT")
+        super().__init__(f"This code can be used from {when}.")
+
+
+class CouponExpired(CouponError):
+    def __init__(self, valid_until) -> None:
+        when = formats.date_format(valid_until, "DATE_FORMAT")
+        super().__init__(f"This code expired on {when}.")
+
+
+class CouponExhausted(CouponError):
+    def __init__(self) -> None:
+        super().__init__("This code has already been used as many times as it allows.")
+
+
+class CouponNotForCredential(CouponError):
+    def __init__(self, title: str) -> None:
+        super().__init__(f"This code can't be used for “{title}”.")
+
+
+class CouponAlreadyUsed(CouponError):
+    def __init__(self) -> None:
+        super().__init__("You have already used this code.")
+
+
+class ProviderError(Exception):
+    """Stripe refused or could not be reached; not for learners' eyes."""
+
+
+class InvalidWebhook(Exception):
+    """Missing or bad signature, or a body that is not a Stripe event."""
+
+
+class RefundError(Exception):
+    """A refund staff asked for cannot be made; the message is for staff."""

@@ -1,0 +1,160 @@
+"""Input validation for the payment pages and the coupon admin."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from credentials.models import MicroCredential, Organization
+
+from .models import Coupon, DiscountKind, normalize_code
+from .services import MAX_BATCH
+
+
+class CouponCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Coupon code",
+        max_length=60,
+        help_text="Codes are not case-sensitive.",
+        error_messages={"required": "Enter a coupon code."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError("Enter a coupon code.")
+        return code
+
+
+class TestCardForm(forms.Form):
+    """The test-mode card form: no card data leaves this machine or is stored."""
+
+    __test__ = False
+
+    card_number = forms.CharField(
+        label="Card number",
+        initial="4242 4242 4242 4242",
+        max_length=23,
+        help_text="Any test number works; 4000 0000 0000 0002 is declined.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_card_number(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["card_number"] if ch.isdigit())
+        if not 12 <= len(digits) <= 19 or any(
+            ch not in "0123456789 -" for ch in self.cleaned_data["card_number"]
+        ):
+            raise ValidationError("Enter a card number of 12 to 19 digits.")
+        return digits
+
+
+def _check_discount(cleaned: dict) -> None:
+    kind = cleaned.get("kind")
+    if kind == DiscountKind.PERCENT and not cleaned.get("percent_off"):
+        raise ValidationError({"percent_off": "Enter the percent off (1 to 100)."})
+    if kind == DiscountKind.AMOUNT and not cleaned.get("amount_off_cents"):
+        raise ValidationError({"amount_off_cents": "Enter the amount off, in cents."})
+    if kind == DiscountKind.PERCENT:
+        cleaned["amount_off_cents"] = None
+    elif kind == DiscountKind.AMOUNT:
+        cleaned["percent_off"] = None
+    start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+    if start and end and end <= start:
+        raise ValidationError({"valid_until": "The end must be after the start."})
+
+
+class CouponAdminForm(forms.ModelForm):
+    class Meta:
+        model = Coupon
+        fields = [
+            "code",
+            "description",
+            "batch",
+            "is_active",
+            "kind",
+            "percent_off",
+            "amount_off_cents",
+            "currency",
+            "valid_from",
+            "valid_until",
+            "max_redemptions",
+            "max_per_learner",
+            "credentials",
+            "organizations",
+        ]
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
+        if not code or any(ch.isspace() for ch in code):
+            raise ValidationError("A code has no spaces.")
+        clash = Coupon.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError("Another coupon already has this code.")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_discount(cleaned)
+        cleaned["currency"] = (cleaned.get("currency") or "usd").lower()
+        return cleaned
+
+
+class CouponBatchForm(forms.Form):
+    """Bulk generation: N single-purpose codes sharing one set of terms."""
+
+    count = forms.IntegerField(min_value=1, max_value=MAX_BATCH, initial=50)
+    prefix = forms.CharField(
+        max_length=12,
+        required=False,
+        help_text="Optional, e.g. DISTRICT7- ; eight random characters follow.",
+    )
+    batch = forms.CharField(
+        max_length=80, help_text="A label to find these codes again, e.g. the district's name."
+    )
+    description = forms.CharField(max_length=200, required=False)
+    kind = forms.ChoiceField(choices=DiscountKind.choices, initial=DiscountKind.PERCENT)
+    percent_off = forms.IntegerField(min_value=1, max_value=100, required=False, initial=100)
+    amount_off_cents = forms.IntegerField(min_value=1, required=False)
+    currency = forms.CharField(max_length=3, initial="usd")
+    valid_from = forms.DateTimeField(required=False)
+    valid_until = forms.DateTimeField(required=False)
+    max_redemptions = forms.IntegerField(
+        min_value=1, initial=1, required=False, help_text="Uses per code; empty means unlimited."
+    )
+    max_per_learner = forms.IntegerField(min_value=1, initial=1)
+    credentials = forms.ModelMultipleChoiceField(
+        queryset=MicroCredential.objects.all(), required=False
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.all(), required=False
+    )
+
+    def clean_prefix(self) -> str:
+        prefix = normalize_code(self.cleaned_data.get("prefix", ""))
+        if any(ch.isspace() for ch in prefix):
+            raise ValidationError("A prefix has no spaces.")
+        return prefix
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_discount(cleaned)
+        cleaned["currency"] = (cleaned.get("currency") or "usd").lower()
+        return cleaned
+
+    def template(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: data.get(key)
+            for key in (
+                "description",
+                "kind",
+                "percent_off",
+                "amount_off_cents",
+                "currency",
+                "valid_from",
+                "valid_until",
+                "max_redemptions",
+                "max_per_learner",
+                "credentials",
+                "organizations",
+            )
+        }

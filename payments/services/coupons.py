@@ -1,0 +1,65 @@
+"""Coupons staff create in bulk."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+
+from ..models import (
+    Coupon,
+    normalize_code,
+)
+
+# --- coupons -----------------------------------------------------------------
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_BATCH = 10_000
+
+
+def coupon_generate_batch(
+    *, count: int, prefix: str = "", length: int = 8, template: dict, batch: str
+) -> list[Coupon]:
+    """Create ``count`` coupons with unique random codes sharing ``template``'s terms.
+
+    ``template`` holds Coupon field values plus optional ``credentials`` and
+    ``organizations`` lists. All codes are created in one transaction, or none.
+    """
+    if not 1 <= count <= MAX_BATCH:
+        raise ValueError(f"Generate between 1 and {MAX_BATCH} codes at a time.")
+    prefix = normalize_code(prefix)
+    terms = dict(template)
+    credentials = terms.pop("credentials", None) or []
+    organizations = terms.pop("organizations", None) or []
+    with transaction.atomic():
+        codes: set[str] = set()
+        while len(codes) < count:
+            needed = count - len(codes)
+            fresh = {
+                prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+                for _ in range(needed)
+            }
+            taken = set(Coupon.objects.filter(code__in=fresh).values_list("code", flat=True))
+            codes |= fresh - taken
+        coupons = Coupon.objects.bulk_create(
+            [Coupon(code=code, batch=batch, **terms) for code in sorted(codes)]
+        )
+        if credentials or organizations:
+            coupons = list(Coupon.objects.filter(code__in=codes).order_by("code"))
+            through_c = Coupon.credentials.through
+            through_o = Coupon.organizations.through
+            through_c.objects.bulk_create(
+                [
+                    through_c(coupon_id=c.pk, microcredential_id=m.pk)
+                    for c in coupons
+                    for m in credentials
+                ]
+            )
+            through_o.objects.bulk_create(
+                [
+                    through_o(coupon_id=c.pk, organization_id=o.pk)
+                    for c in coupons
+                    for o in organizations
+                ]
+            )
+    return list(Coupon.objects.filter(code__in=codes).order_by("code"))

@@ -1,0 +1,121 @@
+"""Receipts by email and the periodic reconciliation, through their Celery tasks."""
+
+import importlib
+from datetime import timedelta
+from smtplib import SMTPException
+
+import pytest
+import time_machine
+from django.apps import apps as django_apps
+from django.core import mail
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from config.celery import app as celery_app
+from payments import services, tasks
+from payments.models import PaymentStatus
+from payments.services import attempts, receipts
+from tests.payments.factories import CouponFactory, awaiting_payment
+
+pytestmark = pytest.mark.django_db
+
+
+def _paid_in_test_mode(learner, **kwargs):
+    payment = services.payment_start(submission=awaiting_payment(learner), actor=learner, **kwargs)
+    return services.payment_test_checkout_complete(
+        payment=payment, actor=learner, card_number="4242424242424242"
+    )
+
+
+def test_receipt_email_is_queued_on_commit_with_every_receipt_detail(
+    learner, django_capture_on_commit_callbacks
+):
+    CouponFactory(code="HALF", percent_off=50)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        payment = _paid_in_test_mode(learner, coupon_code="HALF")
+
+    assert callbacks, "the receipt waits for the payment to commit"
+    [email] = [m for m in mail.outbox if "Receipt" in m.subject]
+    html = email.alternatives[0][0]
+    for part in (email.body, html):
+        assert payment.receipt_number in part
+        assert payment.submission.reference in part
+        assert "$75.00" in part  # amount paid
+        assert "HALF" in part
+        assert "Visa ending in 4242 (test mode)" in part
+        assert timezone.localtime(payment.completed_at).strftime("%Y") in part
+    assert email.to == [learner.email]
+
+
+def test_no_receipt_is_sent_when_the_payment_rolls_back(learner, monkeypatch):
+    payment = services.payment_start(submission=awaiting_payment(learner), actor=learner)
+
+    def broken(**kwargs):
+        raise RuntimeError("assignment failed")
+
+    monkeypatch.setattr(attempts, "submission_mark_paid", broken)
+    with pytest.raises(RuntimeError):
+        services.payment_test_checkout_complete(
+            payment=payment, actor=learner, card_number="4242424242424242"
+        )
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert not [m for m in mail.outbox if "Receipt" in m.subject]
+
+
+def test_receipt_is_sent_once_however_often_the_task_runs(learner):
+    payment = _paid_in_test_mode(learner)
+
+    tasks.send_payment_receipt.delay(payment.pk)
+    tasks.send_payment_receipt.delay(payment.pk)
+
+    assert len([m for m in mail.outbox if payment.receipt_number in m.subject]) == 1
+
+
+def test_receipt_task_retries_after_a_mail_server_error(learner, monkeypatch):
+    payment = _paid_in_test_mode(learner)
+    real_send = receipts.send_templated_email
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SMTPException("421 try again later")
+        real_send(**kwargs)
+
+    monkeypatch.setattr(receipts, "send_templated_email", flaky)
+
+    # Run as a worker would: the first failure schedules a retry instead of raising.
+    result = tasks.send_payment_receipt.apply(args=[payment.pk], throw=False)
+
+    assert result.successful() and result.result is True
+    assert len(calls) == 2
+    assert len([m for m in mail.outbox if payment.receipt_number in m.subject]) == 1
+    payment.refresh_from_db()
+    assert payment.receipt_sent_at is not None
+
+
+def test_reconciliation_task_settles_stale_payments(stripe_stub, learner):
+    with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False):
+        payment = services.payment_start(submission=awaiting_payment(learner), actor=learner)
+    stripe_stub.pay(payment.stripe_checkout_session_id)
+
+    result = tasks.reconcile_pending_payments.delay().get()
+
+    assert result["succeeded"] == 1
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_reconciliation_is_scheduled_in_celery_beat_and_editable_in_admin():
+    migration = importlib.import_module("payments.migrations.0002_reconcile_schedule")
+    PeriodicTask.objects.filter(name=migration.TASK_NAME).delete()
+
+    migration.create_schedule(django_apps, None)
+    migration.create_schedule(django_apps, None)  # safe to re-run
+
+    task = PeriodicTask.objects.get(name=migration.TASK_NAME)
+    assert task.enabled
+    assert task.interval.every == 10 and task.interval.period == "minutes"
+    assert task.task in celery_app.tasks
