@@ -89,3 +89,30 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture
+def redis_celery_worker():
+    """A real Celery worker in a thread, consuming a queue of its own on the Redis broker.
+
+    The test settings already point the broker at REDIS_URL when it is set; the
+    private queue keeps other runs sharing that Redis from taking these tasks.
+    """
+    import os
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs a Redis broker (set REDIS_URL)")
+    queue = f"test-{uuid.uuid4().hex}"
+    saved = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+            yield app
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = saved

@@ -6,7 +6,6 @@ own, so other test runs sharing the broker never take its tasks.
 
 import os
 import time
-import uuid
 
 import pytest
 from django.core import mail
@@ -22,20 +21,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def celery_worker():
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    queue = f"assessments-test-{uuid.uuid4().hex}"
-    saved = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
-            yield app
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = saved
+def celery_worker(redis_celery_worker):
+    return redis_celery_worker
 
 
 def wait_for(predicate, seconds=30):
