@@ -4,11 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config import health
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="credentials:catalog", permanent=False)),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("credentials/", include("credentials.urls")),
     path("applications/", include("submissions.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("payments/", include("payments.urls")),
+    path("assess/", include("assessments.urls")),
+    path("badges/", include("badges.urls")),
 ]

@@ -27,7 +27,6 @@ def dashboard_counts(*, learner) -> dict[str, int]:
 
 def dashboard_tab(*, learner, tab: str):
     _, statuses = TABS[tab]
-    qs = submission_list_for_learner(learner=learner, statuses=statuses).select_related(
-        "previous", "next_attempt"
+    return submission_list_for_learner(learner=learner, statuses=statuses).select_related(
+        "previous", "next_attempt", "award__badge"
     )
-    return qs

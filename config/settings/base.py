@@ -4,9 +4,12 @@ Each environment module (local, test, production) imports this one and
 changes only what differs. Nothing here reaches the network at import time.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -33,12 +36,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     "accounts",
     "credentials",
     "submissions",
     "assessments",
     "payments",
     "dashboard",
+    "badges",
 ]
 
 MIDDLEWARE = [
@@ -50,9 +55,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Every page: scripts, styles and images from our own origin only, no plugins,
+# no framing. Stripe Checkout is the one form target off the site: browsers apply
+# form-action to the redirect that follows the "Pay" form, so it is listed here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://checkout.stripe.com"],
+        "img-src": [SELF, "data:"],
+        "script-src": [SELF],
+        "style-src": [SELF],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -98,6 +122,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "assessments.backends.AssessorPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,9 +197,36 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Review SLA: a decision is due this many business days after review starts;
+# assessors are reminded this many business days before the due date.
+SLA_BUSINESS_DAYS = env.int("SLA_BUSINESS_DAYS", default=14)
+SLA_REMINDER_BUSINESS_DAYS = env.int("SLA_REMINDER_BUSINESS_DAYS", default=3)
+# Who hears about overdue reviews; empty means every active staff user.
+SLA_ESCALATION_EMAILS = env.list("SLA_ESCALATION_EMAILS", default=[])
+
 # Payments: with no Stripe key, the clearly labelled test-mode provider is used.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+PAYMENTS_ALLOW_TEST_MODE = env.bool("PAYMENTS_ALLOW_TEST_MODE", default=True)
+PAYMENTS_STRIPE_API_BASE = env("PAYMENTS_STRIPE_API_BASE", default="")
+PAYMENTS_STRIPE_MAX_NETWORK_RETRIES = 2
+PAYMENTS_STRIPE_TIMEOUT_SECONDS = 20
+PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = 300
+PAYMENTS_CHECKOUT_EXPIRES_MINUTES = env.int("PAYMENTS_CHECKOUT_EXPIRES_MINUTES", default=60)
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=30)
+PAYMENTS_MINIMUM_CHARGE_CENTS = 50
+
+
+# Badges: issuers' private signing keys are stored encrypted with this Fernet
+# key. The default is derived from SECRET_KEY; production sets its own.
+def derive_fernet_key(secret: str) -> str:
+    digest = hashlib.sha256(f"badges-key-encryption:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+BADGES_KEY_ENCRYPTION_KEY = env("BADGES_KEY_ENCRYPTION_KEY", default=derive_fernet_key(SECRET_KEY))
+# The dashboard lists awards expiring within this many days.
+BADGES_EXPIRY_NOTICE_DAYS = env.int("BADGES_EXPIRY_NOTICE_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

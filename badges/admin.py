@@ -1,0 +1,194 @@
+"""Staff tools: issued badges (revocation with a reason) and signing keys (rotation).
+
+Everything here is read-only; changes go through ``badges.services``.
+"""
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from . import services
+from .exceptions import BadgeError
+from .forms import RevocationForm
+from .models import BadgeEvent, IssuedBadge, IssuerKey, StatusList
+
+
+class BadgeEventInline(admin.TabularInline):
+    model = BadgeEvent
+    extra = 0
+    can_delete = False
+    fields = ["kind", "actor", "note", "at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedBadge)
+class IssuedBadgeAdmin(admin.ModelAdmin):
+    list_display = [
+        "award_uuid",
+        "credential",
+        "learner",
+        "issued_at",
+        "valid_until",
+        "status_display",
+    ]
+    list_filter = [
+        ("revoked_at", admin.EmptyFieldListFilter),
+        "award__credential__organization",
+        "issued_at",
+    ]
+    list_select_related = ["award", "award__learner", "award__credential"]
+    search_fields = [
+        "uuid",
+        "award__uuid",
+        "award__learner__email",
+        "award__learner__name",
+        "award__submission__reference",
+        "award__credential__title",
+    ]
+    date_hierarchy = "issued_at"
+    inlines = [BadgeEventInline]
+    actions = ["revoke_selected"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["public_page", "award", "uuid", "issued_at", "valid_from", "valid_until"]},
+        ),
+        ("Earner's choices", {"fields": ["display_name", "visibility"]}),
+        ("Revocation", {"fields": ["revoked_at", "revocation_reason", "revoked_by"]}),
+        (
+            "Signed documents",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "signing_key",
+                    "status_list",
+                    "status_index",
+                    "subject_id",
+                    "ob3_json",
+                    "ob3_jwt",
+                    "ob2_json",
+                ],
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + ["public_page"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("badges.change_issuedbadge")
+
+    @admin.display(description="Award", ordering="award__uuid")
+    def award_uuid(self, obj):
+        return str(obj.award.uuid)
+
+    @admin.display(description="Credential", ordering="award__credential__title")
+    def credential(self, obj):
+        return obj.award.credential.title
+
+    @admin.display(description="Learner", ordering="award__learner__email")
+    def learner(self, obj):
+        return obj.award.learner
+
+    @admin.display(description="Status")
+    def status_display(self, obj):
+        return obj.status_label
+
+    @admin.display(description="Public page")
+    def public_page(self, obj):
+        url = reverse("badges:detail", kwargs={"award_uuid": obj.award.uuid})
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.action(description="Revoke selected badges (with a reason)", permissions=["revoke"])
+    def revoke_selected(self, request, queryset):
+        badges = list(queryset.select_related("award", "award__learner", "award__credential"))
+        active = [b for b in badges if not b.is_revoked]
+        form = RevocationForm(request.POST if request.POST.get("confirm") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            for badge in active:
+                try:
+                    services.badge_revoke(
+                        badge_id=badge.pk, reason=form.cleaned_data["reason"], actor=request.user
+                    )
+                except BadgeError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+            self.message_user(
+                request,
+                f"{len(active)} badge(s) revoked; the earners are being emailed.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Revoke badges",
+            "badges": active,
+            "skipped": [b for b in badges if b.is_revoked],
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/badges/revoke_confirmation.html", context)
+
+
+@admin.register(IssuerKey)
+class IssuerKeyAdmin(admin.ModelAdmin):
+    list_display = ["organization", "key_id", "algorithm", "created_at", "retired_at"]
+    list_filter = ["organization", ("retired_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["organization"]
+    fields = [
+        "organization",
+        "key_id",
+        "algorithm",
+        "public_jwk",
+        "created_at",
+        "created_by",
+        "retired_at",
+    ]
+    actions = ["rotate"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_rotate_permission(self, request):
+        return request.user.has_perm("badges.change_issuerkey")
+
+    @admin.action(
+        description="Rotate: sign with a new key (old keys stay published)",
+        permissions=["rotate"],
+    )
+    def rotate(self, request, queryset):
+        organizations = {key.organization_id: key.organization for key in queryset}
+        for organization in organizations.values():
+            key = services.issuer_key_rotate(organization=organization, actor=request.user)
+            self.message_user(request, f"{organization}: now signing with {key.key_id}.")
+
+
+@admin.register(StatusList)
+class StatusListAdmin(admin.ModelAdmin):
+    list_display = ["organization", "number", "next_index", "size", "created_at"]
+    list_select_related = ["organization"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,400 @@
+"""The Open Badges documents: 3.0 credential and issuer profile, 2.0 assertion,
+BadgeClass and Issuer, and the status list credential.
+
+Every id is an absolute URL on SITE_URL (or a ``urn:uuid:``), so documents
+mean the same wherever they are copied to. Nothing here names the earner
+other than by a salted hash of their email address.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB3_SCHEMA = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def iso(moment: datetime.datetime) -> str:
+    """XML Schema dateTime in UTC to the second, e.g. 2026-01-31T15:00:00Z."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """``sha256$`` + hex SHA-256 of the normalised email followed by the salt."""
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+
+
+# --- URLs -----------------------------------------------------------------------------
+
+
+def issuer_profile_url(organization) -> str:
+    return absolute(reverse("badges:issuer_profile", kwargs={"org_uuid": organization.uuid}))
+
+
+def issuer_ob2_url(organization) -> str:
+    return absolute(reverse("badges:issuer_ob2", kwargs={"org_uuid": organization.uuid}))
+
+
+def jwks_url(organization) -> str:
+    return absolute(reverse("badges:jwks", kwargs={"org_uuid": organization.uuid}))
+
+
+def key_url(signing_key) -> str:
+    """The key's ``kid``: a URL that resolves to its public JWK."""
+    return absolute(
+        reverse(
+            "badges:key",
+            kwargs={"org_uuid": signing_key.organization.uuid, "key_id": signing_key.key_id},
+        )
+    )
+
+
+def status_list_url(status_list) -> str:
+    return absolute(
+        reverse(
+            "badges:status_list",
+            kwargs={"org_uuid": status_list.organization.uuid, "number": status_list.number},
+        )
+    )
+
+
+def achievement_url(credential) -> str:
+    return absolute(reverse("badges:achievement", kwargs={"credential_uuid": credential.uuid}))
+
+
+def badgeclass_url(credential) -> str:
+    return absolute(reverse("badges:badgeclass", kwargs={"credential_uuid": credential.uuid}))
+
+
+def image_url(credential) -> str:
+    return absolute(reverse("badges:image", kwargs={"credential_uuid": credential.uuid}))
+
+
+def public_url(award) -> str:
+    return absolute(reverse("badges:detail", kwargs={"award_uuid": award.uuid}))
+
+
+def assertion_url(award) -> str:
+    return absolute(reverse("badges:ob2_assertion", kwargs={"award_uuid": award.uuid}))
+
+
+# --- issuer -----------------------------------------------------------------------------
+
+
+def _issuer_fields(organization) -> dict:
+    fields = {"name": organization.name, "url": organization.url or settings.SITE_URL}
+    if organization.email:
+        fields["email"] = organization.email
+    if organization.description:
+        fields["description"] = organization.description
+    return fields
+
+
+def issuer_profile(organization) -> dict:
+    """The Open Badges 3.0 Profile of an issuing organization."""
+    return {
+        "@context": [VC_CONTEXT, OB3_CONTEXT],
+        "id": issuer_profile_url(organization),
+        "type": ["Profile"],
+        **_issuer_fields(organization),
+    }
+
+
+def issuer_ob2(organization) -> dict:
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "Issuer",
+        "id": issuer_ob2_url(organization),
+        **_issuer_fields(organization),
+    }
+
+
+# --- achievement and badge class --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: int
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Score:
+    criterion_id: int
+    title: str
+    met: bool | None
+
+
+def criteria_narrative(credential, criteria: list[Criterion]) -> str:
+    """What an earner showed, in Markdown: the competency, the key method and
+    every rubric criterion, each of which had to be met."""
+    parts = [f"**Competency.** {credential.competency.strip()}"]
+    if credential.key_method.strip():
+        parts.append(f"**Key method.** {credential.key_method.strip()}")
+    if criteria:
+        lines = [
+            f"- {c.title}: {c.description.strip()}" if c.description.strip() else f"- {c.title}"
+            for c in criteria
+        ]
+        parts.append(
+            "Earners submit evidence and reflections that an assessor scores against "
+            "this rubric; every criterion must be met:\n" + "\n".join(lines)
+        )
+    return "\n\n".join(parts)
+
+
+def _alignment(credential) -> dict:
+    return {
+        "type": ["Alignment"],
+        "targetName": f"{credential.title}: competency",
+        "targetDescription": credential.competency.strip(),
+        "targetUrl": absolute(credential.get_absolute_url()),
+        "targetType": "ceasn:Competency",
+    }
+
+
+def _result_description_id(credential, criterion_id: int) -> str:
+    return f"{achievement_url(credential)}#criterion-{criterion_id}"
+
+
+def achievement(credential, criteria: list[Criterion]) -> dict:
+    """The Open Badges 3.0 Achievement: what the credential certifies."""
+    document = {
+        "id": achievement_url(credential),
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": credential.title,
+        "description": credential.summary,
+        "criteria": {
+            "id": absolute(credential.get_absolute_url()),
+            "narrative": criteria_narrative(credential, criteria),
+        },
+        "image": {
+            "id": image_url(credential),
+            "type": "Image",
+            "caption": f"Badge: {credential.title}",
+        },
+        "alignment": [_alignment(credential)],
+    }
+    if criteria:
+        document["resultDescription"] = [
+            {
+                "id": _result_description_id(credential, c.id),
+                "type": ["ResultDescription"],
+                "name": c.title,
+                "resultType": "RubricCriterionLevel",
+                "rubricCriterionLevel": [
+                    {
+                        "id": f"{_result_description_id(credential, c.id)}-met",
+                        "type": ["RubricCriterionLevel"],
+                        "name": "Met",
+                        **({"description": c.description.strip()} if c.description else {}),
+                    },
+                    {
+                        "id": f"{_result_description_id(credential, c.id)}-not-yet-met",
+                        "type": ["RubricCriterionLevel"],
+                        "name": "Not yet met",
+                    },
+                ],
+            }
+            for c in criteria
+        ]
+    return document
+
+
+def results(credential, scores: list[Score]) -> list[dict]:
+    """Open Badges 3.0 Results: the level achieved on each rubric criterion.
+
+    Only the marks are published, never the assessor's feedback.
+    """
+    out = []
+    for score in scores:
+        if score.met is None:
+            continue
+        level = "met" if score.met else "not-yet-met"
+        rd = _result_description_id(credential, score.criterion_id)
+        out.append(
+            {
+                "type": ["Result"],
+                "resultDescription": rd,
+                "achievedLevel": f"{rd}-{level}",
+                "status": "Completed" if score.met else "InProgress",
+            }
+        )
+    return out
+
+
+def badgeclass(credential, criteria: list[Criterion]) -> dict:
+    """The Open Badges 2.0 BadgeClass of a micro-credential."""
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "BadgeClass",
+        "id": badgeclass_url(credential),
+        "name": credential.title,
+        "description": credential.summary,
+        "image": image_url(credential),
+        "criteria": {
+            "id": absolute(credential.get_absolute_url()),
+            "narrative": criteria_narrative(credential, criteria),
+        },
+        "issuer": issuer_ob2_url(credential.organization),
+        "alignment": [
+            {
+                "targetName": f"{credential.title}: competency",
+                "targetUrl": absolute(credential.get_absolute_url()),
+                "targetDescription": credential.competency.strip(),
+            }
+        ],
+    }
+
+
+# --- the credentials --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Everything a credential for one award states."""
+
+    badge_uuid: str
+    award: object
+    credential: object
+    subject_id: str
+    salt: str
+    identity_hash: str
+    valid_from: datetime.datetime
+    valid_until: datetime.datetime | None
+    status_list: object
+    status_index: int
+    criteria: list[Criterion]
+    scores: list[Score]
+
+
+def ob3_credential(issue: Issue) -> dict:
+    """The OpenBadgeCredential (VC Data Model 2.0), before signing."""
+    credential = issue.credential
+    organization = credential.organization
+    subject = {
+        "id": issue.subject_id,
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityHash": issue.identity_hash,
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": issue.salt,
+            }
+        ],
+        "achievement": achievement(credential, issue.criteria),
+    }
+    earned = results(credential, issue.scores)
+    if earned:
+        subject["result"] = earned
+    document = {
+        "@context": [VC_CONTEXT, OB3_CONTEXT],
+        "id": f"urn:uuid:{issue.badge_uuid}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": credential.title,
+        "description": credential.summary,
+        "issuer": {
+            "id": issuer_profile_url(organization),
+            "type": ["Profile"],
+            **_issuer_fields(organization),
+        },
+        "validFrom": iso(issue.valid_from),
+    }
+    if issue.valid_until:
+        document["validUntil"] = iso(issue.valid_until)
+    list_url = status_list_url(issue.status_list)
+    document.update(
+        {
+            "credentialSubject": subject,
+            "credentialStatus": {
+                "id": f"{list_url}#{issue.status_index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": str(issue.status_index),
+                "statusListCredential": list_url,
+            },
+            "credentialSchema": [{"id": OB3_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
+        }
+    )
+    return document
+
+
+def jwt_claims(document: dict) -> dict:
+    """The VC-JWT payload: the credential itself plus the registered claims
+    Open Badges 3.0 requires (iss, jti, sub, nbf, and exp when it expires)."""
+    issuer = document["issuer"]
+    claims = {
+        **document,
+        "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
+        "jti": document["id"],
+        "sub": document["credentialSubject"]["id"],
+        "nbf": int(parse_iso(document["validFrom"]).timestamp()),
+    }
+    if "validUntil" in document:
+        claims["exp"] = int(parse_iso(document["validUntil"]).timestamp())
+    return claims
+
+
+def parse_iso(value: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def ob2_assertion(issue: Issue) -> dict:
+    """The Open Badges 2.0 hosted assertion."""
+    document = {
+        "@context": OB2_CONTEXT,
+        "type": "Assertion",
+        "id": assertion_url(issue.award),
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": issue.salt,
+            "identity": issue.identity_hash,
+        },
+        "badge": badgeclass_url(issue.credential),
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": iso(issue.valid_from),
+    }
+    if issue.valid_until:
+        document["expires"] = iso(issue.valid_until)
+    return document
+
+
+def status_list_credential(status_list, encoded_list: str, now: datetime.datetime) -> dict:
+    """The BitstringStatusListCredential publishing one revocation list."""
+    url = status_list_url(status_list)
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_profile_url(status_list.organization),
+        "validFrom": iso(now),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list,
+        },
+    }

@@ -1,0 +1,13 @@
+"""Domain errors raised by badge services.
+
+Every error here carries a message that is safe to show the learner or staff.
+"""
+
+
+class BadgeError(Exception):
+    """Base class; ``str(error)`` is safe to show a user."""
+
+
+class NotOwner(BadgeError):
+    def __init__(self) -> None:
+        super().__init__("Only the earner can change this award's settings.")

@@ -1,0 +1,151 @@
+"""Reads shaped for the badge pages, the published documents and other apps' pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from credentials.models import MicroCredential, Organization
+
+from . import status_list as bitstring
+from .models import IssuedBadge, IssuerKey, StatusList
+
+_BADGE_RELATED = (
+    "award",
+    "award__learner",
+    "award__submission",
+    "award__credential",
+    "award__credential__organization",
+    "signing_key",
+    "signing_key__organization",
+    "status_list",
+)
+
+
+def badge_get_public(*, award_uuid) -> IssuedBadge:
+    """The badge of an award, by the award's UUID (404 if there is none)."""
+    badge = (
+        IssuedBadge.objects.select_related(*_BADGE_RELATED).filter(award__uuid=award_uuid).first()
+    )
+    if badge is None:
+        raise Http404("No such award.")
+    return badge
+
+
+def badge_get_for_owner(*, award_uuid, user) -> IssuedBadge:
+    """The badge of an award the user earned; 404 for anyone else, so the
+    settings page does not reveal which awards exist."""
+    badge = badge_get_public(award_uuid=award_uuid)
+    if not getattr(user, "is_authenticated", False) or badge.award.learner_id != user.pk:
+        raise Http404("No such award.")
+    return badge
+
+
+def is_owner(badge: IssuedBadge, user) -> bool:
+    return getattr(user, "is_authenticated", False) and badge.award.learner_id == user.pk
+
+
+def badge_for_submission(submission) -> IssuedBadge | None:
+    """The badge of an awarded submission, read from ``submission.award.badge``
+    when a list already fetched it (``with_badges``), else in one query."""
+    award_field = type(submission).award
+    if award_field.is_cached(submission):
+        try:
+            award = submission.award
+        except award_field.RelatedObjectDoesNotExist:
+            return None
+        badge_field = type(award).badge
+        if badge_field.is_cached(award):
+            try:
+                return award.badge
+            except badge_field.RelatedObjectDoesNotExist:
+                return None
+    return (
+        IssuedBadge.objects.select_related("award")
+        .filter(award__submission_id=submission.pk)
+        .first()
+    )
+
+
+def with_badges(submissions: QuerySet) -> QuerySet:
+    """Submissions with their credential, award and badge joined in, for list pages."""
+    return submissions.select_related("credential", "award", "award__badge")
+
+
+def upcoming_expiries(*, user, within_days: int | None = None, now=None) -> list[IssuedBadge]:
+    """The user's unrevoked badges that expire in the next ``within_days`` days
+    (BADGES_EXPIRY_NOTICE_DAYS by default), soonest first. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    days = settings.BADGES_EXPIRY_NOTICE_DAYS if within_days is None else within_days
+    return list(
+        IssuedBadge.objects.select_related("award", "award__credential")
+        .filter(
+            award__learner=user,
+            revoked_at__isnull=True,
+            valid_until__gt=now,
+            valid_until__lte=now + datetime.timedelta(days=days),
+        )
+        .order_by("valid_until", "pk")
+    )
+
+
+# --- published documents ------------------------------------------------------------------
+
+
+def organization_get(*, org_uuid) -> Organization:
+    organization = Organization.objects.filter(uuid=org_uuid).first()
+    if organization is None:
+        raise Http404("No such issuer.")
+    return organization
+
+
+def credential_get(*, credential_uuid) -> MicroCredential:
+    credential = (
+        MicroCredential.objects.select_related("organization")
+        .prefetch_related("rubric_criteria")
+        .filter(uuid=credential_uuid)
+        .first()
+    )
+    if credential is None:
+        raise Http404("No such credential.")
+    return credential
+
+
+def published_keys(*, organization) -> QuerySet[IssuerKey]:
+    """Every key the organization has signed with, newest first: retired keys
+    stay published so the badges they signed still verify."""
+    return IssuerKey.objects.select_related("organization").filter(organization=organization)
+
+
+def active_key(*, organization) -> IssuerKey | None:
+    return IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).first()
+
+
+def key_get(*, org_uuid, key_id) -> IssuerKey | None:
+    return (
+        IssuerKey.objects.select_related("organization")
+        .filter(organization__uuid=org_uuid, key_id=key_id)
+        .first()
+    )
+
+
+def status_list_get(*, org_uuid, number: int) -> StatusList | None:
+    return (
+        StatusList.objects.select_related("organization")
+        .filter(organization__uuid=org_uuid, number=number)
+        .first()
+    )
+
+
+def status_list_encoded(status_list: StatusList) -> str:
+    """The list's current bitstring, encoded: revoked badges have their bit set."""
+    revoked = IssuedBadge.objects.filter(
+        status_list=status_list, revoked_at__isnull=False
+    ).values_list("status_index", flat=True)
+    return bitstring.encode(status_list.size, revoked)

@@ -1,0 +1,294 @@
+"""Every change to signing keys, status lists and issued badges happens here.
+
+Each function runs in a transaction and takes keyword arguments. Issuing
+runs inside the transaction that creates the award; revocation locks the
+badge row and queues the learner's email for after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.models import Award, CriterionScore
+
+from . import crypto, documents
+from .exceptions import BadgeError, NotOwner
+from .models import BadgeEvent, IssuedBadge, IssuerKey, StatusList, Visibility
+
+MAX_DISPLAY_NAME = 150
+MAX_REASON = 500
+
+
+def _queue(task, *args) -> None:
+    """Send a Celery task once the transaction commits; a broker outage is
+    logged, never turned into an error for what was already recorded."""
+
+    def send() -> None:
+        task.delay(*args)
+
+    send.__qualname__ = f"queue {task.name}"
+    transaction.on_commit(send, robust=True)
+
+
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """``moment`` plus whole calendar months, clamped to the month's last day
+    (Jan 31 + 1 month = Feb 28/29)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+
+def _create_key(organization, actor=None) -> IssuerKey:
+    pair = crypto.generate_key_pair()
+    return IssuerKey.objects.create(
+        organization=organization,
+        key_id=pair.key_id,
+        public_jwk=pair.public_jwk,
+        private_key_encrypted=pair.private_key_encrypted,
+        created_by=actor,
+    )
+
+
+def issuer_key_active(*, organization) -> IssuerKey:
+    """The organization's signing key, generated on first use.
+
+    Safe to repeat and to run concurrently: a partial unique constraint allows
+    one active key per organization, so a second creator re-reads the winner's.
+    """
+    key = IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).first()
+    if key is not None:
+        return key
+    try:
+        with transaction.atomic():
+            return _create_key(organization)
+    except IntegrityError:
+        return IssuerKey.objects.get(organization=organization, retired_at__isnull=True)
+
+
+def issuer_key_rotate(*, organization, actor) -> IssuerKey:
+    """Retire the organization's signing key and start signing with a new one.
+
+    The retired key stays published in the organization's key set, so every
+    badge it signed keeps verifying. Returns the new key.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).update(
+            retired_at=now
+        )
+        return _create_key(organization, actor)
+
+
+# --- status lists -------------------------------------------------------------------------
+
+
+def _allocate_status_index(organization) -> tuple[StatusList, int]:
+    """The next free index in the organization's current status list, under a
+    row lock so two concurrent issues never share one."""
+    while True:
+        status_list = (
+            StatusList.objects.select_for_update()
+            .filter(organization=organization)
+            .order_by("-number")
+            .first()
+        )
+        if status_list is None or status_list.is_full:
+            number = status_list.number + 1 if status_list else 1
+            try:
+                with transaction.atomic():
+                    StatusList.objects.create(organization=organization, number=number)
+            except IntegrityError:
+                pass  # someone else created it; lock and use theirs
+            continue
+        index = status_list.next_index
+        status_list.next_index = index + 1
+        status_list.save(update_fields=["next_index"])
+        return status_list, index
+
+
+# --- issuing ------------------------------------------------------------------------------
+
+
+def _criteria_and_scores(award: Award):
+    """The rubric the submission was assessed against and the marks it got."""
+    snapshot = award.submission.rubric_snapshot or []
+    criteria = [
+        documents.Criterion(
+            id=int(c["id"]), title=c.get("title", ""), description=c.get("description", "")
+        )
+        for c in snapshot
+    ]
+    scores = [
+        documents.Score(criterion_id=s.criterion_id, title=s.title, met=s.met)
+        for s in CriterionScore.objects.filter(review__submission_id=award.submission_id).order_by(
+            "position", "id"
+        )
+    ]
+    return criteria, scores
+
+
+def badge_issue(*, award: Award) -> IssuedBadge:
+    """Issue the verifiable badge of an award: the signed Open Badges 3.0
+    credential and the Open Badges 2.0 assertion.
+
+    Runs inside the transaction that created the award (see receivers), so
+    both commit together. Requires the award's learner, credential and
+    submission. Safe to repeat: an award has exactly one badge, and a second
+    call returns it. A re-award after a revocation is a new award and gets a
+    new badge.
+    """
+    existing = IssuedBadge.objects.filter(award_id=award.pk).first()
+    if existing is not None:
+        return existing
+    award = Award.objects.select_related(
+        "learner", "credential", "credential__organization", "submission"
+    ).get(pk=award.pk)
+    credential = award.credential
+    organization = credential.organization
+    try:
+        with transaction.atomic():
+            signing_key = issuer_key_active(organization=organization)
+            status_list, status_index = _allocate_status_index(organization)
+            badge_uuid = uuid.uuid4()
+            salt = secrets.token_hex(16)
+            valid_from = award.awarded_at.replace(microsecond=0)
+            valid_until = (
+                add_months(valid_from, credential.validity_months)
+                if credential.validity_months
+                else None
+            )
+            criteria, scores = _criteria_and_scores(award)
+            issue = documents.Issue(
+                badge_uuid=str(badge_uuid),
+                award=award,
+                credential=credential,
+                subject_id=f"urn:uuid:{uuid.uuid4()}",
+                salt=salt,
+                identity_hash=documents.identity_hash(award.learner.email, salt),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                status_list=status_list,
+                status_index=status_index,
+                criteria=criteria,
+                scores=scores,
+            )
+            ob3 = documents.ob3_credential(issue)
+            token = crypto.sign_jwt(
+                claims=documents.jwt_claims(ob3),
+                private_key_encrypted=signing_key.private_key_encrypted,
+                kid=documents.key_url(signing_key),
+            )
+            badge = IssuedBadge.objects.create(
+                uuid=badge_uuid,
+                award=award,
+                signing_key=signing_key,
+                status_list=status_list,
+                status_index=status_index,
+                subject_id=issue.subject_id,
+                identity_salt=salt,
+                identity_hash=issue.identity_hash,
+                issued_at=timezone.now(),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                ob3_json=documents.dumps(ob3),
+                ob3_jwt=token,
+                ob2_json=documents.dumps(documents.ob2_assertion(issue)),
+                display_name=award.learner.name[:MAX_DISPLAY_NAME],
+            )
+            BadgeEvent.objects.create(badge=badge, kind=BadgeEvent.Kind.ISSUED)
+    except IntegrityError:
+        # Issued concurrently for the same award: return that one.
+        return IssuedBadge.objects.get(award_id=award.pk)
+    return badge
+
+
+def badge_issue_missing(*, limit: int | None = None) -> int:
+    """Issue badges for awards that have none (awards made before badges
+    existed). Safe to repeat. Returns how many were issued."""
+    awards = Award.objects.filter(badge__isnull=True).order_by("awarded_at", "pk")
+    if limit is not None:
+        awards = awards[:limit]
+    count = 0
+    for award in awards:
+        with transaction.atomic():
+            badge_issue(award=award)
+        count += 1
+    return count
+
+
+# --- what the earner chooses --------------------------------------------------------------
+
+
+def badge_update_settings(
+    *, badge_id: int, actor, display_name: str, visibility: str
+) -> IssuedBadge:
+    """Change the name shown with a badge and whether its page is public.
+
+    Only the earner may (NotOwner otherwise). The signed documents never carry
+    the name, so nothing is re-signed. Safe to repeat.
+    """
+    if visibility not in Visibility.values:
+        raise BadgeError("Choose public or private.")
+    display_name = " ".join((display_name or "").split())[:MAX_DISPLAY_NAME]
+    with transaction.atomic():
+        badge = (
+            IssuedBadge.objects.select_for_update(of=("self",))
+            .select_related("award")
+            .get(pk=badge_id)
+        )
+        if actor is None or badge.award.learner_id != actor.pk:
+            raise NotOwner()
+        if badge.display_name == display_name and badge.visibility == visibility:
+            return badge
+        badge.display_name = display_name
+        badge.visibility = visibility
+        badge.save(update_fields=["display_name", "visibility"])
+        BadgeEvent.objects.create(
+            badge=badge,
+            kind=BadgeEvent.Kind.SETTINGS,
+            actor=actor,
+            note=f"Visibility {visibility}",
+        )
+    return badge
+
+
+# --- revocation ---------------------------------------------------------------------------
+
+
+def badge_revoke(*, badge_id: int, reason: str, actor) -> IssuedBadge:
+    """Revoke a badge with a reason that the public page and the learner see.
+
+    Requires a non-empty reason (BadgeError otherwise). The public page, the
+    status list and verification read the revocation from this row, so they
+    reflect it as soon as the transaction commits; the learner's email is
+    queued for after the commit. Safe to repeat: revoking a revoked badge
+    changes nothing and sends nothing.
+    """
+    reason = " ".join((reason or "").split())[:MAX_REASON]
+    if not reason:
+        raise BadgeError("Give a reason for the revocation: the earner and the public see it.")
+    with transaction.atomic():
+        badge = IssuedBadge.objects.select_for_update(no_key=True).get(pk=badge_id)
+        if badge.is_revoked:
+            return badge
+        badge.revoked_at = timezone.now()
+        badge.revocation_reason = reason
+        badge.revoked_by = actor
+        badge.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+        BadgeEvent.objects.create(
+            badge=badge, kind=BadgeEvent.Kind.REVOKED, actor=actor, note=reason
+        )
+        from .tasks import send_revocation_email
+
+        _queue(send_revocation_email, badge.pk)
+    return badge

@@ -1,0 +1,20 @@
+// "Copy link" on the award page: the button needs JavaScript, so it only
+// appears when scripts run; without them the link is selectable in its field.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy-control]").forEach(function (control) {
+    var button = control.querySelector("button");
+    var field = document.getElementById(button.getAttribute("data-copy-target"));
+    var status = control.querySelector("[data-copy-status]");
+    if (!field || !navigator.clipboard) return;
+    control.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        status.textContent = "Link copied.";
+      }, function () {
+        field.select();
+        status.textContent = "Press Ctrl+C (or Cmd+C) to copy.";
+      });
+    });
+  });
+})();

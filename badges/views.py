@@ -1,0 +1,277 @@
+"""Public award pages, verification, downloads, the earner's settings, and the
+machine-readable documents (credentials, issuer profiles, keys, status lists)."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import baking, crypto, documents, images, selectors, services, sharing
+from .exceptions import BadgeError
+from .forms import BadgeSettingsForm
+from .models import IssuedBadge, Visibility
+from .verification import verify_token
+
+JSON_LD = "application/ld+json"
+VC_JWT = "application/vc+jwt"
+
+
+def _document(body, *, content_type="application/json", status=200, filename=None, cache=None):
+    """A published document: readable from any origin (verifiers and backpacks
+    fetch them from the browser), downloadable with ``filename``."""
+    if not isinstance(body, str | bytes):
+        body = documents.dumps(body)
+    response = HttpResponse(body, content_type=content_type, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = cache or "no-cache"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(badge: IssuedBadge, suffix: str) -> str:
+    return f"{badge.award.credential.slug}-{badge.award.uuid}{suffix}"
+
+
+def _wants_download(request) -> bool:
+    return "download" in request.GET
+
+
+def _page_context(request, badge: IssuedBadge, **extra) -> dict:
+    owner = selectors.is_owner(badge, request.user)
+    award = badge.award
+    return {
+        "badge": badge,
+        "award": award,
+        "credential": award.credential,
+        "organization": award.credential.organization,
+        "status": badge.status(),
+        "is_owner": owner,
+        # A private award shows strangers only that it exists and is valid.
+        "show_details": badge.is_public or owner,
+        "public_url": documents.public_url(award),
+        "linkedin_url": sharing.linkedin_add_url(badge),
+        "share_links": sharing.share_links(badge),
+        **extra,
+    }
+
+
+@require_safe
+def badge_detail(request, award_uuid):
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    return render(request, "badges/badge_detail.html", _page_context(request, badge))
+
+
+@require_safe
+def badge_verify(request, award_uuid):
+    """Check the credential's signature, key, status and dates, and show each check."""
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    verification = verify_token(badge.ob3_jwt)
+    return render(
+        request,
+        "badges/badge_detail.html",
+        _page_context(request, badge, verification=verification),
+    )
+
+
+@require_safe
+def badge_certificate(request, award_uuid):
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    context = _page_context(request, badge)
+    if not context["show_details"]:
+        raise Http404("No such award.")
+    return render(request, "badges/badge_certificate.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def badge_settings(request, award_uuid):
+    """The earner chooses the name shown and whether the page is public (others get 404)."""
+    badge = selectors.badge_get_for_owner(award_uuid=award_uuid, user=request.user)
+    initial = {"display_name": badge.display_name, "visibility": badge.visibility}
+    form = BadgeSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            badge = services.badge_update_settings(
+                badge_id=badge.pk,
+                actor=request.user,
+                display_name=form.cleaned_data["display_name"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except BadgeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your award settings are saved.")
+            return redirect("badges:detail", award_uuid=badge.award.uuid)
+    return render(
+        request,
+        "badges/badge_settings.html",
+        {
+            "badge": badge,
+            "award": badge.award,
+            "credential": badge.award.credential,
+            "form": form,
+            "visibility_choices": Visibility.choices,
+        },
+    )
+
+
+# --- downloads of one award -------------------------------------------------------------
+
+
+@require_safe
+def badge_ob3_json(request, award_uuid):
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    filename = _filename(badge, ".json") if _wants_download(request) else None
+    return _document(badge.ob3_json, content_type=JSON_LD, filename=filename)
+
+
+@require_safe
+def badge_ob3_jwt(request, award_uuid):
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    filename = _filename(badge, ".jwt") if _wants_download(request) else None
+    return _document(badge.ob3_jwt, content_type=VC_JWT, filename=filename)
+
+
+@require_safe
+def badge_ob2_assertion(request, award_uuid):
+    """The Open Badges 2.0 hosted assertion; 410 Gone (marked revoked) once revoked."""
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    filename = _filename(badge, "-assertion.json") if _wants_download(request) else None
+    if badge.is_revoked:
+        body = {
+            **json.loads(badge.ob2_json),
+            "revoked": True,
+            "revocationReason": badge.revocation_reason,
+        }
+        return _document(body, content_type=JSON_LD, status=410)
+    return _document(badge.ob2_json, content_type=JSON_LD, filename=filename)
+
+
+@require_safe
+def badge_baked_png(request, award_uuid):
+    """The badge image carrying the 2.0 assertion and the 3.0 credential."""
+    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    if not (badge.is_public or selectors.is_owner(badge, request.user)):
+        raise Http404("No such award.")
+    if badge.is_revoked:
+        return HttpResponse("This award has been revoked.", status=410, content_type="text/plain")
+    png = baking.bake(
+        images.credential_image(badge.award.credential),
+        {baking.OB2_KEYWORD: badge.ob2_json, baking.OB3_KEYWORD: badge.ob3_jwt},
+    )
+    filename = _filename(badge, ".png") if _wants_download(request) else None
+    return _document(png, content_type="image/png", filename=filename, cache="private, no-cache")
+
+
+# --- credential documents -------------------------------------------------------------------
+
+
+def _credential_or_404(credential_uuid):
+    credential = selectors.credential_get(credential_uuid=credential_uuid)
+    if (
+        not credential.is_published
+        and not IssuedBadge.objects.filter(award__credential=credential).exists()
+    ):
+        raise Http404("No such credential.")
+    return credential
+
+
+def _criteria(credential):
+    return [
+        documents.Criterion(id=c.pk, title=c.title, description=c.description)
+        for c in credential.rubric_criteria.all()
+    ]
+
+
+@require_safe
+def credential_achievement(request, credential_uuid):
+    credential = _credential_or_404(credential_uuid)
+    body = {
+        "@context": [documents.VC_CONTEXT, documents.OB3_CONTEXT],
+        **documents.achievement(credential, _criteria(credential)),
+    }
+    return _document(body, content_type=JSON_LD)
+
+
+@require_safe
+def credential_badgeclass(request, credential_uuid):
+    credential = _credential_or_404(credential_uuid)
+    return _document(documents.badgeclass(credential, _criteria(credential)), content_type=JSON_LD)
+
+
+@require_safe
+def credential_image(request, credential_uuid):
+    credential = _credential_or_404(credential_uuid)
+    return _document(
+        images.credential_image(credential), content_type="image/png", cache="public, max-age=3600"
+    )
+
+
+# --- issuer documents -----------------------------------------------------------------------
+
+
+@require_safe
+def issuer_profile(request, org_uuid):
+    organization = selectors.organization_get(org_uuid=org_uuid)
+    return _document(documents.issuer_profile(organization), content_type=JSON_LD)
+
+
+@require_safe
+def issuer_ob2(request, org_uuid):
+    organization = selectors.organization_get(org_uuid=org_uuid)
+    return _document(documents.issuer_ob2(organization), content_type=JSON_LD)
+
+
+def _jwk(key) -> dict:
+    return {
+        **key.public_jwk,
+        "kid": documents.key_url(key),
+        "alg": key.algorithm,
+        "use": "sig",
+    }
+
+
+@require_safe
+def issuer_jwks(request, org_uuid):
+    """Every public key the issuer has signed with (JWK Set); retired keys stay."""
+    organization = selectors.organization_get(org_uuid=org_uuid)
+    keys = [_jwk(key) for key in selectors.published_keys(organization=organization)]
+    return _document({"keys": keys}, content_type="application/jwk-set+json")
+
+
+@require_safe
+def issuer_key(request, org_uuid, key_id):
+    """One public key: what a credential's ``kid`` resolves to."""
+    key = selectors.key_get(org_uuid=org_uuid, key_id=key_id)
+    if key is None:
+        raise Http404("No such key.")
+    return _document(_jwk(key), content_type="application/jwk+json")
+
+
+@require_safe
+def status_list(request, org_uuid, number):
+    """The issuer's BitstringStatusListCredential: JSON, or signed as a VC-JWT
+    for clients that ask for ``application/vc+jwt``. Always current."""
+    status_list = selectors.status_list_get(org_uuid=org_uuid, number=number)
+    if status_list is None:
+        raise Http404("No such status list.")
+    document = documents.status_list_credential(
+        status_list, selectors.status_list_encoded(status_list), timezone.now()
+    )
+    accept = request.headers.get("Accept", "")
+    if VC_JWT in accept or "application/jwt" in accept:
+        key = selectors.active_key(organization=status_list.organization)
+        if key is None:
+            raise Http404("No signing key.")
+        token = crypto.sign_jwt(
+            claims=documents.jwt_claims(document),
+            private_key_encrypted=key.private_key_encrypted,
+            kid=documents.key_url(key),
+        )
+        return _document(token, content_type=VC_JWT)
+    return _document(document, content_type=JSON_LD)
