@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run install migrate demo test test-fast lint format browser clean
+.PHONY: run install migrate demo test test-fast lint format browser compose-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
+
+# docker-compose.yml against the Compose specification (no Docker engine needed).
+compose-check: install
+	$(PY) -m pip install --quiet "check-jsonschema==0.39.0"
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -72,3 +72,25 @@ def assert_accessible(axe_scan):
 def screenshot():
     """``screenshot(page, name)`` saves docs/screenshots/<name>.png."""
     return helpers.screenshot
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Fail a browser test whose pages log a Content-Security-Policy violation.
+
+    Listens on the test's browser context, so every page opened from it counts.
+    A test that provokes a violation on purpose takes this list and empties it.
+    """
+    violations = []
+    if not {"page", "context"} & set(request.fixturenames):
+        yield violations
+        return
+    context = request.getfixturevalue("context")
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+    yield violations
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
