@@ -53,6 +53,18 @@ compose-check: install
 	$(PY) -m pip install --quiet "check-jsonschema==0.39.0"
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
+# Performance benchmark, apart from the tests (docs/performance.md): seeds the
+# PostgreSQL database mc_bench (created if missing), serves the site with gunicorn,
+# loads each page with wrk and prints the figures. BENCH_SCALE=0.05 for a quick run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mc_bench
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else echo "Install wrk (sudo apt-get install wrk) to run the benchmark." >&2; exit 1; fi; }
+	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) manage.py bench_run
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .

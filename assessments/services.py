@@ -2,8 +2,9 @@
 
 Each function runs in a transaction and takes keyword arguments. Decisions
 lock the review row and use a conditional UPDATE, so a double click or two
-tabs decide once; follow-up email is queued for after the commit and can
-never undo what was recorded.
+tabs decide once. Follow-up email is stored in the outbox in the same
+transaction (``assessments.emails``) and sent after the commit, so it exists
+exactly when the change does and can never undo what was recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 from submissions.models import Submission
 from submissions.services import submission_record_decision, submission_set_decision_due
 
-from . import selectors
+from . import emails, selectors
 from .business_days import add_business_days, calendar_for
 from .exceptions import (
     AlreadyDecided,
@@ -33,21 +34,6 @@ from .models import Assignment, Award, CriterionScore, Outcome, Review, ReviewSt
 logger = logging.getLogger(__name__)
 
 MAX_FEEDBACK_CHARS = 10_000
-
-
-def _queue(task, *args) -> None:
-    """Send a Celery task once the transaction commits.
-
-    ``robust=True``: a broker outage is logged, never turned into an error for
-    a decision or an assignment that is already committed.
-    """
-
-    def send() -> None:
-        task.delay(*args)
-
-    # A named function: Django logs a failed robust callback by its __qualname__.
-    send.__qualname__ = f"queue {task.name}"
-    transaction.on_commit(send, robust=True)
 
 
 def _lock(review_id: int) -> Review:
@@ -101,7 +87,7 @@ def review_open(*, submission: Submission, actor=None) -> Review:
 
 def _assign(review: Review, assessor, *, assigned_by, reason: str) -> Assignment:
     now = timezone.now()
-    Assignment.objects.filter(review=review, ended_at__isnull=True).update(ended_at=now)
+    replaced = Assignment.objects.filter(review=review, ended_at__isnull=True).update(ended_at=now)
     review.assessor = assessor
     review.assigned_at = now
     # A new assessor gets their own reminder when the due date nears.
@@ -110,9 +96,7 @@ def _assign(review: Review, assessor, *, assigned_by, reason: str) -> Assignment
     assignment = Assignment.objects.create(
         review=review, assessor=assessor, assigned_by=assigned_by, reason=reason, assigned_at=now
     )
-    from .tasks import send_assignment_email
-
-    _queue(send_assignment_email, assignment.pk)
+    emails.queue_assignment_email(assignment=assignment, replaced=bool(replaced))
     return assignment
 
 
@@ -332,9 +316,7 @@ def review_decide(
                     "awarded_at": now,
                 },
             )
-        from .tasks import send_decision_email
-
-        _queue(send_decision_email, review.pk)
+        emails.queue_decision_email(review_id=review.pk)
     return review
 
 
@@ -354,13 +336,12 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     A reminder goes out from a review's reminder date while it is not yet
     overdue; an escalation once its due date has passed. Works set-wise: one
     UPDATE claims every review to remind and one every review to escalate,
-    stamping them with this run's time, then one read finds the assessors to
-    write to. Queries do not grow with the number of reviews. Safe to repeat
-    and to run concurrently: a stamped review is never claimed again, so each
-    reminder and escalation is sent once.
+    stamping them with this run's time; the reminders (one per assessor) and
+    the escalation are stored in the outbox in the same transaction, to be
+    rendered by the worker that sends them. Queries do not grow with the
+    number of reviews. Safe to repeat and to run concurrently: a stamped review is never
+    claimed again, so each reminder and escalation is sent once.
     """
-    from .tasks import send_sla_escalation, send_sla_reminder
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -374,15 +355,5 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         escalated = Review.objects.filter(
             state=ReviewState.OPEN, escalated_at__isnull=True, due_on__lt=today
         ).update(escalated_at=now)
-        if reminded:
-            assessor_ids = (
-                Review.objects.filter(reminder_sent_at=now)
-                .order_by()
-                .values_list("assessor_id", flat=True)
-                .distinct()
-            )
-            for assessor_id in assessor_ids:
-                _queue(send_sla_reminder, assessor_id, now.isoformat())
-        if escalated:
-            _queue(send_sla_escalation, now.isoformat())
+        emails.queue_sweep_emails(stamp=now, reminded=reminded, escalated=escalated)
     return SweepResult(reminded=reminded, escalated=escalated, stamp=now)

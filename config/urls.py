@@ -1,10 +1,14 @@
 """Top-level URLs."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import health
+
+# The admin signs in through allauth: same rate limits, same two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="credentials:catalog", permanent=False)),

@@ -10,8 +10,11 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from credentials.models import EvidenceRequirement, MicroCredential, Prompt
 
@@ -23,9 +26,27 @@ def new_reference() -> str:
     return "MC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
+class EvidenceStorage(LazyObject):
+    """``storages["evidence"]``, looked up on first use and again after STORAGES
+    changes: the file field keeps this proxy, so it follows the setting instead
+    of holding the backend that was configured when models were loaded."""
+
+    def _setup(self):
+        self._wrapped = storages["evidence"]
+
+
+_evidence_storage = EvidenceStorage()
+
+
+@receiver(setting_changed)
+def _evidence_storage_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _evidence_storage._wrapped = empty
+
+
 def evidence_storage():
     """The private storage for evidence (local folder or private S3 bucket)."""
-    return storages["evidence"]
+    return _evidence_storage
 
 
 def evidence_upload_to(instance: "Attachment", filename: str) -> str:

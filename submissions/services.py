@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from credentials.models import EvidenceKind, MicroCredential
+from notifications.services import email_enqueue
 
 from . import signals
 from .exceptions import (
@@ -355,9 +356,12 @@ def submission_submit(*, submission: Submission, actor, attestations: set[str]) 
 
 
 def _queue_received_email(submission: Submission) -> None:
-    from .tasks import send_submission_received
-
-    send_submission_received.delay_on_commit(submission.pk)
+    email_enqueue(
+        to=[submission.learner.email],
+        template="submission_received",
+        context={"submission": submission, "learner": submission.learner},
+        key=f"submission-received:{submission.pk}",
+    )
 
 
 def submission_mark_paid(*, submission_id: int, actor=None, note: str = "Paid") -> Submission:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 from credentials.models import MicroCredential
 
 from . import selectors, services
+from .downloads import attachment_response
 from .exceptions import DraftConflict, IncompleteSubmission, NotEditable, SubmissionError
 from .forms import ApplicationForm
 from .models import Attachment, Status
-
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
 @login_required
@@ -218,14 +217,5 @@ def attachment_download(request, uuid, attachment_uuid):
     )
     if not selectors.can_view_submission(request.user, attachment.submission):
         raise Http404
-    inline = request.GET.get("inline") == "1" and attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    # On S3 this is a redirect to a presigned URL that expires in minutes.
+    return attachment_response(attachment, inline=request.GET.get("inline") == "1")

@@ -9,3 +9,9 @@ from .base import *  # noqa: F403
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# The demo accounts should work at once; production always requires two-factor
+# authentication for staff and assessors. Set this to try it locally.
+MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS = env.bool(
+    "MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS", default=False
+)

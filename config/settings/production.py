@@ -4,6 +4,8 @@ Secrets have no defaults here, so a missing one stops start-up instead of
 running with a placeholder.
 """
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -58,11 +60,15 @@ STORAGES = {
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 300,
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per line (time, level, logger, message, request_id, exception).
+LOGGING["handlers"]["console"]["formatter"] = "json"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -70,3 +76,21 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+
+# Evidence previews (<img> on the review page) are redirects to presigned S3
+# URLs, so images may also come from the bucket's origin.
+if AWS_S3_ENDPOINT_URL:
+    _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+    EVIDENCE_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+else:
+    EVIDENCE_ORIGINS = [
+        f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+        f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com",
+    ]
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], *EVIDENCE_ORIGINS],
+    },
+}

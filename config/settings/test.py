@@ -17,6 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS}
+# Tests log staff and assessors in with force_login; the MFA tests turn this on.
+MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS = False
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STRIPE_SECRET_KEY = ""

@@ -22,7 +22,7 @@ from .attempts import (
     payment_test_checkout_complete,
 )
 from .coupons import MAX_BATCH, coupon_generate_batch
-from .receipts import payment_send_receipt
+from .receipts import payment_send_missing_receipts, payment_send_receipt
 from .refunds import payment_refund
 from .webhooks import webhook_event_process, webhook_event_receive
 
@@ -34,6 +34,7 @@ __all__ = [
     "payment_fail",
     "payment_reconcile_pending",
     "payment_refund",
+    "payment_send_missing_receipts",
     "payment_send_receipt",
     "payment_settle",
     "payment_start",

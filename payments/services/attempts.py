@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from notifications.services import PUBLISH_RETRY_POLICY
 from submissions.models import Status, Submission
 from submissions.services import submission_mark_paid
 
@@ -98,9 +99,18 @@ def _confirm_redemption(payment: Payment) -> None:
 
 
 def _queue_receipt(payment: Payment) -> None:
+    """Queue the receipt task after the commit. A broker outage is logged and
+    never fails the payment; the periodic reconciliation queues the receipt."""
     from ..tasks import send_payment_receipt
 
-    send_payment_receipt.delay_on_commit(payment.pk)
+    payment_id = payment.pk
+
+    def send() -> None:
+        send_payment_receipt.apply_async((payment_id,), retry_policy=PUBLISH_RETRY_POLICY)
+
+    # A named function: Django logs a failed robust callback by its __qualname__.
+    send.__qualname__ = "queue payments.tasks.send_payment_receipt"
+    transaction.on_commit(send, robust=True)
 
 
 def payment_succeed(

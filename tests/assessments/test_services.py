@@ -394,7 +394,8 @@ def test_a_failed_email_never_undoes_a_decision(
 ):
     with (
         mock.patch(
-            "assessments.tasks.send_templated_email", side_effect=SMTPException("mail server down")
+            "django.core.mail.EmailMultiAlternatives.send",
+            side_effect=SMTPException("mail server down"),
         ) as send,
         django_capture_on_commit_callbacks(execute=True),
     ):

@@ -1,9 +1,15 @@
+import datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments import services, tasks
+from assessments import emails, services
 from assessments.models import Assignment, Outcome
+from notifications.models import EmailStatus, OutboundEmail
+from notifications.services import email_publish_due
+from notifications.tasks import deliver_email
 from tests.assessments.factories import all_met, first_not_met, make_assessor, submit_for_review
 
 pytestmark = pytest.mark.django_db
@@ -107,20 +113,32 @@ def test_assigned_email_names_the_learner_only_when_review_is_not_blind(
 
 
 def test_assigned_email_is_skipped_once_the_review_moved_on(
-    review, assessor, credential, staff_user, django_capture_on_commit_callbacks
+    review, assessor, credential, staff_user
 ):
     other = make_assessor(credential=credential)
     first = Assignment.objects.get(review=review)
     services.review_reassign(review_id=review.pk, assessor=other, actor=staff_user)
 
-    tasks.send_assignment_email.delay(first.pk)
+    # However the first assignment's email is handed to a worker now, it is not sent.
+    email_publish_due(now=timezone.now() + datetime.timedelta(hours=1))
 
-    assert mail.outbox == []
+    assert not [m for m in mail.outbox if m.to == [assessor.email]]
+    assert [m for m in mail.outbox if m.to == [other.email]]
+    assert (
+        OutboundEmail.objects.get(key=f"assessment-assigned:{review.pk}:{first.pk}").status
+        == EmailStatus.CANCELED
+    )
 
 
 def test_escalation_needs_someone_to_tell(frozen, review):
     # No staff accounts: nothing is sent and nothing fails.
     review.escalated_at = review.created_at
     review.save()
-    tasks.send_sla_escalation.delay(review.created_at.isoformat())
+    emails.queue_sweep_emails(stamp=review.created_at, reminded=0, escalated=1)
+    escalation = OutboundEmail.objects.get(template="review_escalation")
+
+    deliver_email.delay(escalation.pk)
+
     assert mail.outbox == []
+    escalation.refresh_from_db()
+    assert escalation.status == EmailStatus.CANCELED

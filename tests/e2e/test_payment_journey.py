@@ -42,7 +42,7 @@ def credential(live_url):
 
 
 def test_learner_pays_with_a_partial_coupon_and_a_test_card_then_sees_the_receipt(
-    page: Page, live_url, credential, assert_accessible
+    page: Page, live_url, credential, assert_accessible, screenshot
 ):
     from submissions import services as submission_services
 
@@ -76,6 +76,7 @@ def test_learner_pays_with_a_partial_coupon_and_a_test_card_then_sees_the_receip
     expect(page.get_by_role("status").filter(has_text="Coupon SPRING25 applied")).to_be_visible()
     expect(page.locator("#amount-due")).to_have_text("$112.50")
     assert_accessible("the payment page with a coupon")
+    screenshot(page, "payment")
 
     # Pay by (test) card.
     page.get_by_role("button", name="Pay $112.50 by card").click()

@@ -8,13 +8,15 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app as celery_app
+from notifications.models import EmailStatus, OutboundEmail
 from payments import services, tasks
 from payments.models import PaymentStatus
-from payments.services import attempts, receipts
+from payments.services import attempts
 from tests.payments.factories import CouponFactory, awaiting_payment
 
 pytestmark = pytest.mark.django_db
@@ -64,36 +66,60 @@ def test_no_receipt_is_sent_when_the_payment_rolls_back(learner, monkeypatch):
     assert not [m for m in mail.outbox if "Receipt" in m.subject]
 
 
-def test_receipt_is_sent_once_however_often_the_task_runs(learner):
+def test_receipt_is_sent_once_however_often_the_task_runs(
+    learner, django_capture_on_commit_callbacks
+):
     payment = _paid_in_test_mode(learner)
 
-    tasks.send_payment_receipt.delay(payment.pk)
-    tasks.send_payment_receipt.delay(payment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_payment_receipt.delay(payment.pk)
+        tasks.send_payment_receipt.delay(payment.pk)
 
     assert len([m for m in mail.outbox if payment.receipt_number in m.subject]) == 1
+    assert OutboundEmail.objects.filter(key=f"payment-receipt:{payment.pk}").count() == 1
 
 
-def test_receipt_task_retries_after_a_mail_server_error(learner, monkeypatch):
+def test_receipt_delivery_retries_after_a_mail_server_error(
+    learner, monkeypatch, django_capture_on_commit_callbacks
+):
     payment = _paid_in_test_mode(learner)
-    real_send = receipts.send_templated_email
+    real_send = EmailMultiAlternatives.send
     calls = []
 
-    def flaky(**kwargs):
+    def flaky(message, *args, **kwargs):
         calls.append(1)
         if len(calls) == 1:
             raise SMTPException("421 try again later")
-        real_send(**kwargs)
+        return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr(receipts, "send_templated_email", flaky)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
 
-    # Run as a worker would: the first failure schedules a retry instead of raising.
-    result = tasks.send_payment_receipt.apply(args=[payment.pk], throw=False)
+    # The outbox's task retries the first failure (in-process here, as eager).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_payment_receipt.delay(payment.pk).get() is True
 
-    assert result.successful() and result.result is True
     assert len(calls) == 2
     assert len([m for m in mail.outbox if payment.receipt_number in m.subject]) == 1
     payment.refresh_from_db()
     assert payment.receipt_sent_at is not None
+    email = OutboundEmail.objects.get(key=f"payment-receipt:{payment.pk}")
+    assert email.status == EmailStatus.SENT and email.attempts == 2
+    assert "421 try again later" in email.last_error
+
+
+def test_a_receipt_whose_task_was_lost_is_queued_by_the_reconciliation(learner):
+    with time_machine.travel(timezone.now() - timedelta(minutes=10), tick=False):
+        payment = _paid_in_test_mode(learner)  # its receipt task never runs here
+
+    result = tasks.reconcile_pending_payments.delay().get()
+
+    assert result["receipts"] == 1
+    payment.refresh_from_db()
+    assert payment.receipt_sent_at is not None
+    assert OutboundEmail.objects.filter(
+        key=f"payment-receipt:{payment.pk}", status=EmailStatus.PENDING
+    ).exists()
+    assert tasks.reconcile_pending_payments.delay().get()["receipts"] == 0
 
 
 def test_reconciliation_task_settles_stale_payments(stripe_stub, learner):

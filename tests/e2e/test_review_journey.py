@@ -17,6 +17,7 @@ from submissions.models import Status, Submission
 from tests.accounts.factories import PASSWORD
 from tests.assessments.factories import make_assessor, submit_for_review
 from tests.credentials.factories import CredentialFactory, OrganizationFactory
+from tests.e2e.helpers import assert_no_serious_violations, axe_violations, screenshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -73,6 +74,8 @@ def test_assessor_denies_learner_resubmits_and_assessor_awards(page: Page, live_
     page.goto(f"{base}/assess/")
     expect(page.get_by_role("heading", level=1, name="Your review queue")).to_be_visible()
     expect(page.get_by_text("1 review", exact=True)).to_be_visible()
+    assert_no_serious_violations(axe_violations(page), "the review queue")
+    screenshot(page, "review-queue")
     page.get_by_role("link", name=first.reference).click()
     expect(page.get_by_role("heading", level=1, name=f"Review {first.reference}")).to_be_visible()
     expect(page.get_by_text("Describe your teaching context.")).to_be_visible()
@@ -81,6 +84,8 @@ def test_assessor_denies_learner_resubmits_and_assessor_awards(page: Page, live_
         page.get_by_role("link", name="Preview lesson-plan.pdf (opens in a new tab)")
     ).to_be_visible()
     expect(page.get_by_text("Lee Learner")).to_have_count(0)  # blind review
+    assert_no_serious_violations(axe_violations(page), "the review page")
+    screenshot(page, "review")
 
     # Deny without feedback is refused; with feedback it goes through.
     score(page, "Context", met=False)
