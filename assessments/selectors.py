@@ -77,10 +77,14 @@ def is_assessor(user) -> bool:
         return False
     if user.is_staff:
         return True
-    # One query for every page's navigation: an active scope, or reviews still assigned.
-    scopes = AssessorScope.objects.filter(user=user, is_active=True).values("pk")
-    reviews = Review.objects.filter(assessor=user).values("pk")
-    return scopes.union(reviews).exists()
+    # Asked by the navigation and by views within one request: remember the
+    # answer on the request's user object. One query: an active scope, or reviews.
+    cached = getattr(user, "_is_assessor", None)
+    if cached is None:
+        scopes = AssessorScope.objects.filter(user=user, is_active=True).values("pk")
+        reviews = Review.objects.filter(assessor=user).values("pk")
+        cached = user._is_assessor = scopes.union(reviews).exists()
+    return cached
 
 
 def can_view_submission(user, submission: Submission) -> bool:

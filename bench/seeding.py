@@ -514,7 +514,8 @@ class Seeder:
 
     def _people(self) -> None:
         rng = self.rng
-        self._users([(MARKER_EMAIL, f"scale={self.scale}", False)])
+        # Marks the database as a benchmark seed; "scale=..." once the seed is complete.
+        self._users([(MARKER_EMAIL, f"incomplete seed, scale={self.scale}", False)])
         assessors = self._users(
             [
                 (f"assessor{i + 1:04d}@{DOMAIN}", f"Assessor {i + 1}", False)
@@ -628,6 +629,7 @@ class Seeder:
         )
 
     def _finish(self) -> None:
+        User.objects.filter(email=MARKER_EMAIL).update(name=f"scale={self.scale}")
         for coupon_id, uses in self.coupon_uses.items():
             Coupon.objects.filter(pk=coupon_id).update(redemption_count=uses)
         for org_id, used in self.badge_index.items():

@@ -27,6 +27,10 @@ def dashboard_counts(*, learner) -> dict[str, int]:
 
 def dashboard_tab(*, learner, tab: str):
     _, statuses = TABS[tab]
-    return submission_list_for_learner(learner=learner, statuses=statuses).select_related(
-        "previous", "next_attempt", "award__badge"
+    # Awards are prefetched by id (an indexed IN lookup on one page of rows)
+    # rather than joined, which PostgreSQL may plan as a scan of every award.
+    return (
+        submission_list_for_learner(learner=learner, statuses=statuses)
+        .select_related("previous", "next_attempt")
+        .prefetch_related("award__badge")
     )

@@ -4,11 +4,11 @@
 then hands it to a Celery worker once that transaction commits.
 ``email_enqueue_deferred`` stores instead what is needed to build an email
 later (a digest over many rows, too large to render inside a set-wise sweep);
-the worker renders it when it sends it. If the broker
-is unreachable at that moment the email simply waits: ``email_publish_due``
-(run every minute by django-celery-beat) hands pending emails to the workers
-again. ``email_deliver`` sends under a row lock and records ``sent_at`` in the
-same transaction, so however often a task is delivered, the email goes out once.
+the worker renders it when it sends it. If the broker is unreachable after
+the commit the email simply waits: ``email_publish_due`` (run every minute by
+django-celery-beat) hands pending emails to the workers again.
+``email_deliver`` sends under a row lock and records ``sent_at`` in the same
+transaction, so however often a task is delivered, the email goes out once.
 """
 
 from __future__ import annotations
@@ -74,16 +74,6 @@ class DeferredEmail:
     key: str | None = None
 
 
-@dataclass(frozen=True)
-class EmailRequest:
-    """One email to queue: recipients, template name, context and an optional key."""
-
-    to: Sequence[str]
-    template: str
-    context: dict
-    key: str | None = None
-
-
 def email_enqueue(
     *, to: Sequence[str], template: str, context: dict, key: str | None = None
 ) -> OutboundEmail:
@@ -96,18 +86,12 @@ def email_enqueue(
     is safe to repeat. Handing the email to a worker after the commit never
     raises: with the broker down it stays pending and the sweep sends it.
     """
-    return email_enqueue_many(emails=[EmailRequest(to, template, context, key)])[0]
-
-
-def email_enqueue_many(*, emails: Sequence[EmailRequest]) -> list[OutboundEmail]:
-    """Queue several emails with one INSERT (for set-wise work such as a sweep).
-
-    Same rules as ``email_enqueue``, one row returned per request in order.
-    """
-    if not emails:
-        return []
     now = timezone.now()
-    return _store([_row(request, now) for request in emails])
+    email = OutboundEmail(
+        key=key or None, template=template, created_at=now, next_attempt_at=now + SWEEP_AFTER
+    )
+    _render(email, to, context)
+    return _store([email])[0]
 
 
 def email_enqueue_deferred(*, emails: Sequence[DeferredEmail]) -> list[OutboundEmail]:
@@ -168,17 +152,6 @@ def _publish_on_commit(email_ids: list[int]) -> None:
     # Django logs a failed robust callback by its __qualname__.
     publish.__qualname__ = "notifications.services.email_publish"
     transaction.on_commit(publish, robust=True)
-
-
-def _row(request: EmailRequest, now: datetime) -> OutboundEmail:
-    email = OutboundEmail(
-        key=request.key or None,
-        template=request.template,
-        created_at=now,
-        next_attempt_at=now + SWEEP_AFTER,
-    )
-    _render(email, request.to, request.context)
-    return email
 
 
 def _render(email: OutboundEmail, to: Sequence[str], context: dict) -> None:

@@ -18,7 +18,9 @@ def submission_get_for_learner(*, uuid, learner) -> Submission:
 def submission_with_content(submission: Submission) -> Submission:
     """Attach responses, attachments, links and attestations in four queries."""
     return (
-        Submission.objects.select_related("credential", "credential__organization", "learner")
+        Submission.objects.select_related(
+            "credential", "credential__organization", "learner", "previous"
+        )
         .prefetch_related(
             "responses",
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
@@ -41,21 +43,26 @@ def submission_list_for_learner(*, learner, statuses) -> QuerySet[Submission]:
 def submission_chain(submission: Submission) -> list[Submission]:
     """Every attempt linked to this one, oldest first (the Related submissions).
 
-    Walks ``previous`` back and ``next_attempt`` forward; chains are a handful
-    of attempts long, and each step is one indexed query.
+    Attempts always share learner and credential, so one query loads the
+    candidates and the chain is followed in memory along ``previous``.
     """
+    candidates = {
+        s.pk: s
+        for s in Submission.objects.filter(
+            learner_id=submission.learner_id, credential_id=submission.credential_id
+        ).select_related("credential")
+    }
+    candidates[submission.pk] = submission
+    following = {s.previous_id: s for s in candidates.values() if s.previous_id}
     chain = [submission]
     current = submission
-    while current.previous_id:
-        current = Submission.objects.select_related("credential").get(pk=current.previous_id)
+    while current.previous_id in candidates:
+        current = candidates[current.previous_id]
         chain.insert(0, current)
     current = submission
-    while True:
-        following = Submission.objects.select_related("credential").filter(previous=current).first()
-        if following is None:
-            break
-        chain.append(following)
-        current = following
+    while current.pk in following:
+        current = following[current.pk]
+        chain.append(current)
     return chain
 
 

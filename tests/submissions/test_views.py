@@ -242,3 +242,30 @@ def test_answers_are_escaped_on_the_submitted_page(learner_client, learner, cred
     response.save()
     page = learner_client.get(submission.get_absolute_url()).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def _deny_and_resubmit(learner, submission):
+    from tests.submissions.factories import ALL_ATTESTATIONS, complete_draft
+
+    services.submission_record_decision(submission_id=submission.pk, awarded=False, actor=None)
+    submission.refresh_from_db()
+    draft = services.submission_resubmit(submission=submission, actor=learner)
+    complete_draft(draft, learner)
+    return services.submission_submit(
+        submission=draft, actor=learner, attestations=ALL_ATTESTATIONS
+    )
+
+
+def test_submission_page_queries_do_not_grow_with_earlier_attempts(
+    learner_client, learner, credential, django_assert_max_num_queries
+):
+    first = submitted_application(learner, credential)
+    with django_assert_max_num_queries(40) as one_attempt:
+        learner_client.get(first.get_absolute_url())
+    latest = first
+    for _ in range(3):
+        latest = _deny_and_resubmit(learner, latest)
+    with django_assert_max_num_queries(len(one_attempt.captured_queries)):
+        page = learner_client.get(latest.get_absolute_url())
+    assert page.status_code == 200
+    assert first.reference in page.content.decode()

@@ -77,7 +77,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=None, help="$BENCH_SCALE or 1")
         parser.add_argument(
-            "--reseed", action="store_true", default=bool(os.environ.get("BENCH_RESEED"))
+            "--reseed",
+            action="store_true",
+            default=os.environ.get("BENCH_RESEED", "").lower() in ("1", "true", "yes"),
         )
         parser.add_argument("--seconds", type=float, default=env_number("BENCH_SECONDS", 10.0))
         parser.add_argument("--warmup", type=float, default=env_number("BENCH_WARMUP", 2.0))

@@ -24,11 +24,9 @@ def scale_from_env() -> float:
     return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
-def seeded_scale() -> float | None:
-    marker = User.objects.filter(email=MARKER_EMAIL).values_list("name", flat=True).first()
-    if marker and marker.startswith("scale="):
-        return float(marker.removeprefix("scale="))
-    return None
+def seed_marker() -> str | None:
+    """The marker account's note: "scale=..." for a complete seed, None for no seed."""
+    return User.objects.filter(email=MARKER_EMAIL).values_list("name", flat=True).first()
 
 
 class Command(BaseCommand):
@@ -44,16 +42,16 @@ class Command(BaseCommand):
         scale = scale if scale is not None else scale_from_env()
         if scale <= 0:
             raise CommandError("The scale must be positive.")
-        current = seeded_scale()
-        if current is None and (User.objects.exists() or Submission.objects.exists()):
+        marker = seed_marker()
+        if marker is None and (User.objects.exists() or Submission.objects.exists()):
             raise CommandError(
                 f"Database {connection.settings_dict['NAME']!r} holds data that is not a "
                 "benchmark seed; refusing to touch it."
             )
-        if current == scale and not reseed:
+        if marker == f"scale={scale}" and not reseed:
             self.stdout.write(f"Database already seeded at scale {scale}; keeping it.")
             return
-        if current is not None:
+        if marker is not None:
             self.stdout.write("Emptying the benchmark database...")
             call_command("flush", interactive=False, verbosity=0)
         planned = sizes(scale)
