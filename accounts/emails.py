@@ -3,13 +3,11 @@
 Templates live at templates/emails/<name>_subject.txt, <name>.txt and
 <name>.html. ``render_templated_email`` builds the three parts; the outbox
 (``notifications.services.email_enqueue``) stores them for delivery.
-``send_templated_email`` sends at once, with no outbox.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
@@ -32,10 +30,3 @@ def render_templated_email(*, template: str, context: dict) -> RenderedEmail:
         text=render_to_string(f"emails/{template}.txt", ctx),
         html=render_to_string(f"emails/{template}.html", ctx),
     )
-
-
-def send_templated_email(*, to: list[str], template: str, context: dict) -> None:
-    rendered = render_templated_email(template=template, context=context)
-    message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=to)
-    message.attach_alternative(rendered.html, "text/html")
-    message.send()

@@ -2,7 +2,7 @@
 
 Each function runs in a transaction and takes keyword arguments. Issuing
 runs inside the transaction that creates the award; revocation locks the
-badge row and queues the learner's email for after the commit.
+badge row and stores the learner's email in the outbox with the revocation.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Award, CriterionScore
+from notifications.services import email_enqueue
 
 from . import crypto, documents
 from .exceptions import BadgeError, NotOwner
@@ -22,17 +23,6 @@ from .models import BadgeEvent, IssuedBadge, IssuerKey, StatusList, Visibility
 
 MAX_DISPLAY_NAME = 150
 MAX_REASON = 500
-
-
-def _queue(task, *args) -> None:
-    """Send a Celery task once the transaction commits; a broker outage is
-    logged, never turned into an error for what was already recorded."""
-
-    def send() -> None:
-        task.delay(*args)
-
-    send.__qualname__ = f"queue {task.name}"
-    transaction.on_commit(send, robust=True)
 
 
 def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -278,7 +268,13 @@ def badge_revoke(*, badge_id: int, reason: str, actor) -> IssuedBadge:
     if not reason:
         raise BadgeError("Give a reason for the revocation: the earner and the public see it.")
     with transaction.atomic():
-        badge = IssuedBadge.objects.select_for_update(no_key=True).get(pk=badge_id)
+        badge = (
+            IssuedBadge.objects.select_for_update(no_key=True, of=("self",))
+            .select_related(
+                "award__learner", "award__credential", "award__credential__organization"
+            )
+            .get(pk=badge_id)
+        )
         if badge.is_revoked:
             return badge
         badge.revoked_at = timezone.now()
@@ -288,7 +284,18 @@ def badge_revoke(*, badge_id: int, reason: str, actor) -> IssuedBadge:
         BadgeEvent.objects.create(
             badge=badge, kind=BadgeEvent.Kind.REVOKED, actor=actor, note=reason
         )
-        from .tasks import send_revocation_email
-
-        _queue(send_revocation_email, badge.pk)
+        award = badge.award
+        email_enqueue(
+            to=[award.learner.email],
+            template="badge_revoked",
+            context={
+                "learner": award.learner,
+                "badge": badge,
+                "credential": award.credential,
+                "organization": award.credential.organization,
+                "reason": reason,
+                "public_url": documents.public_url(award),
+            },
+            key=f"badge-revoked:{badge.pk}",
+        )
     return badge

@@ -1,23 +1,24 @@
-"""The revocation email task."""
+"""The revocation email, stored in the outbox with the revocation."""
 
 import pytest
 from django.core import mail
 
-from badges.models import IssuedBadge
-from badges.tasks import send_revocation_email
+from badges import services
+from notifications.models import OutboundEmail
 
 pytestmark = pytest.mark.filterwarnings("ignore::joserfc.errors.SecurityWarning")
 
 
-def test_revocation_email_has_text_and_html_with_the_reason(badge, learner, staff_user):
-    IssuedBadge.objects.filter(pk=badge.pk).update(
-        revoked_at=badge.issued_at,
-        revocation_reason="Issued to the wrong person.",
-        revoked_by=staff_user,
-    )
-    send_revocation_email(badge.pk)
+def test_revocation_email_has_text_and_html_with_the_reason(
+    badge, learner, staff_user, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.badge_revoke(
+            badge_id=badge.pk, reason="Issued to the wrong person.", actor=staff_user
+        )
 
-    message = mail.outbox[-1]
+    (message,) = mail.outbox
     assert message.to == [learner.email]
     assert message.subject == "Your Formative Assessment in Practice credential has been revoked"
     assert "Issued to the wrong person." in message.body
@@ -26,13 +27,10 @@ def test_revocation_email_has_text_and_html_with_the_reason(badge, learner, staf
     assert f"/badges/{badge.award.uuid}/" in message.body
 
 
-def test_revocation_email_is_skipped_for_a_valid_badge(badge):
+def test_revoking_twice_emails_once(badge, staff_user, django_capture_on_commit_callbacks):
     mail.outbox.clear()
-    send_revocation_email(badge.pk)
-    assert mail.outbox == []
-
-
-def test_revocation_email_retries_with_backoff():
-    assert send_revocation_email.autoretry_for
-    assert send_revocation_email.retry_backoff == 30
-    assert send_revocation_email.max_retries == 8
+    with django_capture_on_commit_callbacks(execute=True):
+        services.badge_revoke(badge_id=badge.pk, reason="Wrong person.", actor=staff_user)
+        services.badge_revoke(badge_id=badge.pk, reason="Again.", actor=staff_user)
+    assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.filter(template="badge_revoked").count() == 1
