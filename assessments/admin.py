@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from config.admin_base import HistoryInline, ServiceRecordAdmin
+
 from . import selectors, services
 from .exceptions import AssessmentError
 from .forms import ReassignForm
@@ -57,30 +59,18 @@ class SlaFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(HistoryInline):
     model = Assignment
-    extra = 0
-    can_delete = False
     fields = ["assessor", "assigned_at", "assigned_by", "reason", "ended_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CriterionScoreInline(admin.TabularInline):
+class CriterionScoreInline(HistoryInline):
     model = CriterionScore
-    extra = 0
-    can_delete = False
     fields = ["title", "met", "feedback", "updated_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ServiceRecordAdmin):
     """Reviews are changed only through the review page and the reassign form."""
 
     change_form_template = "admin/assessments/review/change_form.html"
@@ -127,12 +117,6 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.display(description="Credential", ordering="submission__credential__title")
     def credential(self, obj):
         return obj.submission.credential
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(
         description="Assign to the least-loaded other eligible assessor",
@@ -224,16 +208,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ServiceRecordAdmin):
     list_display = ["credential", "learner", "submission", "awarded_at"]
     list_select_related = ["credential", "learner", "submission"]
     search_fields = ["learner__email", "submission__reference", "credential__title"]
     readonly_fields = ["uuid", "submission", "learner", "credential", "awarded_at"]
     fields = readonly_fields
     date_hierarchy = "awarded_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

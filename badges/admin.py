@@ -8,25 +8,21 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin_base import HistoryInline, ServiceRecordAdmin
+
 from . import services
 from .exceptions import BadgeError
 from .forms import RevocationForm
 from .models import BadgeEvent, IssuedBadge, IssuerKey, StatusList
 
 
-class BadgeEventInline(admin.TabularInline):
+class BadgeEventInline(HistoryInline):
     model = BadgeEvent
-    extra = 0
-    can_delete = False
     fields = ["kind", "actor", "note", "at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IssuedBadge)
-class IssuedBadgeAdmin(admin.ModelAdmin):
+class IssuedBadgeAdmin(ServiceRecordAdmin):
     list_display = [
         "award_uuid",
         "credential",
@@ -78,12 +74,6 @@ class IssuedBadgeAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] + ["public_page"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("badges.change_issuedbadge")
@@ -141,7 +131,7 @@ class IssuedBadgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuerKey)
-class IssuerKeyAdmin(admin.ModelAdmin):
+class IssuerKeyAdmin(ServiceRecordAdmin):
     list_display = ["organization", "key_id", "algorithm", "created_at", "retired_at"]
     list_filter = ["organization", ("retired_at", admin.EmptyFieldListFilter)]
     list_select_related = ["organization"]
@@ -159,12 +149,6 @@ class IssuerKeyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_rotate_permission(self, request):
         return request.user.has_perm("badges.change_issuerkey")
 
@@ -180,15 +164,9 @@ class IssuerKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusList)
-class StatusListAdmin(admin.ModelAdmin):
+class StatusListAdmin(ServiceRecordAdmin):
     list_display = ["organization", "number", "next_index", "size", "created_at"]
     list_select_related = ["organization"]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

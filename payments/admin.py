@@ -13,6 +13,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.admin_base import HistoryInline, ServiceRecordAdmin
+
 from . import services
 from .exceptions import RefundError
 from .forms import CouponAdminForm, CouponBatchForm
@@ -73,20 +75,14 @@ def coupons_csv(coupons, filename: str) -> HttpResponse:
     return response
 
 
-class CouponRedemptionInline(admin.TabularInline):
+class CouponRedemptionInline(HistoryInline):
     model = CouponRedemption
-    extra = 0
-    can_delete = False
     fields = ["learner", "submission_link", "status", "discount_cents", "created_at", "redeemed_at"]
-    readonly_fields = fields
     ordering = ["-created_at"]
     verbose_name_plural = "Redemptions"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("learner", "submission")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Submission")
     def submission_link(self, obj):
@@ -177,31 +173,19 @@ class CouponAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "payments/admin/coupon_generate.html", context)
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(HistoryInline):
     model = Refund
-    extra = 0
-    can_delete = False
     fields = ["amount_cents", "status", "stripe_refund_id", "reason", "actor", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class WebhookEventInline(admin.TabularInline):
+class WebhookEventInline(HistoryInline):
     model = WebhookEvent
-    extra = 0
-    can_delete = False
     fields = ["stripe_event_id", "type", "status", "note", "received_at", "processed_at"]
-    readonly_fields = fields
     verbose_name_plural = "Stripe events"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ServiceRecordAdmin):
     list_display = [
         "receipt_number",
         "learner",
@@ -230,12 +214,6 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] + ["amount_paid", "submission_link"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_refund_permission(self, request):
         return request.user.has_perm("payments.refund_payment")
@@ -290,7 +268,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ServiceRecordAdmin):
     list_display = ["stripe_event_id", "type", "status", "received_at", "processed_at"]
     list_filter = ["status", "type"]
     search_fields = ["stripe_event_id", "type", "payment__receipt_number"]
@@ -298,12 +276,6 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Process selected unprocessed events")
     def process_again(self, request, queryset):

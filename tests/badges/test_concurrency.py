@@ -3,49 +3,21 @@
 Each thread gets its own Django connection; a barrier releases them together.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
 
 from badges import services
 from badges.models import IssuedBadge, IssuerKey, StatusList
 from badges.verification import verify_token
 from tests.accounts.factories import UserFactory
 from tests.badges.factories import award_row
+from tests.concurrency import postgres_only, race
 from tests.credentials.factories import CredentialFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.filterwarnings("ignore::joserfc.errors.SecurityWarning"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs real PostgreSQL connections (set DATABASE_URL to a postgres URL); "
-        "SQLite serializes all writers, so it cannot show the race",
-    ),
+    postgres_only,
 ]
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each side got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.fixture
@@ -61,8 +33,9 @@ def awards_without_badges(monkeypatch):
 def test_concurrent_awards_share_one_new_key_and_get_distinct_status_indexes(
     awards_without_badges,
 ):
-    results = _race(
-        [lambda a=award: services.badge_issue(award=a) for award in awards_without_badges]
+    results = race(
+        atomic=True,
+        calls=[lambda a=award: services.badge_issue(award=a) for award in awards_without_badges],
     )
 
     assert all(isinstance(r, IssuedBadge) for r in results), results
@@ -76,7 +49,7 @@ def test_concurrent_awards_share_one_new_key_and_get_distinct_status_indexes(
 
 def test_issuing_the_same_award_twice_at_once_makes_one_badge(awards_without_badges):
     award = awards_without_badges[0]
-    results = _race([lambda: services.badge_issue(award=award) for _ in range(3)])
+    results = race(atomic=True, calls=[lambda: services.badge_issue(award=award) for _ in range(3)])
 
     assert all(isinstance(r, IssuedBadge) for r in results), results
     assert len({r.pk for r in results}) == 1

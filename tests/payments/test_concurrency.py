@@ -3,48 +3,20 @@
 Each thread gets its own Django connection; a barrier releases them together.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from payments import services
 from payments.exceptions import CouponExhausted, PaymentError
 from payments.models import Coupon, CouponRedemption, Payment
 from submissions.models import Status, Submission
 from tests.accounts.factories import UserFactory
+from tests.concurrency import postgres_only, race
 from tests.payments.factories import CouponFactory, awaiting_payment
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs two real PostgreSQL connections (set DATABASE_URL to a postgres URL); "
-        "SQLite serializes all writers, so it cannot show the race",
-    ),
+    postgres_only,
 ]
-
-
-def _race(calls):
-    """Run the callables at the same moment on separate connections; return results/errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each side got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_two_learners_racing_for_the_last_use_of_a_code_only_one_gets_it():
@@ -52,8 +24,8 @@ def test_two_learners_racing_for_the_last_use_of_a_code_only_one_gets_it():
     learners = [UserFactory(), UserFactory()]
     submissions = [awaiting_payment(u) for u in learners]
 
-    results = _race(
-        [
+    results = race(
+        calls=[
             lambda s=s, u=u: services.payment_start(submission=s, actor=u, coupon_code="lastone")
             for s, u in zip(submissions, learners, strict=True)
         ]
@@ -73,8 +45,8 @@ def test_many_learners_racing_for_the_last_three_uses_never_overspend():
     learners = [UserFactory() for _ in range(8)]
     submissions = [awaiting_payment(u) for u in learners]
 
-    results = _race(
-        [
+    results = race(
+        calls=[
             lambda s=s, u=u: services.payment_start(submission=s, actor=u, coupon_code="THREE")
             for s, u in zip(submissions, learners, strict=True)
         ]
@@ -88,8 +60,10 @@ def test_many_learners_racing_for_the_last_three_uses_never_overspend():
 def test_simultaneous_double_click_makes_one_attempt_with_one_idempotency_key(stripe_stub, learner):
     submission = awaiting_payment(learner)
 
-    results = _race(
-        [lambda: services.payment_start(submission=submission, actor=learner) for _ in range(2)]
+    results = race(
+        calls=[
+            lambda: services.payment_start(submission=submission, actor=learner) for _ in range(2)
+        ]
     )
 
     assert all(isinstance(r, Payment | PaymentError) for r in results), results
