@@ -32,6 +32,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_activity
 
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,132 @@
+"""Give the demo learner a history, so every page has something to show.
+
+Run after ``seed_demo``. Everything goes through the real services (apply,
+save, submit, pay with a coupon, review, decide), so the demo shows exactly
+what a learner would: a draft, an application awaiting payment, one in
+review, one awarded with its badge, one denied with feedback and a Resubmit
+action, and a favorite. Safe to repeat: it does nothing once the demo learner
+has applications.
+"""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
+
+from accounts.models import User
+from assessments import services as assessment_services
+from assessments.models import Outcome
+from credentials.models import EvidenceKind, MicroCredential
+from credentials.services import favorite_set
+from payments import services as payment_services
+from payments.models import Coupon, DiscountKind
+from submissions import services as submission_services
+from submissions.models import AttestationKind, Submission
+
+LEARNER = "learner@example.org"
+ASSESSOR = "assessor@example.org"
+DEMO_COUPON = "DEMO100"
+# A one-page PDF is enough evidence for a demo; its content is sniffed like any upload.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ANSWER = (
+    "I teach seventh grade science in a public middle school where many students are "
+    "learning English. I planned short checks for understanding and adjusted the next lesson."
+)
+
+
+class Command(BaseCommand):
+    help = "Give the demo learner drafts, submissions, an award and a denial (safe to repeat)."
+
+    def handle(self, *args, **options):
+        learner = User.objects.filter(email=LEARNER).first()
+        assessor = User.objects.filter(email=ASSESSOR).first()
+        if learner is None or assessor is None:
+            raise CommandError("Run seed_demo first: the demo accounts are missing.")
+        coupon, _ = Coupon.objects.get_or_create(
+            code=DEMO_COUPON,
+            defaults={
+                "description": "Demo: waives the whole fee",
+                "kind": DiscountKind.PERCENT,
+                "percent_off": 100,
+                "max_per_learner": 1000,
+            },
+        )
+        if Submission.objects.filter(learner=learner).exists():
+            self.stdout.write("Demo activity already present.")
+            return
+        credentials = list(MicroCredential.objects.published().order_by("fee_cents", "title"))
+        if len(credentials) < 6:
+            raise CommandError("Run seed_demo first: six published credentials are needed.")
+        free, awarded, denied, in_review, unpaid, draft = credentials[:6]
+        # Demo email would only clutter the console of `make run`.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._draft(learner, draft)
+            self._submit(learner, unpaid)
+            self._submit(learner, in_review, coupon=coupon)
+            for credential, outcome in ((awarded, Outcome.AWARDED), (denied, Outcome.DENIED)):
+                submission = self._submit(learner, credential, coupon=coupon)
+                self._decide(assessor, submission, outcome)
+            self._submit(learner, free)
+            favorite_set(user=learner, credential=credentials[-1], favorite=True)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo activity ready for {LEARNER}; the coupon {DEMO_COUPON} waives any fee."
+            )
+        )
+
+    def _draft(self, learner, credential) -> Submission:
+        draft, _ = submission_services.submission_apply(learner=learner, credential=credential)
+        responses = list(draft.responses.all())
+        answers = {r.pk: self._answer(r.word_limit) for r in responses[: len(responses) // 2]}
+        self._save(draft, learner, submission_services.DraftChanges(answers=answers))
+        return draft
+
+    def _submit(self, learner, credential, coupon=None) -> Submission:
+        draft, _ = submission_services.submission_apply(learner=learner, credential=credential)
+        answers = {r.pk: self._answer(r.word_limit) for r in draft.responses.all()}
+        self._save(draft, learner, submission_services.DraftChanges(answers=answers))
+        for requirement in credential.evidence_requirements.filter(required=True):
+            if requirement.kind == EvidenceKind.LINK:
+                link = {
+                    "title": requirement.title,
+                    "url": "https://video.example.org/demo-lesson",
+                    "requirement": requirement,
+                }
+                changes = submission_services.DraftChanges(new_link=link)
+            else:
+                upload = SimpleUploadedFile(f"{credential.slug}.pdf", PDF, "application/pdf")
+                changes = submission_services.DraftChanges(uploads=[(upload, requirement)])
+            self._save(draft, learner, changes)
+        submission = submission_services.submission_submit(
+            submission=draft, actor=learner, attestations={k.value for k in AttestationKind}
+        )
+        if coupon is not None and submission.fee_cents:
+            payment_services.payment_start(
+                submission=submission, actor=learner, coupon_code=coupon.code
+            )
+            submission.refresh_from_db()
+        return submission
+
+    def _decide(self, assessor, submission, outcome) -> None:
+        review = submission.review
+        scores = {}
+        for index, criterion in enumerate(submission.rubric_snapshot):
+            met = outcome == Outcome.AWARDED or index > 0
+            feedback = "" if met else "Say which students the checks reached and what changed next."
+            score = assessment_services.ScoreInput(met=met, feedback=feedback)
+            scores[int(criterion["id"])] = score
+        actor = review.assessor or assessor
+        assessment_services.review_decide(
+            review_id=review.pk, actor=actor, outcome=outcome, scores=scores
+        )
+
+    @staticmethod
+    def _save(draft, learner, changes) -> None:
+        draft.refresh_from_db()
+        submission_services.draft_save(
+            submission=draft, actor=learner, version=draft.version, changes=changes
+        )
+
+    @staticmethod
+    def _answer(limit) -> str:
+        words = ANSWER.split()
+        return " ".join(words[: min(len(words), limit or len(words))])

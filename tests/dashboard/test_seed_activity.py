@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+from badges.models import IssuedBadge
+from submissions.models import Status, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_learner_gets_one_application_in_each_state_once():
+    call_command("seed_demo", stdout=None)
+    call_command("seed_demo_activity")
+    statuses = sorted(Submission.objects.values_list("status", flat=True))
+    assert statuses == sorted(
+        [
+            Status.DRAFT,
+            Status.AWAITING_PAYMENT,
+            Status.IN_REVIEW,
+            Status.IN_REVIEW,
+            Status.AWARDED,
+            Status.DENIED,
+        ]
+    )
+    assert IssuedBadge.objects.count() == 1
+    awarded = Submission.objects.get(status=Status.AWARDED)
+    assert awarded.review.assessor.email == "assessor@example.org"
+
+    call_command("seed_demo_activity")
+    assert Submission.objects.count() == 6
