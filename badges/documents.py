@@ -99,6 +99,19 @@ def assertion_url(award) -> str:
 # --- issuer -----------------------------------------------------------------------------
 
 
+def logo_url(organization) -> str:
+    """The organization's logo as an absolute URL, or "" when it has none."""
+    if not organization.logo:
+        return ""
+    url = organization.logo.url
+    return url if url.startswith(("http://", "https://")) else absolute(url)
+
+
+def _ob3_logo(organization) -> dict:
+    logo = logo_url(organization)
+    return {"image": {"id": logo, "type": "Image", "caption": organization.name}} if logo else {}
+
+
 def _issuer_fields(organization) -> dict:
     fields = {"name": organization.name, "url": organization.url or settings.SITE_URL}
     if organization.email:
@@ -110,21 +123,26 @@ def _issuer_fields(organization) -> dict:
 
 def issuer_profile(organization) -> dict:
     """The Open Badges 3.0 Profile of an issuing organization."""
-    return {
+    profile = {
         "@context": [VC_CONTEXT, OB3_CONTEXT],
         "id": issuer_profile_url(organization),
         "type": ["Profile"],
         **_issuer_fields(organization),
     }
+    profile.update(_ob3_logo(organization))
+    return profile
 
 
 def issuer_ob2(organization) -> dict:
-    return {
+    issuer = {
         "@context": OB2_CONTEXT,
         "type": "Issuer",
         "id": issuer_ob2_url(organization),
         **_issuer_fields(organization),
     }
+    if logo := logo_url(organization):
+        issuer["image"] = logo
+    return issuer
 
 
 # --- achievement and badge class --------------------------------------------------------
@@ -319,6 +337,7 @@ def ob3_credential(issue: Issue) -> dict:
             "id": issuer_profile_url(organization),
             "type": ["Profile"],
             **_issuer_fields(organization),
+            **_ob3_logo(organization),
         },
         "validFrom": iso(issue.valid_from),
     }

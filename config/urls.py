@@ -1,6 +1,8 @@
 """Top-level URLs."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -23,3 +25,7 @@ urlpatterns = [
     path("assess/", include("assessments.urls")),
     path("badges/", include("badges.urls")),
 ]
+
+# Uploaded public media (organization logos) in the embedded default; production
+# serves them from the storage's own URLs. static() adds nothing unless DEBUG.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

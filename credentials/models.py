@@ -22,6 +22,11 @@ class Organization(models.Model):
     description = models.TextField(blank=True)
     url = models.URLField("website", blank=True)
     email = models.EmailField("contact email", blank=True)
+    logo = models.ImageField(
+        upload_to="organizations/logos/",
+        blank=True,
+        help_text="Square PNG or JPEG; shown on award pages and in the issuer profile of badges.",
+    )
     holiday_country = models.CharField(
         max_length=2,
         default="US",
