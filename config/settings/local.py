@@ -15,3 +15,6 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS = env.bool(
     "MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS", default=False
 )
+
+# Tasks run in-process here; one log line per task would bury the server's own output.
+LOGGING["loggers"] = {"celery.app.trace": {"level": "WARNING"}}

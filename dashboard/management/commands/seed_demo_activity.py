@@ -52,6 +52,7 @@ class Command(BaseCommand):
         )
         if Submission.objects.filter(learner=learner).exists():
             self.stdout.write("Demo activity already present.")
+            self._accounts()
             return
         credentials = list(MicroCredential.objects.published().order_by("fee_cents", "title"))
         if len(credentials) < 6:
@@ -72,6 +73,14 @@ class Command(BaseCommand):
                 f"Demo activity ready for {LEARNER}; the coupon {DEMO_COUPON} waives any fee."
             )
         )
+        self._accounts()
+
+    def _accounts(self) -> None:
+        from credentials.management.commands.seed_demo import DEMO_PASSWORD, SITE_URL, USERS
+
+        self.stdout.write(f"\nOpen {SITE_URL} and log in with one of these accounts:")
+        for user in USERS:
+            self.stdout.write(f"  {user['role']:<9} {user['email']:<22} password: {DEMO_PASSWORD}")
 
     def _draft(self, learner, credential) -> Submission:
         draft, _ = submission_services.submission_apply(learner=learner, credential=credential)
