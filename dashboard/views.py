@@ -22,6 +22,9 @@ def home(request):
     else:
         rows = dashboard_tab(learner=request.user, tab=tab)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    favorites_count = (
+        page.paginator.count if tab == "favorites" else favorite_list(user=request.user).count()
+    )
     tabs = [(key, label, counts[key]) for key, (label, _) in TABS.items()]
     return render(
         request,
@@ -31,5 +34,6 @@ def home(request):
             "tabs": tabs,
             "page_obj": page,
             "querystring_base": f"tab={tab}&",
+            "favorites_count": favorites_count,
         },
     )

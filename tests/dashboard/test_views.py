@@ -57,6 +57,7 @@ def test_favorites_tab_lists_favorited_credentials(learner_client, learner):
     favorite_toggle(user=learner, credential=liked)
     page = learner_client.get(URL + "?tab=favorites").content.decode()
     assert "Loved credential" in page and "Ignored credential" not in page
+    assert 'Favorites <span class="muted">(1)</span>' in learner_client.get(URL).content.decode()
 
 
 def _fill(learner, n):
