@@ -42,4 +42,4 @@ STATIC_ROOT = VAR_DIR / "bench" / "static"
 
 if not _REDIS_GIVEN:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
