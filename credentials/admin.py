@@ -32,6 +32,8 @@ COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "c
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    # A website typed without a scheme is taken as https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "email", "url"]
     search_fields = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}
