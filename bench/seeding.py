@@ -189,6 +189,24 @@ def reserve_ids(model, count: int) -> int:
     return last - count + 1
 
 
+# Every table an application's rows go into, in insertion order.
+APPLICATION_MODELS = (
+    Submission,
+    Response,
+    Attachment,
+    EvidenceLink,
+    Attestation,
+    StatusChange,
+    Payment,
+    CouponRedemption,
+    Review,
+    Assignment,
+    CriterionScore,
+    Award,
+    IssuedBadge,
+)
+
+
 class Ids:
     """Hands out primary keys for one model from blocks reserved in the database."""
 
@@ -251,24 +269,7 @@ class Seeder:
         self.password = make_password(PASSWORD)
         self.texts = [self._paragraph() for _ in range(400)]
         self.hashes = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(1000)]
-        self.ids = {
-            model: Ids(model)
-            for model in (
-                Submission,
-                Response,
-                Attachment,
-                EvidenceLink,
-                Attestation,
-                StatusChange,
-                Payment,
-                CouponRedemption,
-                Review,
-                Assignment,
-                CriterionScore,
-                Award,
-                IssuedBadge,
-            )
-        }
+        self.ids = {model: Ids(model) for model in APPLICATION_MODELS}
         self.reference_counter = 0
         self.receipt_counter = 0
 
@@ -641,24 +642,7 @@ class Chunk:
 
     def __init__(self, seeder: Seeder):
         self.s = seeder
-        self.rows: dict = {
-            model: []
-            for model in (
-                Submission,
-                Response,
-                Attachment,
-                EvidenceLink,
-                Attestation,
-                StatusChange,
-                Payment,
-                CouponRedemption,
-                Review,
-                Assignment,
-                CriterionScore,
-                Award,
-                IssuedBadge,
-            )
-        }
+        self.rows: dict = {model: [] for model in APPLICATION_MODELS}
 
     def write(self) -> None:
         for model, rows in self.rows.items():

@@ -1,5 +1,7 @@
 """The learner dashboard's tabs, each one query regardless of how many rows."""
 
+from django.db.models import Count
+
 from submissions.models import Status
 from submissions.selectors import submission_list_for_learner
 
@@ -13,8 +15,6 @@ TABS = {
 
 def dashboard_counts(*, learner) -> dict[str, int]:
     """How many applications each tab holds, in one grouped query."""
-    from django.db.models import Count
-
     rows = (
         submission_list_for_learner(learner=learner, statuses=list(Status.values))
         .order_by()

@@ -62,25 +62,26 @@ def _check_discount(cleaned: dict) -> None:
         raise ValidationError({"valid_until": "The end must be after the start."})
 
 
+# The terms a coupon carries: edited on one coupon, or shared by a generated batch.
+COUPON_TERMS = (
+    "description",
+    "kind",
+    "percent_off",
+    "amount_off_cents",
+    "currency",
+    "valid_from",
+    "valid_until",
+    "max_redemptions",
+    "max_per_learner",
+    "credentials",
+    "organizations",
+)
+
+
 class CouponAdminForm(forms.ModelForm):
     class Meta:
         model = Coupon
-        fields = [
-            "code",
-            "description",
-            "batch",
-            "is_active",
-            "kind",
-            "percent_off",
-            "amount_off_cents",
-            "currency",
-            "valid_from",
-            "valid_until",
-            "max_redemptions",
-            "max_per_learner",
-            "credentials",
-            "organizations",
-        ]
+        fields = ["code", "batch", "is_active", *COUPON_TERMS]
 
     def clean_code(self) -> str:
         code = normalize_code(self.cleaned_data["code"])
@@ -142,19 +143,4 @@ class CouponBatchForm(forms.Form):
 
     def template(self) -> dict:
         data = self.cleaned_data
-        return {
-            key: data.get(key)
-            for key in (
-                "description",
-                "kind",
-                "percent_off",
-                "amount_off_cents",
-                "currency",
-                "valid_from",
-                "valid_until",
-                "max_redemptions",
-                "max_per_learner",
-                "credentials",
-                "organizations",
-            )
-        }
+        return {key: data.get(key) for key in COUPON_TERMS}

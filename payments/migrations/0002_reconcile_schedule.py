@@ -2,30 +2,18 @@
 
 from django.db import migrations
 
+from config.beat import schedule_operation
+
 TASK_NAME = "Reconcile pending payments with Stripe"
-
-
-def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every, _ = IntervalSchedule.objects.get_or_create(every=10, period="minutes")
-    PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={
-            "task": "payments.tasks.reconcile_pending_payments",
-            "interval": every,
-            "enabled": True,
-            "description": (
-                "Asks Stripe about payments pending longer than "
-                "PAYMENTS_RECONCILE_AFTER_MINUTES and settles them."
-            ),
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
+SCHEDULE = schedule_operation(
+    name=TASK_NAME,
+    task="payments.tasks.reconcile_pending_payments",
+    every_minutes=10,
+    description="Asks Stripe about payments pending longer than "
+    "PAYMENTS_RECONCILE_AFTER_MINUTES and settles them.",
+)
+# The function the migration runs, for tests that call it directly.
+create_schedule = SCHEDULE.code
 
 
 class Migration(migrations.Migration):
@@ -34,4 +22,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [SCHEDULE]
