@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.urls import reverse
 
 from notifications.services import (
@@ -155,7 +155,8 @@ def build_review_reminder(params: dict):
 @email_builder
 def build_review_escalation(params: dict):
     """The escalation: how many reviews a sweep found overdue, the first of them
-    still open, and the overview link; to SLA_ESCALATION_EMAILS or active staff."""
+    still open, and the overview link; to SLA_ESCALATION_EMAILS or the active staff
+    allowed to view reviews."""
     escalated = Review.objects.filter(
         state=ReviewState.OPEN, escalated_at=datetime.datetime.fromisoformat(params["stamp"])
     )
@@ -176,10 +177,15 @@ def build_review_escalation(params: dict):
     }
 
 
+# Escalations list overdue submissions: they go to staff who may see the SLA overview.
+ESCALATION_PERMISSION = "assessments.view_review"
+
+
 def _escalation_recipients() -> list[str]:
     return list(settings.SLA_ESCALATION_EMAILS) or list(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
+        ModelBackend()
+        .with_perm(ESCALATION_PERMISSION)
+        .filter(is_staff=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from credentials.models import MicroCredential
 from submissions.models import Status, Submission
-from submissions.selectors import chain_is_awarded, submission_chain
+from submissions.selectors import can_view_every_submission, chain_is_awarded, submission_chain
 
 from .business_days import business_days_until, calendar_for, holiday_calendar
 from .models import AssessorScope, Assignment, Outcome, Review, ReviewState
@@ -71,11 +71,18 @@ def assessor_is_eligible(*, user, submission: Submission) -> bool:
     )
 
 
+def sees_every_review(user) -> bool:
+    """Staff granted ``submissions.view_submission`` (through a group) oversee
+    every review: the whole queue and each review page. ``is_staff`` alone
+    does not, since a review shows the application and its evidence."""
+    return can_view_every_submission(user)
+
+
 def is_assessor(user) -> bool:
-    """Whether the user has an assessor's queue (staff see every queue)."""
+    """Whether the user has a review queue: an assessor, or staff who oversee reviews."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
+    if sees_every_review(user):
         return True
     # Asked by the navigation and by views within one request: remember the
     # answer on the request's user object. One query: an active scope, or reviews.
@@ -85,16 +92,6 @@ def is_assessor(user) -> bool:
         reviews = Review.objects.filter(assessor=user).values("pk")
         cached = user._is_assessor = scopes.union(reviews).exists()
     return cached
-
-
-def can_view_submission(user, submission: Submission) -> bool:
-    """Whether a user other than the learner may open this submission's files:
-    its currently assigned assessor, or staff."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff:
-        return True
-    return Review.objects.filter(submission_id=submission.pk, assessor_id=user.pk).exists()
 
 
 # --- the queue ---------------------------------------------------------------------
@@ -124,15 +121,16 @@ def review_queue(
     sort: str = "due",
     assessor: str = "",
 ) -> QuerySet[Review]:
-    """The reviews a user works on: their own, or every review for staff.
+    """The reviews a user works on: their own, or every review for staff who
+    oversee reviews (``sees_every_review``).
 
-    ``assessor`` (staff only) narrows to one assessor's id, or "none" for
+    ``assessor`` (those staff only) narrows to one assessor's id, or "none" for
     reviews waiting for an assessor.
     """
     reviews = Review.objects.select_related(
         "submission", "submission__credential", "submission__credential__organization", "assessor"
     )
-    if user.is_staff:
+    if sees_every_review(user):
         if assessor == "none":
             reviews = reviews.filter(assessor__isnull=True)
         elif assessor:
@@ -147,7 +145,9 @@ def review_queue(
 
 def queue_credentials(*, user) -> QuerySet[MicroCredential]:
     """Credentials to filter the queue by: those the user has reviews for."""
-    reviews = Review.objects.all() if user.is_staff else Review.objects.filter(assessor=user)
+    reviews = (
+        Review.objects.all() if sees_every_review(user) else Review.objects.filter(assessor=user)
+    )
     return MicroCredential.objects.filter(
         pk__in=reviews.values("submission__credential_id")
     ).order_by("title")
@@ -189,8 +189,8 @@ def deadline(review: Review, *, today: datetime.date | None = None) -> Deadline:
 
 
 def review_get_for_user(*, submission_uuid, user) -> Review:
-    """The review of a submission for its assigned assessor or staff; 404 for
-    anyone else, and always for the learner themself.
+    """The review of a submission for its assigned assessor or staff who oversee
+    reviews; 404 for anyone else, and always for the learner themself.
 
     Pages link with the submission's UUID; the review's own UUID is accepted too.
     """
@@ -210,7 +210,7 @@ def review_get_for_user(*, submission_uuid, user) -> Review:
     if (
         review is None
         or review.submission.learner_id == user.pk
-        or not (user.is_staff or review.assessor_id == user.pk)
+        or not (review.assessor_id == user.pk or sees_every_review(user))
     ):
         raise Http404("No such review.")
     return review

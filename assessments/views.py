@@ -27,10 +27,11 @@ INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 def queue(request):
     if not selectors.is_assessor(request.user):
         raise PermissionDenied("Only assessors have a review queue.")
+    oversees = selectors.sees_every_review(request.user)
     form = QueueFilterForm(
         request.GET or None,
         credentials=selectors.queue_credentials(user=request.user),
-        assessors=selectors.queue_assessors() if request.user.is_staff else None,
+        assessors=selectors.queue_assessors() if oversees else None,
     )
     filters = form.filters()
     reviews = selectors.review_queue(user=request.user, **filters)
@@ -63,7 +64,7 @@ def queue(request):
             "rows": [(review, selectors.deadline(review, today=today)) for review in page_obj],
             "sort_links": sort_links,
             "querystring_base": f"{without_page}&" if without_page else "",
-            "show_assessor": request.user.is_staff,
+            "show_assessor": oversees,
         },
     )
 

@@ -46,8 +46,11 @@ def catalog(request):
 
 def _get_credential(request, slug: str) -> MicroCredential:
     try:
+        # Unpublished drafts are previewed by staff allowed to view credentials.
         return selectors.credential_get_published(
-            slug=slug, include_unpublished=request.user.is_staff
+            slug=slug,
+            include_unpublished=request.user.is_staff
+            and request.user.has_perm("credentials.view_microcredential"),
         )
     except MicroCredential.DoesNotExist:
         raise Http404("No such credential.") from None

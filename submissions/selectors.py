@@ -71,6 +71,22 @@ def chain_is_awarded(chain: list[Submission]) -> bool:
     return any(s.status == Status.AWARDED for s in chain)
 
 
+VIEW_SUBMISSION = "submissions.view_submission"
+
+
+def can_view_every_submission(user) -> bool:
+    """Staff whose groups grant ``submissions.view_submission``: they read every
+    application, its files and its review. ``is_staff`` alone opens only the
+    admin's door, never anyone's evidence."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(VIEW_SUBMISSION)
+    )
+
+
 def can_view_submission(user, submission: Submission) -> bool:
     """Owner, staff allowed to view applications, or an object-permission backend.
 
@@ -82,6 +98,6 @@ def can_view_submission(user, submission: Submission) -> bool:
         return False
     if submission.learner_id == user.pk:
         return True
-    if user.is_staff and user.has_perm("submissions.view_submission"):
+    if can_view_every_submission(user):
         return True
-    return user.has_perm("submissions.view_submission", submission)
+    return user.has_perm(VIEW_SUBMISSION, submission)

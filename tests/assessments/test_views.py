@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Award, Outcome, Review
-from assessments.selectors import can_view_submission
 from submissions.models import Status
+from submissions.selectors import can_view_submission
 from tests.accounts.factories import UserFactory
 from tests.assessments.conftest import DUE_ON
 from tests.assessments.factories import (
