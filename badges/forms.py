@@ -25,7 +25,10 @@ class RevocationForm(forms.Form):
         label="Reason",
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown on the public page and in the email to the earner.",
+        help_text=(
+            "Emailed to the earner and shown on the award page (to everyone only if the "
+            "earner made the award public)."
+        ),
     )
 
     def clean_reason(self):

@@ -49,6 +49,34 @@ def is_owner(badge: IssuedBadge, user) -> bool:
     return getattr(user, "is_authenticated", False) and badge.award.learner_id == user.pk
 
 
+VIEW_BADGE = "badges.view_issuedbadge"
+
+
+def can_see_details(badge: IssuedBadge, user) -> bool:
+    """Whether this reader sees the award's details and every representation of
+    it (signed documents, baked image, certificate, dates): anyone when the
+    earner made it public; otherwise the earner, and staff whose groups grant
+    ``badges.view_issuedbadge``. Everyone else learns only that it exists and
+    whether it is valid."""
+    if badge.is_public or is_owner(badge, user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(VIEW_BADGE)
+    )
+
+
+def badge_get_visible(*, award_uuid, user) -> IssuedBadge:
+    """The badge of an award for a reader who may see its details (``can_see_details``);
+    404 otherwise, exactly as for an award that does not exist."""
+    badge = badge_get_public(award_uuid=award_uuid)
+    if not can_see_details(badge, user):
+        raise Http404("No such award.")
+    return badge
+
+
 def badge_for_submission(submission) -> IssuedBadge | None:
     """The badge of an awarded submission, read from ``submission.award.badge``
     when a list already fetched it (``with_badges``), else in one query."""

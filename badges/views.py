@@ -20,14 +20,21 @@ JSON_LD = "application/ld+json"
 VC_JWT = "application/vc+jwt"
 
 
-def _document(body, *, content_type="application/json", status=200, filename=None, cache=None):
+def _document(
+    body, *, content_type="application/json", status=200, filename=None, cache=None, public=True
+):
     """A published document: readable from any origin (verifiers and backpacks
-    fetch them from the browser), downloadable with ``filename``."""
+    fetch them from the browser), downloadable with ``filename``. A document of
+    a private award (``public=False``) is served only to a signed-in reader who
+    may see it: no other origin reads it, and no shared cache keeps it."""
     if not isinstance(body, str | bytes):
         body = documents.dumps(body)
     response = HttpResponse(body, content_type=content_type, status=status)
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = cache or "no-cache"
+    if public:
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = cache or "no-cache"
+    else:
+        response["Cache-Control"] = "private, no-cache"
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -52,7 +59,7 @@ def _page_context(request, badge: IssuedBadge, **extra) -> dict:
         "status": badge.status(),
         "is_owner": owner,
         # A private award shows strangers only that it exists and is valid.
-        "show_details": badge.is_public or owner,
+        "show_details": selectors.can_see_details(badge, request.user),
         "public_url": documents.public_url(award),
         "linkedin_url": sharing.linkedin_add_url(badge),
         "share_links": sharing.share_links(badge),
@@ -68,9 +75,14 @@ def badge_detail(request, award_uuid):
 
 @require_safe
 def badge_verify(request, award_uuid):
-    """Check the credential's signature, key, status and dates, and show each check."""
+    """Check the credential's signature, key, status and dates, and show each check.
+
+    Anyone with the link may verify a private award too; its dates, which the
+    page keeps from strangers, are then left out of the checks' wording."""
     badge = selectors.badge_get_public(award_uuid=award_uuid)
-    verification = verify_token(badge.ob3_jwt)
+    verification = verify_token(
+        badge.ob3_jwt, show_dates=selectors.can_see_details(badge, request.user)
+    )
     return render(
         request,
         "badges/badge_detail.html",
@@ -123,24 +135,32 @@ def badge_settings(request, award_uuid):
 # --- downloads of one award -------------------------------------------------------------
 
 
+# Each carries the issue date and a salted hash of the earner's email address, so
+# a private award's documents go only to those who may see its details: its
+# earner (who hands the signed credential to a verifier, who checks it against
+# the issuer's published keys and status list) and permitted staff.
+
+
 @require_safe
 def badge_ob3_json(request, award_uuid):
-    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     filename = _filename(badge, ".json") if _wants_download(request) else None
-    return _document(badge.ob3_json, content_type=JSON_LD, filename=filename)
+    return _document(
+        badge.ob3_json, content_type=JSON_LD, filename=filename, public=badge.is_public
+    )
 
 
 @require_safe
 def badge_ob3_jwt(request, award_uuid):
-    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     filename = _filename(badge, ".jwt") if _wants_download(request) else None
-    return _document(badge.ob3_jwt, content_type=VC_JWT, filename=filename)
+    return _document(badge.ob3_jwt, content_type=VC_JWT, filename=filename, public=badge.is_public)
 
 
 @require_safe
 def badge_ob2_assertion(request, award_uuid):
     """The Open Badges 2.0 hosted assertion; 410 Gone (marked revoked) once revoked."""
-    badge = selectors.badge_get_public(award_uuid=award_uuid)
+    badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     filename = _filename(badge, "-assertion.json") if _wants_download(request) else None
     if badge.is_revoked:
         body = {
@@ -148,16 +168,16 @@ def badge_ob2_assertion(request, award_uuid):
             "revoked": True,
             "revocationReason": badge.revocation_reason,
         }
-        return _document(body, content_type=JSON_LD, status=410)
-    return _document(badge.ob2_json, content_type=JSON_LD, filename=filename)
+        return _document(body, content_type=JSON_LD, status=410, public=badge.is_public)
+    return _document(
+        badge.ob2_json, content_type=JSON_LD, filename=filename, public=badge.is_public
+    )
 
 
 @require_safe
 def badge_baked_png(request, award_uuid):
     """The badge image carrying the 2.0 assertion and the 3.0 credential."""
-    badge = selectors.badge_get_public(award_uuid=award_uuid)
-    if not (badge.is_public or selectors.is_owner(badge, request.user)):
-        raise Http404("No such award.")
+    badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     if badge.is_revoked:
         return HttpResponse("This award has been revoked.", status=410, content_type="text/plain")
     png = baking.bake(
@@ -165,7 +185,13 @@ def badge_baked_png(request, award_uuid):
         {baking.OB2_KEYWORD: badge.ob2_json, baking.OB3_KEYWORD: badge.ob3_jwt},
     )
     filename = _filename(badge, ".png") if _wants_download(request) else None
-    return _document(png, content_type="image/png", filename=filename, cache="private, no-cache")
+    return _document(
+        png,
+        content_type="image/png",
+        filename=filename,
+        cache="private, no-cache",
+        public=badge.is_public,
+    )
 
 
 # --- credential documents -------------------------------------------------------------------
