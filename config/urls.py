@@ -24,6 +24,9 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("assess/", include("assessments.urls")),
     path("badges/", include("badges.urls")),
+    path("help/", include("helpdesk.urls")),
+    path("faq/", RedirectView.as_view(pattern_name="helpdesk:center", query_string=True)),
+    path("support/", RedirectView.as_view(pattern_name="helpdesk:center", query_string=True)),
 ]
 
 # Uploaded public media (organization logos) in the embedded default; production

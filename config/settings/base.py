@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "dashboard",
     "badges",
+    "helpdesk",
 ]
 
 MIDDLEWARE = [

@@ -4,8 +4,8 @@ Run after ``seed_demo``. Everything goes through the real services (apply,
 save, submit, pay with a coupon, review, decide), so the demo shows exactly
 what a learner would: a draft, an application awaiting payment, one in
 review, one awarded with its badge, one denied with feedback and a Resubmit
-action, and a favorite. Safe to repeat: it does nothing once the demo learner
-has applications.
+action, a favorite, and a help request answered by staff. Safe to repeat:
+it does nothing once the demo learner has applications (or a help request).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,13 +17,16 @@ from assessments import services as assessment_services
 from assessments.models import Outcome
 from credentials.models import EvidenceKind, MicroCredential
 from credentials.services import favorite_set
+from helpdesk import services as helpdesk_services
+from helpdesk.models import Ticket
 from payments import services as payment_services
 from payments.models import Coupon, DiscountKind
 from submissions import services as submission_services
-from submissions.models import AttestationKind, Submission
+from submissions.models import AttestationKind, Status, Submission
 
 LEARNER = "learner@example.org"
 ASSESSOR = "assessor@example.org"
+STAFF = "staff@example.org"
 DEMO_COUPON = "DEMO100"
 # A one-page PDF is enough evidence for a demo; its content is sniffed like any upload.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,6 +55,7 @@ class Command(BaseCommand):
         )
         if Submission.objects.filter(learner=learner).exists():
             self.stdout.write("Demo activity already present.")
+            self._help_request(learner)
             self._accounts()
             return
         credentials = list(MicroCredential.objects.published().order_by("fee_cents", "title"))
@@ -68,6 +72,7 @@ class Command(BaseCommand):
                 self._decide(assessor, submission, outcome)
             self._submit(learner, free)
             favorite_set(user=learner, credential=credentials[-1], favorite=True)
+        self._help_request(learner)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo activity ready for {LEARNER}; the coupon {DEMO_COUPON} waives any fee."
@@ -81,6 +86,32 @@ class Command(BaseCommand):
         self.stdout.write(f"\nOpen {SITE_URL} and log in with one of these accounts:")
         for user in USERS:
             self.stdout.write(f"  {user['role']:<9} {user['email']:<22} password: {DEMO_PASSWORD}")
+
+    def _help_request(self, learner) -> None:
+        """One help request about the application in review, answered by staff (once)."""
+        staff = User.objects.filter(email=STAFF).first()
+        submission = Submission.objects.filter(learner=learner, status=Status.IN_REVIEW).first()
+        if staff is None or submission is None or Ticket.objects.filter(requester=learner).exists():
+            return
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            ticket = helpdesk_services.ticket_create(
+                requester=learner,
+                email=learner.email,
+                subject="Can I add a link to my application in review?",
+                message="I forgot to add the video of my second lesson. "
+                f"Can I still add it to {submission.reference}?",
+                submission=submission,
+                page_url=submission.get_absolute_url(),
+            )
+            helpdesk_services.ticket_assign(ticket_id=ticket.pk, assignee=staff, actor=staff)
+            helpdesk_services.ticket_answer(
+                ticket_id=ticket.pk,
+                actor=staff,
+                body="Thank you for asking. A submitted application is frozen so that your "
+                "assessor reviews exactly what you sent, so the video cannot be added now. "
+                "If the application is not awarded, Resubmit starts a new attempt with "
+                "everything you sent, and you can add the video there.",
+            )
 
     def _draft(self, learner, credential) -> Submission:
         draft, _ = submission_services.submission_apply(learner=learner, credential=credential)
