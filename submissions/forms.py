@@ -1,16 +1,25 @@
 """Input validation for the application page.
 
-Saving a draft never fails because of what a learner wrote: answers over
-their word limit are kept and flagged, and only the link fields and the page
-version can be invalid. Completeness is checked by the submit service.
+Saving a draft keeps what a learner wrote: answers over their word limit are
+kept and flagged. An answer that cannot be stored as it is (a null character,
+over 50,000 characters) or that did not arrive with the save is refused with a
+message beside it, and its stored text stays as it was: a field that failed
+validation or was not posted is never written back as an empty answer.
+Completeness is checked by the submit service.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .models import AttestationKind
 from .uploads import ACCEPT_ATTRIBUTE
-from .words import count_words
+from .words import answer_problem, count_words, normalize_answer
+
+MISSING_ANSWER = (
+    "This answer did not arrive with your save, so the saved answer was kept (shown here). "
+    "Check it and save again."
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,6 +39,22 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [f for f in data if f]
         return [data]
+
+
+class AnswerField(forms.CharField):
+    """An answer exactly as typed: never stripped or cut, refused whole if it cannot be stored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=False, **kwargs)
+
+    def to_python(self, value):
+        return normalize_answer(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        problem = answer_problem(value)
+        if problem:
+            raise ValidationError(problem, code="unstorable")
 
 
 class ApplicationForm(forms.Form):
@@ -67,12 +92,10 @@ class ApplicationForm(forms.Form):
         for response in self.responses:
             name = f"response_{response.pk}"
             attrs = {"data-word-limit": response.word_limit or "", "rows": 8}
-            self.fields[name] = forms.CharField(
-                required=False,
+            self.fields[name] = AnswerField(
                 label=response.prompt_text,
                 widget=forms.Textarea(attrs=attrs),
                 initial=response.text,
-                strip=False,
             )
         for kind in AttestationKind:
             self.fields[f"attest_{kind.value}"] = forms.BooleanField(
@@ -95,13 +118,44 @@ class ApplicationForm(forms.Form):
             self.add_error("link_title", "Give the link a title so the assessor knows what it is.")
         if title and not url and "link_url" not in self.errors:
             self.add_error("link_url", "Enter the link's address.")
+        for name in self.missing_answers():
+            self.add_error(name, MISSING_ANSWER)
         return data
+
+    def _answer_names(self) -> list[str]:
+        return [f"response_{r.pk}" for r in self.responses]
+
+    def missing_answers(self) -> list[str]:
+        """Answer fields the save did not carry (a truncated or crafted request)."""
+        return [
+            name
+            for name in self._answer_names()
+            if self.fields[name].widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            )
+        ]
+
+    def answer_errors(self) -> dict[str, list[str]]:
+        """Why each refused answer was not saved, by field name."""
+        return {
+            name: list(self.errors[name]) for name in self._answer_names() if name in self.errors
+        }
+
+    def link_is_valid(self) -> bool:
+        return not any(
+            name in self.errors for name in ("link_title", "link_url", "link_requirement")
+        )
 
     def _requirement(self, pk):
         return next((r for r in self.requirements if r.pk == pk), None)
 
     def answers(self) -> dict[int, str]:
-        return {r.pk: self.cleaned_data.get(f"response_{r.pk}", "") for r in self.responses}
+        """The answers that arrived and passed validation; any other keeps its stored text."""
+        return {
+            r.pk: self.cleaned_data[f"response_{r.pk}"]
+            for r in self.responses
+            if f"response_{r.pk}" in self.cleaned_data
+        }
 
     def uploads(self) -> list:
         requirement = self._requirement(self.cleaned_data.get("file_requirement"))
@@ -135,6 +189,9 @@ class ApplicationForm(forms.Form):
                     "words": words,
                     "over": over,
                     "anchor": response.anchor,
+                    # Shown but not stored (refused, or kept from a refused save):
+                    # the page must not be left without a warning.
+                    "unsaved": normalize_answer(text) != response.text,
                 }
             )
         return rows

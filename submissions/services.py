@@ -39,11 +39,9 @@ from .models import (
     Submission,
 )
 from .uploads import check_upload
-from .words import count_words, over_limit
+from .words import answer_problem, count_words, normalize_answer, over_limit
 
 logger = logging.getLogger(__name__)
-
-MAX_ANSWER_CHARS = 50_000
 
 
 # --- drafts ------------------------------------------------------------------
@@ -121,6 +119,7 @@ def draft_refresh_prompts(*, submission: Submission) -> None:
 class DraftChanges:
     """What one Save draft carries from the page."""
 
+    # Only the answers to change: a response not listed keeps its stored text.
     answers: dict[int, str] = field(default_factory=dict)
     uploads: list = field(default_factory=list)  # [(UploadedFile, requirement or None)]
     new_link: dict | None = None  # {"title", "url", "requirement"}
@@ -134,6 +133,7 @@ class SaveResult:
     saved_at: object
     upload_errors: list[str] = field(default_factory=list)
     over_limit: list[int] = field(default_factory=list)  # response ids
+    refused_answers: dict[int, str] = field(default_factory=dict)  # response id -> why
 
 
 def _bump_version(submission: Submission, version: int) -> int:
@@ -157,19 +157,26 @@ def draft_save(*, submission: Submission, actor, version: int, changes: DraftCha
     Requires a draft whose version still equals ``version`` (the number the
     page was loaded with); otherwise raises DraftConflict and changes nothing.
     Answers over their word limit are kept (nothing a learner typed is ever
-    thrown away) and reported; submit refuses them. A rejected upload is
-    reported and skipped while the rest of the save goes through.
+    thrown away) and reported; submit refuses them. An answer that cannot be
+    stored as it is (a null character, too long) is refused and reported and
+    its stored text stays as it was: it is never cut or emptied. A rejected
+    upload is reported and skipped while the rest of the save goes through.
     """
     if submission.learner_id != actor.pk:
         raise NotEditable()
     with transaction.atomic():
         new_version = _bump_version(submission, version)
         responses = {r.pk: r for r in submission.responses.all()}
-        for response_id, text in changes.answers.items():
+        refused: dict[int, str] = {}
+        for response_id, posted in changes.answers.items():
             response = responses.get(response_id)
-            if response is None:
+            if response is None or posted is None:
                 continue
-            text = (text or "").replace("\r\n", "\n")[:MAX_ANSWER_CHARS]
+            text = normalize_answer(posted)
+            problem = answer_problem(text)
+            if problem:
+                refused[response_id] = problem
+                continue
             if response.text != text:
                 response.text = text
                 response.save(update_fields=["text"])
@@ -194,6 +201,7 @@ def draft_save(*, submission: Submission, actor, version: int, changes: DraftCha
         saved_at=submission.updated_at,
         upload_errors=upload_errors,
         over_limit=[r.pk for r in responses.values() if over_limit(r.text, r.word_limit)],
+        refused_answers=refused,
     )
 
 

@@ -1,5 +1,7 @@
 """Applying, the application page (edit while a draft, read-only after), files."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +11,14 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
+from accounts.views import signed_out_json
+from config.uploads import files_skipped
 from credentials.models import MicroCredential
 
 from . import selectors, services
 from .downloads import attachment_response
 from .exceptions import DraftConflict, IncompleteSubmission, NotEditable, SubmissionError
-from .forms import ApplicationForm
+from .forms import MISSING_ANSWER, ApplicationForm
 from .models import Attachment, Status
 
 
@@ -32,7 +36,26 @@ def apply(request, slug):
     return redirect(draft)
 
 
-@login_required
+SIGNED_OUT_SAVE = (
+    "You were signed out, so your last changes were not saved. Sign in to go back to your "
+    "application, where you can restore the text this browser kept for you."
+)
+
+
+def _signed_in_to_edit(view):
+    """login_required that, for a form sent after the session ended, says where the text is."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            messages.warning(request, SIGNED_OUT_SAVE)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_signed_in_to_edit
 def detail(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     if submission.status != Status.DRAFT:
@@ -58,6 +81,7 @@ def _render_draft(request, submission, form, *, problems=None, conflict=None, st
         "conflict": conflict,
         "max_file_mb": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024),
         "max_total_mb": settings.EVIDENCE_MAX_TOTAL_BYTES // (1024 * 1024),
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     }
     return render(request, "submissions/submission_edit.html", context, status=status)
 
@@ -81,14 +105,17 @@ def _parts(rows):
 def _post_draft(request, submission):
     submission = selectors.submission_with_content(submission)
     form = ApplicationForm(request.POST, request.FILES, submission=submission)
-    link_ok = form.is_valid()
+    form.is_valid()
+    link_ok = form.link_is_valid()
+    skipped_files = files_skipped(request)
     if "version" in form.errors:
         messages.error(request, "The page was out of date. Please reload it and try again.")
         return redirect(submission)
     data = form.cleaned_data
     changes = services.DraftChanges(
         answers=form.answers(),
-        uploads=form.uploads(),
+        # Too many files for one save: the text is saved, the files are all refused.
+        uploads=[] if skipped_files else form.uploads(),
         new_link=form.new_link() if link_ok else None,
         remove_attachments=request.POST.getlist("remove_attachment"),
         remove_links=[int(x) for x in request.POST.getlist("remove_link") if x.isdigit()],
@@ -101,21 +128,40 @@ def _post_draft(request, submission):
         messages.info(request, "This application has already been submitted.")
         return redirect(submission)
     except DraftConflict as exc:
-        # Nothing was saved: show the learner their own text, and let a second
-        # press of Save draft (now carrying the current version) keep it.
-        fresh = _rebind(request, submission, exc.current_version)
+        # Nothing was saved: show the learner their own text and link, and let a
+        # second press of Save draft (now carrying the current version) keep them.
+        fresh = _rebind(
+            request,
+            submission,
+            exc.current_version,
+            keep_link=True,
+            missing=form.missing_answers(),
+        )
         return _render_draft(request, submission, fresh, conflict=str(exc), status=409)
 
     submission = selectors.submission_with_content(submission)
-    fresh = _rebind(request, submission, result.version, keep_link=not link_ok)
+    fresh = _rebind(
+        request, submission, result.version, keep_link=not link_ok, missing=form.missing_answers()
+    )
+    if skipped_files:
+        fresh.add_error(
+            "files", _too_many_files(settings.UPLOAD_MAX_FILES_PER_REQUEST + skipped_files)
+        )
     for error in result.upload_errors:
         fresh.add_error("files", error)
     if not link_ok:
         for name in ("link_title", "link_url"):
             for error in form.errors.get(name, []):
                 fresh.add_error(name, error)
-    has_errors = bool(result.upload_errors) or not link_ok
-    saved = f"Draft saved at {time_format(timezone.localtime(result.saved_at), 'g:i A')}."
+    refused = form.answer_errors()
+    has_errors = bool(result.upload_errors or refused or skipped_files) or not link_ok
+    saved_at = time_format(timezone.localtime(result.saved_at), "g:i A")
+    saved = f"Draft saved at {saved_at}."
+    if refused:
+        saved = (
+            "Some answers were not saved; their saved text was kept. "
+            f"Everything else was saved at {saved_at}."
+        )
 
     if request.POST.get("action") == "submit" and not has_errors:
         try:
@@ -139,15 +185,34 @@ def _post_draft(request, submission):
     return redirect(submission)
 
 
-def _rebind(request, submission, version, *, keep_link=False):
-    """The form as posted, but carrying the current version; added evidence cleared."""
+def _too_many_files(chosen: int) -> str:
+    return (
+        f"You chose {chosen} files; one save can add at most "
+        f"{settings.UPLOAD_MAX_FILES_PER_REQUEST}, so none of them were added (your text was "
+        f"saved). An application holds up to {settings.EVIDENCE_MAX_FILES} files: choose fewer "
+        "and save again."
+    )
+
+
+def _rebind(request, submission, version, *, keep_link=False, missing=()):
+    """The form as posted, but carrying the current version; added evidence cleared.
+
+    An answer the save did not carry shows its stored text with a message, so
+    the page never offers an empty box that a second save would store.
+    """
     data = request.POST.copy()
     data["version"] = str(version)
     if not keep_link:
         for name in ("link_title", "link_url", "link_requirement"):
             data.pop(name, None)
+    stored = {f"response_{r.pk}": r.text for r in submission.responses.all()}
+    for name in missing:
+        data[name] = stored.get(name, "")
     form = ApplicationForm(data, submission=submission)
     form.is_valid()
+    for name in missing:
+        if name in form.fields:
+            form.add_error(name, MISSING_ANSWER)
     return form
 
 
@@ -160,10 +225,16 @@ def _render_submitted(request, submission):
     )
 
 
-@login_required
 @require_POST
 def autosave(request, uuid):
-    """Background save of the written answers (files and links wait for Save draft)."""
+    """Background save of the written answers (files and links wait for Save draft).
+
+    Always answers JSON, so the page can tell a lost sign-in (401) from a
+    refused answer (422, with the reason per field) and from a network failure.
+    Valid answers are saved even when another is refused.
+    """
+    if not request.user.is_authenticated:
+        return signed_out_json()
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     if submission.status != Status.DRAFT:
         return JsonResponse(
@@ -171,14 +242,19 @@ def autosave(request, uuid):
         )
     submission = selectors.submission_with_content(submission)
     form = ApplicationForm(request.POST, submission=submission)
-    if not form.is_valid() and "version" in form.errors:
+    form.is_valid()
+    if "version" in form.errors:
         return JsonResponse({"ok": False, "error": "The page is out of date."}, status=400)
+    answers, refused = form.answers(), form.answer_errors()
+    not_saved = "Some answers were not saved: see the messages beside them."
+    if refused and not answers:
+        return JsonResponse({"ok": False, "error": not_saved, "errors": refused}, status=422)
     try:
         result = services.draft_save(
             submission=submission,
             actor=request.user,
             version=form.cleaned_data["version"],
-            changes=services.DraftChanges(answers=form.answers()),
+            changes=services.DraftChanges(answers=answers),
         )
     except DraftConflict as exc:
         return JsonResponse(
@@ -188,7 +264,10 @@ def autosave(request, uuid):
     except NotEditable as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=409)
     saved = time_format(timezone.localtime(result.saved_at), "g:i A")
-    return JsonResponse({"ok": True, "version": result.version, "saved_at": saved})
+    body = {"ok": not refused, "version": result.version, "saved_at": saved}
+    if refused:
+        return JsonResponse({**body, "error": not_saved, "errors": refused}, status=422)
+    return JsonResponse(body)
 
 
 @login_required

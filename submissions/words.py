@@ -1,4 +1,5 @@
-"""The one word-counting rule, shared by the server and the page's live counter.
+"""The rules for an answer's text: the one word-counting rule, shared by the server
+and the page's live counter, and what an answer may not contain.
 
 A word is a run of characters between whitespace: "student-led" is one word,
 "3 x 4" is three, and punctuation standing alone counts as a word. The live
@@ -14,3 +15,32 @@ def count_words(text: str | None) -> int:
 
 def over_limit(text: str | None, limit: int | None) -> bool:
     return bool(limit) and count_words(text) > limit
+
+
+# The longest answer stored. Longer text is refused with a message, never cut.
+MAX_ANSWER_CHARS = 50_000
+
+
+def normalize_answer(text: str) -> str:
+    """Browsers post a textarea's line breaks as CRLF; the page counts each as one character."""
+    return text.replace("\r\n", "\n")
+
+
+def answer_problem(text: str) -> str | None:
+    """Why an answer cannot be stored as it is, in words for the learner; None if it can.
+
+    The answer is refused whole rather than cleaned or cut, so what is stored
+    is always exactly what the learner sees on their page.
+    """
+    if "\x00" in text:
+        return (
+            "This answer contains an invisible null character (it may show as �), often "
+            "pasted from another program, so it was not saved. Delete that character and "
+            "save again."
+        )
+    if len(text) > MAX_ANSWER_CHARS:
+        return (
+            f"This answer has {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+            "It was not saved: shorten it and save again. Your whole text is still here."
+        )
+    return None

@@ -138,6 +138,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "credentials:catalog"
+# A form sent after its sign-in changed explains what happened and where the
+# typed text is, instead of Django's bare 403 (JSON for the autosave).
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 # django-allauth: email is the login; verification is tightened in production.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -195,6 +198,12 @@ EVIDENCE_MAX_TOTAL_BYTES = env.int("EVIDENCE_MAX_TOTAL_BYTES", default=100 * 102
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# One request stores at most this many files; the others are refused with a
+# message while the rest of the form is saved (config.uploads). Django's own
+# count limit would refuse the whole request, typed text included.
+UPLOAD_MAX_FILES_PER_REQUEST = 100
+DATA_UPLOAD_MAX_NUMBER_FILES = None
+FILE_UPLOAD_HANDLERS = ["config.uploads.FileCountLimitUploadHandler"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Micro-credentials <no-reply@example.org>")

@@ -26,6 +26,15 @@ def fill_answers(draft, words=5):
     return {r.pk: " ".join(["word"] * words) for r in draft.responses.all()}
 
 
+def page_data(draft, text="a few words here", **extra):
+    """What Save draft posts from the application page: every answer set to ``text``."""
+    data = {"version": draft.version, "action": "save"}
+    for response in draft.responses.all():
+        data[f"response_{response.pk}"] = text
+    data.update(extra)
+    return data
+
+
 def complete_draft(draft, learner):
     """Answer every prompt within its limit and attach a PDF for each requirement."""
     requirement = draft.credential.evidence_requirements.first()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from submissions import services
 from submissions.models import Status, StatusChange, Submission
 from tests.credentials.factories import CredentialFactory
-from tests.submissions.factories import PDF_BYTES, pdf_upload, submitted_application
+from tests.submissions.factories import PDF_BYTES, page_data, pdf_upload, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,7 @@ def draft(learner, credential):
     return services.submission_apply(learner=learner, credential=credential)[0]
 
 
-def form_data(draft, text="a few words here", **extra):
-    data = {"version": draft.version, "action": "save"}
-    for response in draft.responses.all():
-        data[f"response_{response.pk}"] = text
-    data.update(extra)
-    return data
+form_data = page_data
 
 
 def test_anonymous_apply_goes_to_login(client, credential):
