@@ -3,12 +3,17 @@
 Templates live at templates/emails/<name>_subject.txt, <name>.txt and
 <name>.html. ``render_templated_email`` builds the three parts; the outbox
 (``notifications.services.email_enqueue``) stores them for delivery.
+The subject and the text part are plain text, so they are rendered without
+HTML escaping (a learner named O'Brien reads "O'Brien", not "O&#x27;Brien"),
+whether or not a template remembers ``{% autoescape off %}``; the HTML part
+is escaped as usual.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,13 @@ def render_templated_email(*, template: str, context: dict) -> RenderedEmail:
         **context,
     }
     return RenderedEmail(
-        subject=" ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split()),
-        text=render_to_string(f"emails/{template}.txt", ctx),
+        subject=" ".join(render_plain_text(f"emails/{template}_subject.txt", ctx).split()),
+        text=render_plain_text(f"emails/{template}.txt", ctx),
         html=render_to_string(f"emails/{template}.html", ctx),
     )
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template with autoescaping off: text is never read as HTML."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))

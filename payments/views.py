@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.throttle import FailureThrottle, wait_message
 from submissions.models import Status
 from submissions.selectors import submission_get_for_learner
 
@@ -32,6 +33,10 @@ from .models import PaymentStatus, Provider
 from .providers import get_provider
 
 logger = logging.getLogger(__name__)
+
+# Coupon codes are secrets worth guessing: wrong ones are counted per learner
+# and per client address, and too many make the field wait.
+COUPON_THROTTLE = FailureThrottle(action="coupon", setting="PAYMENTS_COUPON_THROTTLE")
 
 
 def _coupon_key(submission) -> str:
@@ -106,11 +111,15 @@ def coupon(request, uuid):
         messages.info(request, "Coupon removed.")
         return redirect(_checkout_url(submission))
     form = CouponCodeForm(request.POST)
-    if form.is_valid():
+    wait = COUPON_THROTTLE.wait_seconds(request) if form.is_valid() else 0
+    if wait:
+        form.add_error("code", f"Too many codes that did not work. {wait_message(wait)}")
+    elif form.is_valid():
         try:
             found = pricing.coupon_find(form.cleaned_data["code"])
             pricing.coupon_check(found, submission=submission, learner=request.user)
         except CouponError as exc:
+            COUPON_THROTTLE.record_failure(request)
             form.add_error("code", str(exc))
         else:
             request.session[_coupon_key(submission)] = found.code
@@ -120,7 +129,7 @@ def coupon(request, uuid):
                 messages.info(request, "Nothing is left to pay; no card is needed.")
             return redirect(_checkout_url(submission))
     quote, _ = _applied_quote(request, submission)
-    return render(
+    response = render(
         request,
         "payments/checkout.html",
         {
@@ -131,8 +140,11 @@ def coupon(request, uuid):
             "test_mode": get_provider().is_test_mode,
             "review_days": getattr(settings, "SLA_BUSINESS_DAYS", 14),
         },
-        status=422,
+        status=429 if wait else 422,
     )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @login_required

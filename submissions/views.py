@@ -12,6 +12,7 @@ from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
 from accounts.views import signed_out_json
+from config.parsing import valid_uuids
 from config.uploads import files_skipped
 from credentials.models import MicroCredential
 
@@ -117,7 +118,7 @@ def _post_draft(request, submission):
         # Too many files for one save: the text is saved, the files are all refused.
         uploads=[] if skipped_files else form.uploads(),
         new_link=form.new_link() if link_ok else None,
-        remove_attachments=request.POST.getlist("remove_attachment"),
+        remove_attachments=valid_uuids(request.POST.getlist("remove_attachment")),
         remove_links=[int(x) for x in request.POST.getlist("remove_link") if x.isdigit()],
     )
     try:

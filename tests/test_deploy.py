@@ -110,3 +110,45 @@ def test_policy_lets_evidence_previews_load_from_their_presigned_urls(endpoint):
 
     assert found["origin"] in found["img_src"]
     assert found["img_src"][:2] == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "DJANGO_ALLOWED_HOSTS"],
+)
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_production_refuses_to_start_with_a_blank_variable_and_names_it(variable, blank):
+    result = run_deploy_check(production_env(**{variable: blank}))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"Set the {variable} environment variable" in result.stderr
+    assert "KeyError" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DATABASE_URL", "nonsense://db.example.org/app"), ("REDIS_URL", "cache.example.org:6379")],
+)
+def test_production_refuses_a_url_it_cannot_use_and_names_the_variable(variable, value):
+    result = run_deploy_check(production_env(**{variable: value}))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.splitlines()[-1]
+
+
+def test_demo_data_with_its_published_password_is_refused_under_production_settings():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "seed_demo", "--skip-checks"],
+        cwd=BASE_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "it does not run with production settings" in result.stderr
+    # Refused before any database work (nothing listens at this DATABASE_URL).
+    assert "OperationalError" not in result.stderr

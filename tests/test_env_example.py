@@ -19,7 +19,7 @@ def variables_read_by_settings():
             first = node.args[0]
             if (
                 isinstance(func, ast.Name)
-                and func.id == "env"
+                and func.id in ("env", "env_required")
                 and isinstance(first, ast.Constant)
                 and isinstance(first.value, str)
             ):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,6 +24,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 SITE_NAME = env("SITE_NAME", default="Micro-credentials")
 HELPDESK_EMAIL = env("HELPDESK_EMAIL", default="help@example.org")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# `manage.py seed_demo` creates accounts with a published password; production forbids it.
+DEMO_DATA_ALLOWED = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,11 +55,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,10 +107,29 @@ TEMPLATES = [
     },
 ]
 
+def env_required(name: str) -> str:
+    """A variable production cannot run without: missing or blank stops start-up
+    with a message naming it, instead of a KeyError or a check that passes on ""."""
+    value = env.str(name, default="").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable (it is missing or empty).")
+    return value
+
+
+def database_from_env(*, required: bool) -> dict:
+    """DATABASES["default"] from DATABASE_URL; blank means SQLite under var/ unless required."""
+    url = env_required("DATABASE_URL") if required else env.str("DATABASE_URL", default="").strip()
+    config = env.db_url_config(url or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    if config.get("ENGINE") not in set(environ.Env.DB_SCHEMES.values()):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names no database Django knows; "
+            "use e.g. postgres://user:password@host:5432/name."
+        )
+    return config
+
+
 # Databases: SQLite under var/ unless DATABASE_URL says otherwise.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+DATABASES = {"default": database_from_env(required=False)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -113,13 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# While Redis is unreachable the cache answers from local memory (config.cache),
+# so rate limits and badge images keep working.
+REDIS_CACHE_BACKEND = "config.cache.FailOpenRedisCache"
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    CACHES = {"default": {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -158,6 +180,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Sign-in codes by email: offered on the login page, and required on top of the
+# password for staff and assessors until they have an authenticator app
+# (AccountAdapter.is_login_by_code_required).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 # Rate limits count client addresses: behind N reverse proxies, the client is
 # the Nth address from the right of X-Forwarded-For (0: REMOTE_ADDR).
@@ -240,6 +266,13 @@ PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = 300
 PAYMENTS_CHECKOUT_EXPIRES_MINUTES = env.int("PAYMENTS_CHECKOUT_EXPIRES_MINUTES", default=60)
 PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=30)
 PAYMENTS_MINIMUM_CHARGE_CENTS = 50
+# Wrong coupon codes: after this many within the window, per learner or per
+# client address, the coupon field waits until the window ends (config.throttle).
+PAYMENTS_COUPON_THROTTLE = {
+    "per_user": env.int("PAYMENTS_COUPON_FAILURES_PER_USER", default=10),
+    "per_address": env.int("PAYMENTS_COUPON_FAILURES_PER_ADDRESS", default=30),
+    "window_seconds": env.int("PAYMENTS_COUPON_FAILURE_WINDOW_SECONDS", default=15 * 60),
+}
 
 
 # Badges: issuers' private signing keys are stored encrypted with this Fernet

@@ -1,7 +1,9 @@
 """Production: PostgreSQL, Redis, S3 and Stripe, all from the environment.
 
 Secrets have no defaults here, so a missing one stops start-up instead of
-running with a placeholder.
+running with a placeholder. What everything else stands on (database, Redis,
+bucket, hosts, secret key) is refused blank too (``env_required``), with an
+ImproperlyConfigured naming the variable rather than a KeyError later.
 """
 
 from urllib.parse import urlsplit
@@ -9,18 +11,19 @@ from urllib.parse import urlsplit
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+DEMO_DATA_ALLOWED = False
+SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = [host.strip() for host in env_required("DJANGO_ALLOWED_HOSTS").split(",")]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database_from_env(required=True)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-REDIS_URL = env("REDIS_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+REDIS_URL = env_required("REDIS_URL")
+if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+    raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+CACHES = {"default": {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": REDIS_URL}}
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="").strip() or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -45,7 +48,7 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 # Evidence on a private S3 bucket, served only as short-lived presigned URLs.
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+AWS_STORAGE_BUCKET_NAME = env_required("AWS_STORAGE_BUCKET_NAME")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
 STORAGES = {

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -15,6 +16,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +30,7 @@ from tests.credentials.factories import CredentialFactory
 pytestmark = pytest.mark.django_db
 
 SETUP_URL = "/accounts/2fa/totp/activate/"
+CONFIRM_CODE_URL = "/accounts/login/code/confirm/"
 
 
 @pytest.fixture(autouse=True)
@@ -53,23 +56,42 @@ def sign_in(client, email, password=PASSWORD, next_url=None):
     return client.post(url, {"login": email, "password": password})
 
 
+def emailed_code(email: str) -> str:
+    message = [m for m in mail.outbox if m.to == [email]][-1]
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.M).group(1)
+
+
+def sign_in_with_emailed_code(client, user, next_url=None):
+    """Password, then the code emailed to a staff member or assessor without an app."""
+    assert sign_in(client, user.email, next_url=next_url)["Location"] == CONFIRM_CODE_URL
+    return client.post(CONFIRM_CODE_URL, {"code": emailed_code(user.email)})
+
+
+@pytest.fixture
+def confirmed_staff_client(staff_user):
+    client = Client()
+    sign_in_with_emailed_code(client, staff_user)
+    return client
+
+
 def test_setup_url_is_allauths_totp_activation():
     assert reverse("mfa_activate_totp") == SETUP_URL
 
 
-def test_staff_without_totp_are_sent_to_set_it_up_from_any_page(staff_client):
+def test_staff_without_totp_are_sent_to_set_it_up_from_any_page(confirmed_staff_client):
     for url in ("/admin/", reverse("dashboard:home"), reverse("credentials:catalog")):
-        response = staff_client.get(url)
+        response = confirmed_staff_client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == SETUP_URL
 
 
-def test_staff_without_totp_can_still_reach_account_pages_and_log_out(staff_client):
-    assert staff_client.get(reverse("mfa_index")).status_code == 200
-    assert staff_client.get(reverse("account_email")).status_code == 200
-    response = staff_client.post(reverse("account_logout"))
+def test_staff_without_totp_can_still_reach_account_pages_and_log_out(confirmed_staff_client):
+    client = confirmed_staff_client
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("account_email")).status_code == 200
+    response = client.post(reverse("account_logout"))
     assert response.status_code == 302
-    assert "_auth_user_id" not in staff_client.session
+    assert "_auth_user_id" not in client.session
 
 
 def test_staff_with_totp_reach_the_admin(staff_user, staff_client):
@@ -81,7 +103,7 @@ def test_staff_with_totp_reach_the_admin(staff_user, staff_client):
 
 def test_assessors_without_totp_are_sent_to_set_it_up(client):
     assessor = make_assessor(credential=CredentialFactory())
-    client.force_login(assessor)
+    sign_in_with_emailed_code(client, assessor)
 
     response = client.get(reverse("assessments:queue"))
 
@@ -101,13 +123,21 @@ def test_learners_are_not_forced_but_are_offered_it(learner_client):
     assert SETUP_URL in offer
 
 
-def test_a_learner_who_becomes_an_assessor_is_asked_within_minutes(learner, learner_client):
+def test_a_learner_who_becomes_an_assessor_is_asked_within_minutes(learner, client):
+    # Their session was opened with a password alone: they sign in again with an
+    # emailed code before they may set up an authenticator app.
+    assert sign_in(client, learner.email).status_code == 302
+    assert not mail.outbox
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        assert learner_client.get(reverse("dashboard:home")).status_code == 200
+        assert client.get(reverse("dashboard:home")).status_code == 200
         AssessorScope.objects.create(user=learner, credential=CredentialFactory())
         traveller.shift(RECHECK_SECONDS + 1)
-        response = learner_client.get(reverse("dashboard:home"))
-    assert response["Location"] == SETUP_URL
+        response = client.get(reverse("dashboard:home"))
+    assert response["Location"] == f"{reverse('account_login')}?next=/dashboard/"
+    assert "_auth_user_id" not in client.session
+
+    sign_in_with_emailed_code(client, learner)
+    assert client.get(reverse("dashboard:home"))["Location"] == SETUP_URL
 
 
 def test_the_requirement_can_be_switched_off(settings, staff_client):
@@ -116,7 +146,7 @@ def test_the_requirement_can_be_switched_off(settings, staff_client):
 
 
 def test_staff_set_up_an_authenticator_app_and_then_reach_the_admin(client, staff_user):
-    sign_in(client, staff_user.email)
+    sign_in_with_emailed_code(client, staff_user)
     assert client.get("/admin/")["Location"] == SETUP_URL
     # allauth asks for the password again before changing two-factor settings.
     confirm = client.get(SETUP_URL)
@@ -229,10 +259,50 @@ def test_deactivating_is_refused_for_staff_with_a_message(client, staff_user):
     assert Authenticator.objects.filter(user=staff_user, type="totp").exists()
 
 
-def test_a_force_logged_in_session_cannot_bypass_the_requirement_via_another_client(staff_user):
-    # Each new session is checked on its own.
-    first, second = Client(), Client()
-    first.force_login(staff_user)
-    second.force_login(staff_user)
-    assert first.get("/admin/")["Location"] == SETUP_URL
-    assert second.get("/admin/")["Location"] == SETUP_URL
+def test_a_session_opened_without_an_emailed_code_is_signed_out_everywhere(staff_user):
+    # Each session is checked on its own; one opened by other means than the
+    # login page (or before this rule) cannot enrol an app or change the email.
+    urls = ["/admin/", SETUP_URL, reverse("account_email"), reverse("mfa_index")]
+    for url in urls:
+        client = Client()
+        client.force_login(staff_user)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"{reverse('account_login')}?next="), url
+        assert "_auth_user_id" not in client.session, url
+    assert not Authenticator.objects.filter(user=staff_user).exists()
+
+
+@pytest.mark.parametrize("verification", ["optional", "mandatory"])
+def test_a_password_alone_cannot_sign_in_staff_without_an_app(
+    client, staff_user, settings, verification
+):
+    # Production verifies email addresses ("mandatory"); the code does it too.
+    settings.ACCOUNT_EMAIL_VERIFICATION = verification
+
+    response = sign_in(client, staff_user.email, next_url="/admin/")
+
+    assert response["Location"] == CONFIRM_CODE_URL
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[-1].to == [staff_user.email]
+    for url in ("/admin/", SETUP_URL):
+        assert "/login/?next=" in client.get(url)["Location"], url
+    page = client.get(CONFIRM_CODE_URL).content.decode()
+    assert staff_user.email in page
+
+    wrong = client.post(CONFIRM_CODE_URL, {"code": "WRONG1"})
+    assert wrong.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+    right = client.post(CONFIRM_CODE_URL, {"code": emailed_code(staff_user.email)})
+    assert right["Location"] == "/admin/"
+    assert int(client.session["_auth_user_id"]) == staff_user.pk
+    assert client.get("/admin/")["Location"] == SETUP_URL
+    assert EmailAddress.objects.filter(user=staff_user, verified=True).exists()
+
+
+def test_staff_with_an_app_and_learners_get_no_emailed_code(client, staff_user, learner):
+    with_totp(staff_user)
+    assert sign_in(client, staff_user.email)["Location"] == reverse("mfa_authenticate")
+    assert sign_in(Client(), learner.email)["Location"] == reverse("dashboard:home")
+    assert not mail.outbox

@@ -1,11 +1,13 @@
-"""A staff member's first visit to the admin: sign in through the site, set up an
-authenticator app, keep the recovery codes, then sign in with a code."""
+"""A staff member's first visit to the admin: sign in through the site with the
+password and a code emailed to them, set up an authenticator app, keep the
+recovery codes, then sign in with a code from the app."""
 
 import re
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -13,6 +15,11 @@ from tests.accounts.factories import PASSWORD, UserFactory
 
 def _code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def _emailed_code(email: str) -> str:
+    message = [m for m in mail.outbox if m.to == [email]][-1]
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.M).group(1)
 
 
 def _fill_login(page: Page, email: str) -> None:
@@ -35,6 +42,12 @@ def test_staff_set_up_two_factor_before_the_admin_and_then_sign_in_with_a_code(
     page.goto(f"{live_url}/admin/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fadmin%2F$"))
     _fill_login(page, staff.email)
+
+    # Without an authenticator app the password alone is not enough: a code is emailed.
+    expect(page.get_by_role("heading", level=1, name="Enter Sign-In Code")).to_be_visible()
+    assert_accessible("the emailed sign-in code page")
+    page.get_by_label(re.compile(r"^Code")).fill(_emailed_code(staff.email))
+    page.get_by_role("button", name="Confirm").click()
 
     # Forced to the setup; allauth first asks for the password once more.
     expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))

@@ -6,7 +6,8 @@ nothing and creates no duplicates.
 """
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
@@ -745,6 +746,11 @@ class Command(BaseCommand):
     help = "Create or refresh demo organizations, credentials and accounts (safe to repeat)."
 
     def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            raise CommandError(
+                "seed_demo creates accounts with a published password; "
+                "it does not run with production settings."
+            )
         self.tally = {"created": 0, "updated": 0}
         with transaction.atomic():
             organizations = self._organizations()
