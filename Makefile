@@ -4,13 +4,21 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+# `make run PORT=8080`: links in emails follow the port unless SITE_URL is set.
+PORT ?= 8000
 
 .PHONY: run install migrate demo test test-fast lint format browser compose-check clean
 
+# uv installs the pinned set several times faster than pip: an installed uv, or
+# one put into the venv from PyPI. pip does the install if uv cannot.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[dev]"
+	@if command -v uv >/dev/null 2>&1; then uv=uv; \
+	elif $(PY) -m pip install --quiet --disable-pip-version-check uv; then uv=$(VENV)/bin/uv; fi; \
+	if [ -n "$$uv" ] && $$uv pip install --quiet --python $(PY) ".[dev]"; then :; else \
+		echo "Installing with pip (uv is unavailable)."; \
+		$(PY) -m pip install --quiet --upgrade pip && $(PY) -m pip install --quiet ".[dev]"; \
+	fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,11 +39,11 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_demo_activity
+	PORT=$(PORT) $(PY) manage.py seed_demo
+	PORT=$(PORT) $(PY) manage.py seed_demo_activity
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install node_modules/axe-core/axe.min.js browser
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)

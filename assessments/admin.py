@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,6 +27,16 @@ class AssessorScopeAdmin(admin.ModelAdmin):
     list_select_related = ["user", "credential", "organization"]
     search_fields = ["user__email", "user__name", "credential__title", "organization__name"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        waiting = services.assessor_scope_save(scope=obj, actor=request.user)
+        if waiting:
+            self.message_user(
+                request,
+                f"{waiting} review{pluralize(waiting)} waiting for an assessor "
+                f"{pluralize(waiting, 'is,are')} being assigned.",
+                messages.SUCCESS,
+            )
 
 
 class SlaFilter(admin.SimpleListFilter):

@@ -7,11 +7,18 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments"
 
     def ready(self) -> None:
+        from credentials.models import MicroCredential
+        from credentials.signals import publish_check
         from submissions.models import Submission
         from submissions.signals import review_started
 
-        from .receivers import open_review
+        from .receivers import open_review, warn_if_nobody_assesses
 
         review_started.connect(
             open_review, sender=Submission, dispatch_uid="assessments.open_review"
+        )
+        publish_check.connect(
+            warn_if_nobody_assesses,
+            sender=MicroCredential,
+            dispatch_uid="assessments.warn_if_nobody_assesses",
         )

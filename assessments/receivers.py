@@ -1,6 +1,6 @@
 """Reactions to what happens to submissions."""
 
-from . import services
+from . import selectors, services
 
 
 def open_review(sender, *, submission, actor=None, **kwargs) -> None:
@@ -10,3 +10,15 @@ def open_review(sender, *, submission, actor=None, **kwargs) -> None:
     due date and the assignment commit together or not at all.
     """
     services.review_open(submission=submission, actor=actor)
+
+
+def warn_if_nobody_assesses(sender, *, credential, **kwargs) -> list[str]:
+    """A credential being published: tell staff when nobody can assess it, since
+    its applications would wait unassigned."""
+    if selectors.credential_has_assessor(credential=credential):
+        return []
+    return [
+        f"Nobody can assess “{credential}”: its applications will wait unassigned. "
+        f"Add an assessor scope for it or for {credential.organization} (Assessments › "
+        "Assessor scopes); waiting reviews are then assigned at once."
+    ]

@@ -62,6 +62,22 @@ def eligible_assessors(*, submission: Submission) -> QuerySet:
     )
 
 
+def credential_has_assessor(*, credential: MicroCredential) -> bool:
+    """Whether any active user may assess this credential's applications."""
+    return _scopes_for(credential).filter(user__is_active=True).exists()
+
+
+def waiting_reviews(*, credential_id: int | None = None, organization_id: int | None = None):
+    """Open reviews with no assessor, for one credential or one organization's
+    credentials, most urgent first."""
+    reviews = Review.objects.filter(state=ReviewState.OPEN, assessor__isnull=True)
+    if credential_id is not None:
+        reviews = reviews.filter(submission__credential_id=credential_id)
+    if organization_id is not None:
+        reviews = reviews.filter(submission__credential__organization_id=organization_id)
+    return reviews.order_by("due_on", "id")
+
+
 def assessor_is_eligible(*, user, submission: Submission) -> bool:
     return (
         user is not None
@@ -323,9 +339,18 @@ class OnTimeRate:
         return round(100 * self.on_time / self.decided, 1) if self.decided else None
 
 
+def review_attention() -> dict[str, int]:
+    """Counts for the admin home: open reviews waiting for an assessor, and overdue."""
+    today = timezone.localdate()
+    return Review.objects.filter(state=ReviewState.OPEN).aggregate(
+        unassigned=Count("id", filter=Q(assessor__isnull=True)),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+
+
 def sla_overview(*, now: datetime.datetime | None = None, overdue_limit: int = 50) -> dict:
-    """Open reviews by business days left, the overdue list, load per assessor and
-    the on-time rate of decisions over the last 30 and 90 days.
+    """Open reviews by business days left, the overdue and the unassigned lists,
+    load per assessor and the on-time rate of decisions over the last 30 and 90 days.
 
     A fixed number of queries however many reviews exist: open reviews are
     grouped by due date and calendar in the database.
@@ -359,6 +384,13 @@ def sla_overview(*, now: datetime.datetime | None = None, overdue_limit: int = 5
         )
         .order_by("due_on", "id")[:overdue_limit]
     )
+    unassigned = list(
+        open_reviews.filter(assessor__isnull=True)
+        .select_related(
+            "submission", "submission__credential", "submission__credential__organization"
+        )
+        .order_by("due_on", "id")[:overdue_limit]
+    )
     load = list(
         open_reviews.filter(assessor__isnull=False)
         .values("assessor_id", "assessor__email", "assessor__name")
@@ -382,6 +414,7 @@ def sla_overview(*, now: datetime.datetime | None = None, overdue_limit: int = 5
         "overdue_count": buckets[DAYS_LEFT_BUCKETS[0][0]],
         "overdue": [(review, deadline(review, today=today)) for review in overdue],
         "unassigned": open_reviews.filter(assessor__isnull=True).count(),
+        "unassigned_reviews": [(review, deadline(review, today=today)) for review in unassigned],
         "load": load,
         "rates": rates,
     }

@@ -29,7 +29,15 @@ from .exceptions import (
     IneligibleAssessor,
     NotAssigned,
 )
-from .models import Assignment, Award, CriterionScore, Outcome, Review, ReviewState
+from .models import (
+    AssessorScope,
+    Assignment,
+    Award,
+    CriterionScore,
+    Outcome,
+    Review,
+    ReviewState,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +87,8 @@ def review_open(*, submission: Submission, actor=None) -> Review:
         review = Review.objects.create(submission=submission, due_on=due_on, remind_on=remind_on)
         assessor = selectors.eligible_assessors(submission=submission).first()
         if assessor is None:
+            # Staff see it on the admin home and the SLA overview; adding an
+            # assessor scope assigns it (assessor_scope_save).
             logger.warning("No eligible assessor for %s", submission.reference)
         else:
             _assign(review, assessor, assigned_by=None, reason="Automatic: least loaded")
@@ -143,6 +153,69 @@ def review_assign_least_loaded(*, review_id: int, actor) -> Review:
             )
         _assign(review, assessor, assigned_by=actor, reason="Reassigned: least loaded")
     return review
+
+
+def reviews_assign_waiting(
+    *, credential_id: int | None = None, organization_id: int | None = None
+) -> int:
+    """Assign open reviews that wait for an assessor, for one credential or one
+    organization, each to the least-loaded eligible assessor; return how many.
+
+    Each review is locked and assigned in its own transaction, most urgent
+    first, so load spreads as it grows. Reviews still without an eligible
+    assessor keep waiting. Safe to repeat and to race: a review assigned
+    meanwhile is left alone.
+    """
+    assigned = 0
+    waiting = selectors.waiting_reviews(
+        credential_id=credential_id, organization_id=organization_id
+    )
+    for review_id in list(waiting.values_list("pk", flat=True)):
+        with transaction.atomic():
+            review = _lock(review_id)
+            if not review.is_open or review.assessor_id is not None:
+                continue
+            assessor = selectors.eligible_assessors(submission=review.submission).first()
+            if assessor is None:
+                continue
+            _assign(review, assessor, assigned_by=None, reason="Automatic: assessor added")
+            assigned += 1
+    return assigned
+
+
+def assessor_scope_save(*, scope: AssessorScope, actor=None) -> int:
+    """Create or change an assessor scope; once it commits, the reviews waiting
+    for an assessor that it covers are assigned (``reviews_assign_waiting``, by
+    a task).
+
+    Returns how many reviews are waiting in its reach, for staff to hear.
+    Saving an inactive scope assigns nothing. Safe to repeat.
+    """
+    with transaction.atomic():
+        scope.save()
+        if not scope.is_active:
+            return 0
+        # A scope naming an organization covers all of its credentials.
+        if scope.organization_id:
+            reach = {"organization_id": scope.organization_id}
+        else:
+            reach = {"credential_id": scope.credential_id}
+        waiting = selectors.waiting_reviews(**reach).count()
+        if waiting:
+            _assign_waiting_on_commit(reach)
+    return waiting
+
+
+def _assign_waiting_on_commit(reach: dict[str, int]) -> None:
+    from .tasks import assign_waiting_reviews
+
+    def queue() -> None:
+        assign_waiting_reviews.delay(**reach)
+
+    # After the commit, so the worker sees the new scope; ``robust``: a broker
+    # outage never fails the staff's save (the reviews stay on the SLA overview).
+    queue.__qualname__ = "assessments.tasks.assign_waiting_reviews"
+    transaction.on_commit(queue, robust=True)
 
 
 # --- scoring and deciding ----------------------------------------------------------------

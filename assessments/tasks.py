@@ -1,4 +1,5 @@
-"""The periodic SLA sweep, run by Celery (scheduled with django-celery-beat).
+"""The periodic SLA sweep, run by Celery (scheduled with django-celery-beat), and
+the assignment of reviews that waited for an assessor.
 
 Assessment email is queued in the outbox by the services that cause it and
 delivered by ``notifications.tasks``.
@@ -14,3 +15,13 @@ def sla_sweep() -> dict:
     """The periodic SLA sweep (scheduled with django-celery-beat)."""
     result = services.sla_sweep()
     return {"reminded": result.reminded, "escalated": result.escalated}
+
+
+@shared_task
+def assign_waiting_reviews(
+    credential_id: int | None = None, organization_id: int | None = None
+) -> int:
+    """Assign the reviews a new assessor scope covers (queued after its commit)."""
+    return services.reviews_assign_waiting(
+        credential_id=credential_id, organization_id=organization_id
+    )

@@ -9,7 +9,10 @@ from django.contrib import admin, messages
 from django.db import models
 from django.template.defaultfilters import pluralize
 
-from . import services
+from config.admin_base import MoneyAdminMixin, OrderedInline
+
+from . import selectors, services
+from .exceptions import NotPublishable
 from .models import (
     EvidenceRequirement,
     Favorite,
@@ -46,21 +49,22 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PromptInline(admin.TabularInline):
+class PromptInline(OrderedInline):
     model = Prompt
     extra = 0
     fields = ["part", "position", "text", "help_text", "word_limit", "required"]
     formfield_overrides = COMPACT_TEXT
+    order_group = "part"
 
 
-class EvidenceRequirementInline(admin.TabularInline):
+class EvidenceRequirementInline(OrderedInline):
     model = EvidenceRequirement
     extra = 0
     fields = ["position", "title", "description", "kind", "required"]
     formfield_overrides = COMPACT_TEXT
 
 
-class RubricCriterionInline(admin.TabularInline):
+class RubricCriterionInline(OrderedInline):
     model = RubricCriterion
     extra = 0
     fields = ["position", "title", "description"]
@@ -68,7 +72,8 @@ class RubricCriterionInline(admin.TabularInline):
 
 
 @admin.register(MicroCredential)
-class MicroCredentialAdmin(admin.ModelAdmin):
+class MicroCredentialAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = {"fee_cents": "", "resubmission_fee_cents": ""}
     list_display = [
         "title",
         "organization",
@@ -143,10 +148,16 @@ class MicroCredentialAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected", permissions=["change"])
     def publish_selected(self, request, queryset):
         changed = 0
-        for credential in queryset:
+        for credential in queryset.select_related("organization"):
             was_published = credential.is_published
-            services.credential_publish(credential=credential, actor=request.user)
+            try:
+                services.credential_publish(credential=credential, actor=request.user)
+            except NotPublishable as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
             changed += not was_published
+            for warning in selectors.credential_publish_warnings(credential=credential):
+                self.message_user(request, warning, messages.WARNING)
         self.message_user(
             request,
             f"Published {changed} credential{pluralize(changed)}.",

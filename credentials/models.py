@@ -21,7 +21,13 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     url = models.URLField("website", blank=True)
-    email = models.EmailField("contact email", blank=True)
+    # Open Badges 2.0 requires an email in every issuer profile, and earners and
+    # verifiers need someone to write to.
+    email = models.EmailField(
+        "contact email",
+        help_text="Required: published in the issuer profile of every badge this "
+        "organization issues.",
+    )
     logo = models.ImageField(
         upload_to="organizations/logos/",
         blank=True,
@@ -41,6 +47,11 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email=""), name="organization_has_contact_email"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -84,10 +95,11 @@ class MicroCredential(models.Model):
     estimated_hours = models.PositiveSmallIntegerField(
         default=10, help_text="Estimated effort to complete, in hours."
     )
+    # Amounts are stored in cents; the admin shows and takes them in the currency's units.
     fee_cents = models.PositiveIntegerField(
-        "assessment fee (cents)", default=0, help_text="0 means the credential is free."
+        "assessment fee", default=0, help_text="0 means the credential is free."
     )
-    resubmission_fee_cents = models.PositiveIntegerField("resubmission fee (cents)", default=0)
+    resubmission_fee_cents = models.PositiveIntegerField("resubmission fee", default=0)
     currency = models.CharField(max_length=3, default="usd")
     validity_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Awards expire after this many months; empty = never."

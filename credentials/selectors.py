@@ -140,3 +140,15 @@ def organization_list() -> QuerySet[Organization]:
 def topic_list() -> QuerySet[Topic]:
     """Topics used by at least one published credential: the catalog's filter choices."""
     return Topic.objects.filter(credentials__is_published=True).distinct().order_by("name")
+
+
+def credential_publish_warnings(*, credential: MicroCredential) -> list[str]:
+    """What staff should hear about a published credential from the apps that
+    serve it (e.g. nobody can assess its applications), in one list."""
+    from .signals import publish_check
+
+    return [
+        warning
+        for _receiver, warnings in publish_check.send(sender=MicroCredential, credential=credential)
+        for warning in warnings or ()
+    ]

@@ -1,8 +1,11 @@
 """Writes for credentials: publishing and favorites."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .exceptions import NotPublishable
 from .models import Favorite, MicroCredential
 
 
@@ -41,18 +44,36 @@ def favorite_toggle(*, user, credential: MicroCredential) -> bool:
 def credential_publish(*, credential: MicroCredential, actor=None) -> MicroCredential:
     """Open a credential to the catalog, applications and its public pages.
 
-    Locks the row so two staff members publishing at once record one
-    publication time. Publishing a published credential changes nothing.
+    Requires an issuing organization with a valid contact email, which every
+    badge's issuer profile publishes (NotPublishable otherwise). Locks the row
+    so two staff members publishing at once record one publication time.
+    Publishing a published credential changes nothing.
     """
     with transaction.atomic():
-        locked = MicroCredential.objects.select_for_update(no_key=True).get(pk=credential.pk)
+        locked = (
+            MicroCredential.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("organization")
+            .get(pk=credential.pk)
+        )
         if not locked.is_published:
+            _check_issuer(locked)
             locked.is_published = True
             locked.published_at = timezone.now()
             locked.save(update_fields=["is_published", "published_at", "updated_at"])
     credential.is_published = locked.is_published
     credential.published_at = locked.published_at
     return credential
+
+
+def _check_issuer(credential: MicroCredential) -> None:
+    organization = credential.organization
+    try:
+        validate_email(organization.email)
+    except ValidationError:
+        raise NotPublishable(
+            f"“{credential}” cannot be published: {organization} needs a valid contact email, "
+            "which every badge it issues publishes. Add it on the organization's page."
+        ) from None
 
 
 def credential_unpublish(*, credential: MicroCredential, actor=None) -> MicroCredential:

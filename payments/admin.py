@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from config.admin_base import HistoryInline, ServiceRecordAdmin
+from config.admin_base import HistoryInline, MoneyAdminMixin, ServiceRecordAdmin
 
 from . import services
 from .exceptions import RefundError
@@ -90,8 +90,9 @@ class CouponRedemptionInline(HistoryInline):
 
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
     form = CouponAdminForm
+    money_fields = {"amount_off_cents": "Amount off"}
     change_list_template = "payments/admin/coupon_change_list.html"
     list_display = ["code", "description", "batch", "discount", "window", "uses", "is_active"]
     list_filter = ["is_active", "kind", "batch"]

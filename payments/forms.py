@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.admin_base import MoneyField
 from credentials.models import MicroCredential, Organization
 
 from .models import Coupon, DiscountKind, normalize_code
@@ -52,7 +53,7 @@ def _check_discount(cleaned: dict) -> None:
     if kind == DiscountKind.PERCENT and not cleaned.get("percent_off"):
         raise ValidationError({"percent_off": "Enter the percent off (1 to 100)."})
     if kind == DiscountKind.AMOUNT and not cleaned.get("amount_off_cents"):
-        raise ValidationError({"amount_off_cents": "Enter the amount off, in cents."})
+        raise ValidationError({"amount_off_cents": "Enter the amount off, e.g. 25.00."})
     if kind == DiscountKind.PERCENT:
         cleaned["amount_off_cents"] = None
     elif kind == DiscountKind.AMOUNT:
@@ -114,7 +115,9 @@ class CouponBatchForm(forms.Form):
     description = forms.CharField(max_length=200, required=False)
     kind = forms.ChoiceField(choices=DiscountKind.choices, initial=DiscountKind.PERCENT)
     percent_off = forms.IntegerField(min_value=1, max_value=100, required=False, initial=100)
-    amount_off_cents = forms.IntegerField(min_value=1, required=False)
+    amount_off_cents = MoneyField(
+        label="Amount off", required=False, help_text="In the currency's units, e.g. 25.00."
+    )
     currency = forms.CharField(max_length=3, initial="usd")
     valid_from = forms.DateTimeField(required=False)
     valid_until = forms.DateTimeField(required=False)

@@ -28,7 +28,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEMO_DATA_ALLOWED = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

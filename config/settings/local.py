@@ -9,6 +9,12 @@ from .base import *  # noqa: F403
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# `make run PORT=8080` serves on another port: links in emails follow it unless
+# SITE_URL says otherwise.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
+# DEBUG keeps tracebacks for errors, but a missing page shows the site's own 404
+# rather than Django's list of every URL pattern.
+MIDDLEWARE = [*MIDDLEWARE, "config.site_pages.SiteNotFoundMiddleware"]
 
 # The demo accounts should work at once; production always requires two-factor
 # authentication for staff and assessors. Set this to try it locally.

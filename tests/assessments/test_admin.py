@@ -61,7 +61,7 @@ def test_sla_overview_query_count_is_flat(
         credential=credential, count=rows, assessor=assessor, due_on=datetime.date(2026, 11, 10)
     )
     review_rows(credential=credential, count=rows, assessor=None, due_on=DUE_ON)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert staff_client.get(SLA).status_code == 200
 
 
@@ -119,3 +119,16 @@ def test_staff_make_users_assessors_in_admin(staff_client, credential):
     )
     assert response.status_code == 302
     assert user.assessor_scopes.get().credential == credential
+
+
+def test_sla_overview_lists_the_reviews_waiting_for_an_assessor(frozen, credential, staff_client):
+    waiting = review_rows(credential=credential, count=2, assessor=None, due_on=DUE_ON)
+
+    page = staff_client.get(SLA).content.decode()
+
+    assert "Waiting for an assessor" in page
+    for review in waiting:
+        assert review.submission.reference in page
+        assert reverse("admin:assessments_review_reassign", args=[review.pk]) in page
+    assert credential.organization.name in page
+    assert reverse("admin:assessments_assessorscope_add") in page

@@ -100,3 +100,107 @@ def test_favorites_are_read_only_in_admin(staff_client, learner):
     change = staff_client.get(reverse("admin:credentials_favorite_change", args=[favorite.pk]))
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
+
+
+def test_publishing_a_credential_nobody_can_assess_warns_naming_it(staff_client):
+    from tests.assessments.factories import make_assessor
+
+    orphan = CredentialFactory(title="Math Talk", is_published=False)
+    covered = CredentialFactory(title="Close Reading", is_published=False)
+    make_assessor(organization=covered.organization)
+
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [orphan.pk, covered.pk]},
+        follow=True,
+    )
+
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert "Nobody can assess “Math Talk”" in warnings[0]
+    assert "Assessor scopes" in warnings[0]
+    assert "Published 2 credentials." in response.content.decode()
+
+
+def test_publishing_warns_when_the_only_assessor_is_inactive(staff_client):
+    from tests.assessments.factories import make_assessor
+
+    credential = CredentialFactory(title="Math Talk", is_published=False)
+    make_assessor(credential=credential, is_active=False)
+
+    response = staff_client.post(
+        CHANGELIST, {"action": "publish_selected", "_selected_action": [credential.pk]}, follow=True
+    )
+
+    assert "Nobody can assess “Math Talk”" in response.content.decode()
+
+
+def _change_form_data(credential, **overrides):
+    data = {
+        "organization": credential.organization_id,
+        "title": credential.title,
+        "slug": credential.slug,
+        "summary": credential.summary,
+        "competency": credential.competency,
+        "fee_cents": "150.00",
+        "resubmission_fee_cents": "0",
+        "currency": "usd",
+        "estimated_hours": 10,
+    }
+    for prefix in ("prompts", "evidence_requirements", "rubric_criteria"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return {**data, **overrides}
+
+
+def test_fees_are_shown_and_typed_in_the_currencys_units(staff_client):
+    credential = CredentialFactory(with_content=False, fee_cents=15000, resubmission_fee_cents=0)
+    url = reverse("admin:credentials_microcredential_change", args=[credential.pk])
+
+    page = staff_client.get(url).content.decode()
+    assert 'name="fee_cents" value="150.00"' in page
+    assert "(cents)" not in page
+
+    response = staff_client.post(
+        url,
+        _change_form_data(credential, fee_cents="$1,250.50", resubmission_fee_cents="75"),
+    )
+
+    assert response.status_code == 302
+    credential.refresh_from_db()
+    assert (credential.fee_cents, credential.resubmission_fee_cents) == (125050, 7500)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12,50", "Enter an amount such as 25.00."),
+        ("twelve", "Enter an amount such as 25.00."),
+        ("12.505", "Enter at most two digits after the decimal point."),
+        ("-5", "Enter an amount of at least 0."),
+        ("99999999999", "Enter an amount of at most 21474836.47."),
+    ],
+)
+def test_a_fee_that_is_not_an_amount_is_refused_beside_the_field(staff_client, typed, message):
+    credential = CredentialFactory(with_content=False, fee_cents=15000)
+    url = reverse("admin:credentials_microcredential_change", args=[credential.pk])
+
+    response = staff_client.post(url, _change_form_data(credential, fee_cents=typed))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["fee_cents"] == [message]
+    assert f'value="{typed}"' in response.content.decode()  # what was typed stays
+    credential.refresh_from_db()
+    assert credential.fee_cents == 15000
+
+
+def test_prompts_evidence_and_criteria_can_be_put_in_order_with_buttons(staff_client):
+    credential = CredentialFactory()
+
+    page = staff_client.get(
+        reverse("admin:credentials_microcredential_change", args=[credential.pk])
+    ).content.decode()
+
+    assert "js/admin_ordering.js" in page
+    assert page.count("ordered-inline") == 3
+    assert "ordered-inline order-group-part" in page  # prompts are ordered within their part
+    assert 'name="rubric_criteria-0-position"' in page  # typed by hand without JavaScript

@@ -101,3 +101,23 @@ def test_seed_demo_keeps_a_staff_decision_to_unpublish():
 
     credential.refresh_from_db()
     assert not credential.is_published
+
+
+def test_seed_demo_prints_the_sites_own_address(settings, capsys):
+    settings.SITE_URL = "http://127.0.0.1:8080"
+
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "Open http://127.0.0.1:8080 and log in" in out
+    assert "Admin: http://127.0.0.1:8080/admin/" in out
+    assert "8000" not in out
+
+
+def test_demo_issuers_have_a_valid_contact_email():
+    from django.core.validators import validate_email
+
+    call_command("seed_demo")
+
+    for organization in Organization.objects.all():
+        validate_email(organization.email)

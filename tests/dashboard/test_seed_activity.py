@@ -27,3 +27,13 @@ def test_demo_learner_gets_one_application_in_each_state_once():
 
     call_command("seed_demo_activity")
     assert Submission.objects.count() == 6
+
+
+def test_demo_activity_prints_the_sites_own_address(settings, capsys):
+    settings.SITE_URL = "http://127.0.0.1:8080"
+    call_command("seed_demo")
+    capsys.readouterr()
+
+    call_command("seed_demo_activity")
+
+    assert "Open http://127.0.0.1:8080 and log in" in capsys.readouterr().out

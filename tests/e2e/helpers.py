@@ -59,3 +59,16 @@ def screenshot(page: Page, name: str) -> Path:
     page.set_viewport_size(SCREENSHOT_VIEWPORT)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Page, live_url: str, user) -> None:
+    """Give the browser a session for ``user`` without going through the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_url}]
+    )

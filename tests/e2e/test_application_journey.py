@@ -7,14 +7,13 @@ proves the labels exist.
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from submissions import services
 from submissions.models import Status, Submission
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.credentials.factories import CredentialFactory, OrganizationFactory
+from tests.e2e.helpers import sign_in as _sign_in
 from tests.submissions.factories import PDF_BYTES
 
 TITLE = "Formative Assessment in Practice"
@@ -225,16 +224,6 @@ def test_new_learner_signs_up_and_submits_a_free_application(
     expect(submitted_row).to_contain_text(TITLE)
     expect(submitted_row.get_by_role("link", name=TITLE)).to_have_attribute(
         "href", re.compile(rf"/applications/{draft.uuid}/$")
-    )
-
-
-def _sign_in(page: Page, live_url: str, user) -> None:
-    """Give the browser a session for ``user`` without going through the login form."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_url}]
     )
 
 

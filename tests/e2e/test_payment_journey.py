@@ -8,14 +8,13 @@ card form.
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from payments.models import Payment, PaymentStatus
 from submissions.models import Status, Submission
 from tests.accounts.factories import UserFactory
 from tests.credentials.factories import CredentialFactory
+from tests.e2e.helpers import sign_in as _sign_in
 from tests.payments.factories import CouponFactory, awaiting_payment
 from tests.submissions.factories import complete_draft
 
@@ -25,15 +24,6 @@ ATTESTATIONS = [
     "My evidence contains no personally identifiable student information",
     "This is my original work, and I have stated any collaboration with others.",
 ]
-
-
-def _sign_in(page: Page, live_url: str, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_url}]
-    )
 
 
 @pytest.fixture

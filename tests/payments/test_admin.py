@@ -66,8 +66,45 @@ def test_generation_form_explains_a_missing_discount(staff_client):
         {"count": 5, "batch": "X", "kind": "amount", "currency": "usd", "max_per_learner": 1},
     )
     assert response.status_code == 200
-    assert "Enter the amount off, in cents." in response.content.decode()
+    assert "Enter the amount off, e.g. 25.00." in response.content.decode()
     assert not Coupon.objects.exists()
+
+
+def test_coupon_amount_off_is_typed_and_shown_in_the_currencys_units(staff_client):
+    data = {
+        "code": "TWENTYFIVE",
+        "kind": "amount",
+        "amount_off_cents": "$25.50",
+        "currency": "usd",
+        "max_per_learner": 1,
+        "is_active": "on",
+        "redemptions-TOTAL_FORMS": 0,
+        "redemptions-INITIAL_FORMS": 0,
+    }
+
+    response = staff_client.post(reverse("admin:payments_coupon_add"), data)
+
+    assert response.status_code == 302
+    coupon = Coupon.objects.get(code="TWENTYFIVE")
+    assert coupon.amount_off_cents == 2550
+    page = staff_client.get(reverse("admin:payments_coupon_change", args=[coupon.pk]))
+    assert 'name="amount_off_cents" value="25.50"' in page.content.decode()
+
+
+def test_generated_codes_take_the_amount_off_in_the_currencys_units(staff_client):
+    staff_client.post(
+        reverse("admin:payments_coupon_generate"),
+        {
+            "count": 2,
+            "batch": "Ten off",
+            "kind": "amount",
+            "amount_off_cents": "10",
+            "currency": "usd",
+            "max_per_learner": 1,
+        },
+    )
+
+    assert set(Coupon.objects.values_list("amount_off_cents", flat=True)) == {1000}
 
 
 def test_selected_codes_export_as_csv(staff_client):

@@ -25,7 +25,6 @@ from credentials.models import (
 )
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (published demo accounts, local only)
-SITE_URL = "http://127.0.0.1:8000"
 
 RIVERSIDE = "riverside-usd"
 CTE = "center-for-teaching-excellence"
@@ -766,10 +765,11 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("")
-        self.stdout.write(f"Open {SITE_URL} and log in with one of these accounts:")
+        # SITE_URL follows `make run PORT=...` (config.settings.local).
+        self.stdout.write(f"Open {settings.SITE_URL} and log in with one of these accounts:")
         for user in USERS:
             self.stdout.write(f"  {user['role']:<9} {user['email']:<22} password: {DEMO_PASSWORD}")
-        self.stdout.write(f"Admin: {SITE_URL}/admin/ (staff account)")
+        self.stdout.write(f"Admin: {settings.SITE_URL}/admin/ (staff account)")
 
     def _count(self, created: bool, changed: bool) -> None:
         if created:

@@ -81,9 +81,11 @@ class Command(BaseCommand):
         self._accounts()
 
     def _accounts(self) -> None:
-        from credentials.management.commands.seed_demo import DEMO_PASSWORD, SITE_URL, USERS
+        from django.conf import settings
 
-        self.stdout.write(f"\nOpen {SITE_URL} and log in with one of these accounts:")
+        from credentials.management.commands.seed_demo import DEMO_PASSWORD, USERS
+
+        self.stdout.write(f"\nOpen {settings.SITE_URL} and log in with one of these accounts:")
         for user in USERS:
             self.stdout.write(f"  {user['role']:<9} {user['email']:<22} password: {DEMO_PASSWORD}")
 

@@ -1,0 +1,11 @@
+"""Signals other apps answer, so credentials never imports them.
+
+``publish_check`` is sent when staff publish a credential, with ``credential``.
+A receiver returns a list of warnings (strings safe to show staff) about what
+will go wrong for learners once it is published, e.g. that nobody can assess
+it; an empty list means nothing to say. Warnings never stop publication.
+"""
+
+from django.dispatch import Signal
+
+publish_check = Signal()
