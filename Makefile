@@ -54,6 +54,8 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+# Statuses change only through core.transitions.transition (allowlist beside the check).
+	$(PY) -m core.checks.status_writes
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -7,12 +7,14 @@ send failed ones again.
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from audit.admin import AuditTrailAdminMixin
+
 from . import services
 from .models import EmailStatus, OutboundEmail
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = [
         "subject",
         "recipients",
@@ -65,5 +67,5 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         ids = queryset.filter(status__in=[EmailStatus.FAILED, EmailStatus.PENDING]).values_list(
             "pk", flat=True
         )
-        count = services.email_retry(email_ids=ids)
+        count = services.email_retry(email_ids=ids, actor=request.user)
         self.message_user(request, f"{count} email(s) queued to be sent.", messages.SUCCESS)

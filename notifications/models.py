@@ -10,7 +10,8 @@ Delivery happens later, in a Celery task, and is recorded on the row:
 sending, so a task delivered twice sends once.
 
 Status moves: pending -> sent | failed | canceled, and failed -> pending when
-staff send it again. Only ``notifications.services`` sets a status.
+staff send it again. Only ``notifications.services`` sets a status, through
+``core.transitions.transition``, so each move is in the audit trail.
 """
 
 from django.db import models
@@ -24,7 +25,7 @@ class EmailStatus(models.TextChoices):
     CANCELED = "canceled", "Canceled"
 
 
-EMAIL_TRANSITIONS = {
+EMAIL_TRANSITIONS: dict[str, set[str]] = {
     EmailStatus.PENDING: {EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.CANCELED},
     EmailStatus.FAILED: {EmailStatus.PENDING},
     EmailStatus.SENT: set(),

@@ -26,6 +26,8 @@ from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 from accounts.emails import render_templated_email
+from audit.services import Actor
+from core.transitions import transition
 
 from .models import EMAIL_TRANSITIONS, EmailStatus, OutboundEmail
 
@@ -253,7 +255,7 @@ def email_deliver(*, email_id: int) -> bool:
         now = timezone.now()
         email.attempts += 1
         email.last_attempt_at = now
-        fields = ["attempts", "last_attempt_at", "status", "last_error", "next_attempt_at"]
+        fields = ["attempts", "last_attempt_at", "last_error", "next_attempt_at"]
         fields += ["to", "subject", "body_text", "body_html"]
         try:
             built = not email.needs_rendering or _build(email)
@@ -262,16 +264,19 @@ def email_deliver(*, email_id: int) -> bool:
         except Exception as exc:
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if email.attempts >= MAX_ATTEMPTS:
-                _move(email, EmailStatus.FAILED)
+                _move(email, EmailStatus.FAILED, update_fields=fields)
             else:
                 email.next_attempt_at = now + retry_delay(email.attempts) + SWEEP_AFTER
                 error = exc
-            email.save(update_fields=fields)
+                email.save(update_fields=fields)
         else:
             # Not built: a deferred email whose builder finds nothing to tell any more.
-            _move(email, EmailStatus.SENT if built else EmailStatus.CANCELED)
-            email.sent_at = now if built else None
-            email.save(update_fields=[*fields, "sent_at"])
+            _move(
+                email,
+                EmailStatus.SENT if built else EmailStatus.CANCELED,
+                changes={"sent_at": now if built else None},
+                update_fields=fields,
+            )
             return built
     if error is not None:
         raise error
@@ -308,38 +313,74 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _move(email: OutboundEmail, status: str) -> None:
-    if status not in EMAIL_TRANSITIONS[EmailStatus(email.status)]:
-        raise ValueError(f"An email cannot move from {email.status} to {status}.")
-    email.status = status
+def _move(
+    email: OutboundEmail,
+    to: EmailStatus,
+    *,
+    actor: Actor = None,
+    verb: str = "",
+    changes: dict | None = None,
+    update_fields: Sequence[str] = (),
+) -> None:
+    """Move a locked email along EMAIL_TRANSITIONS, with its audit event."""
+    transition(
+        email,
+        to=to,
+        allowed=EMAIL_TRANSITIONS,
+        actor=actor,
+        verb=verb or f"email.{to}",
+        changes=changes,
+        update_fields=update_fields,
+        data={"template": email.template, "key": email.key or "", "attempts": email.attempts},
+    )
 
 
-def email_cancel(*, key_prefix: str) -> int:
+def email_cancel(*, key_prefix: str, actor: Actor = None) -> int:
     """Withdraw unsent emails whose key starts with ``key_prefix``.
 
     For an event that no longer holds before its email went out (a review
     reassigned before the assessor was told). An email being sent right now
-    is waited for and left alone. Returns how many were canceled; safe to repeat.
+    is waited for (its row lock) and left alone, since it is no longer
+    pending. Each cancellation is audited. Returns how many were canceled;
+    safe to repeat.
     """
     if not key_prefix:
         raise ValueError("A key prefix is required.")
-    return OutboundEmail.objects.filter(
-        status=EmailStatus.PENDING, key__startswith=key_prefix
-    ).update(status=EmailStatus.CANCELED)
+    with transaction.atomic():
+        emails = list(
+            OutboundEmail.objects.select_for_update(no_key=True)
+            .filter(status=EmailStatus.PENDING, key__startswith=key_prefix)
+            .order_by("pk")
+        )
+        for email in emails:
+            _move(email, EmailStatus.CANCELED, actor=actor)
+    return len(emails)
 
 
-def email_retry(*, email_ids: Iterable[int]) -> int:
+def email_retry(*, email_ids: Iterable[int], actor: Actor = None) -> int:
     """Send failed emails again (staff, from admin), from a fresh attempt count.
 
-    Pending emails among them are handed to a worker at once. Returns how
-    many were queued; safe to repeat (delivery is once-only).
+    Each failed email moves back to pending under its row lock, audited with
+    the staff member as actor. Pending emails among them are handed to a
+    worker at once. Returns how many were queued; safe to repeat (delivery
+    is once-only).
     """
     ids = list(email_ids)
     now = timezone.now()
     with transaction.atomic():
-        OutboundEmail.objects.filter(pk__in=ids, status=EmailStatus.FAILED).update(
-            status=EmailStatus.PENDING, attempts=0, next_attempt_at=now + SWEEP_AFTER
+        failed = (
+            OutboundEmail.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids, status=EmailStatus.FAILED)
+            .order_by("pk")
         )
+        for email in failed:
+            _move(
+                email,
+                EmailStatus.PENDING,
+                actor=actor,
+                verb="email.sent_again",
+                changes={"attempts": 0, "next_attempt_at": now + SWEEP_AFTER},
+            )
         pending = list(
             OutboundEmail.objects.filter(pk__in=ids, status=EmailStatus.PENDING).values_list(
                 "pk", flat=True

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from audit.admin import AuditTrailAdminMixin
 from config.admin_base import HistoryInline, MoneyAdminMixin, ServiceRecordAdmin
 
 from . import services
@@ -90,7 +91,7 @@ class CouponRedemptionInline(HistoryInline):
 
 
 @admin.register(Coupon)
-class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class CouponAdmin(AuditTrailAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
     form = CouponAdminForm
     money_fields = {"amount_off_cents": "Amount off"}
     change_list_template = "payments/admin/coupon_change_list.html"
@@ -132,7 +133,9 @@ class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Deactivate selected codes")
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
+        count = services.coupon_deactivate(
+            coupon_ids=queryset.values_list("pk", flat=True), actor=request.user
+        )
         self.message_user(request, f"{count} code(s) deactivated.")
 
     def get_urls(self):
@@ -186,7 +189,7 @@ class WebhookEventInline(HistoryInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ServiceRecordAdmin):
+class PaymentAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
     list_display = [
         "receipt_number",
         "learner",

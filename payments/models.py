@@ -5,6 +5,9 @@ public id and the Stripe idempotency key, so retrying the same attempt can
 never create a second charge. Status moves only through ``payments.services``
 along ``PAYMENT_TRANSITIONS``, which never lets a settled payment move back.
 
+Every status move goes through ``core.transitions.transition`` along the
+tables below and is recorded in the audit trail.
+
 Coupon uses are counted in ``Coupon.redemption_count``. A use is held when a
 checkout starts (the discounted price is then fixed at Stripe), confirmed when
 the payment succeeds and released when the attempt fails, expires or is
@@ -133,6 +136,14 @@ class RedemptionStatus(models.TextChoices):
     HELD = "held", "Held for a checkout in progress"
     REDEEMED = "redeemed", "Redeemed"
     RELEASED = "released", "Released (checkout not completed)"
+
+
+# A released hold is taken back when the money arrives after all (Stripe wins).
+REDEMPTION_TRANSITIONS: dict[str, set[str]] = {
+    RedemptionStatus.HELD: {RedemptionStatus.REDEEMED, RedemptionStatus.RELEASED},
+    RedemptionStatus.RELEASED: {RedemptionStatus.REDEEMED},
+    RedemptionStatus.REDEEMED: set(),
+}
 
 
 class CouponRedemption(models.Model):
@@ -282,6 +293,13 @@ class RefundStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+
+
+REFUND_TRANSITIONS: dict[str, set[str]] = {
+    RefundStatus.PENDING: {RefundStatus.SUCCEEDED, RefundStatus.FAILED},
+    RefundStatus.SUCCEEDED: set(),
+    RefundStatus.FAILED: set(),
+}
 
 
 class Refund(models.Model):

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "csp",
+    "core",
+    "audit",
     "accounts",
     "credentials",
     "submissions",

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from audit.services import Actor, record
+from core.transitions import transition
 from notifications.services import PUBLISH_RETRY_POLICY
 from submissions.models import Status, Submission
 from submissions.services import submission_mark_paid
@@ -26,6 +28,7 @@ from ..exceptions import (
 )
 from ..models import (
     PAID_STATUSES,
+    REDEMPTION_TRANSITIONS,
     Coupon,
     CouponRedemption,
     Payment,
@@ -35,6 +38,7 @@ from ..models import (
     normalize_code,
 )
 from ..providers import SessionState, TestModeProvider, get_provider, provider_for
+from .moves import lock_payment, move_payment
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +54,6 @@ class AmountMismatch(ProviderError):
 # --- status moves ------------------------------------------------------------
 
 
-def _lock_payment(payment_id: int) -> Payment:
-    return Payment.objects.select_for_update(no_key=True).get(pk=payment_id)
-
-
 def _lock_submission(submission_id: int) -> Submission:
     # A read lock: serializes starting an attempt with completing one for the
     # same submission. The submission itself is changed only by its services.
@@ -64,27 +64,24 @@ def _lock_submission(submission_id: int) -> Submission:
     )
 
 
-def _move(payment: Payment, target: str) -> None:
-    if not payment.can_move_to(target):
-        raise PaymentError(
-            f"Payment {payment.receipt_number} is {payment.get_status_display().lower()} "
-            f"and cannot become {PaymentStatus(target).label.lower()}."
-        )
-    payment.status = target
+def _release_hold(payment: Payment, *, actor: Actor) -> None:
+    """Give a held coupon use back (the attempt will never be paid).
 
-
-def _release_hold(payment: Payment) -> None:
-    """Give a held coupon use back (the attempt will never be paid)."""
-    released = CouponRedemption.objects.filter(
+    The payment row is locked by the caller; the redemption belongs to it.
+    """
+    redemption = CouponRedemption.objects.filter(
         payment=payment, status=RedemptionStatus.HELD
-    ).update(status=RedemptionStatus.RELEASED, released_at=timezone.now())
-    if released and payment.coupon_id:
+    ).first()
+    if redemption is None:
+        return
+    _move_redemption(redemption, RedemptionStatus.RELEASED, actor=actor, at="released_at")
+    if payment.coupon_id:
         Coupon.objects.filter(pk=payment.coupon_id, redemption_count__gt=0).update(
             redemption_count=F("redemption_count") - 1
         )
 
 
-def _confirm_redemption(payment: Payment) -> None:
+def _confirm_redemption(payment: Payment, *, actor: Actor) -> None:
     """Count the coupon use for good; a released hold is taken back (the money was taken)."""
     redemption = CouponRedemption.objects.filter(payment=payment).first()
     if redemption is None or redemption.status == RedemptionStatus.REDEEMED:
@@ -93,9 +90,21 @@ def _confirm_redemption(payment: Payment) -> None:
         Coupon.objects.filter(pk=redemption.coupon_id).update(
             redemption_count=F("redemption_count") + 1
         )
-    redemption.status = RedemptionStatus.REDEEMED
-    redemption.redeemed_at = timezone.now()
-    redemption.save(update_fields=["status", "redeemed_at"])
+    _move_redemption(redemption, RedemptionStatus.REDEEMED, actor=actor, at="redeemed_at")
+
+
+def _move_redemption(
+    redemption: CouponRedemption, to: RedemptionStatus, *, actor: Actor, at: str
+) -> None:
+    transition(
+        redemption,
+        to=to,
+        allowed=REDEMPTION_TRANSITIONS,
+        actor=actor,
+        verb=f"coupon_use.{to}",
+        changes={at: timezone.now()},
+        data={"coupon": redemption.coupon_id, "payment": redemption.payment_id},
+    )
 
 
 def _queue_receipt(payment: Payment) -> None:
@@ -116,7 +125,7 @@ def _queue_receipt(payment: Payment) -> None:
 def payment_succeed(
     *,
     payment_id: int,
-    actor=None,
+    actor: Actor = None,
     state: SessionState | None = None,
     note: str = "Paid",
 ) -> Payment:
@@ -130,7 +139,7 @@ def payment_succeed(
     details missing so far are filled in).
     """
     with transaction.atomic():
-        payment = _lock_payment(payment_id)
+        payment = lock_payment(payment_id)
         if state is not None and state.amount_total is not None:
             if state.amount_total != payment.amount_cents or (
                 state.currency and state.currency != payment.currency
@@ -145,13 +154,15 @@ def payment_succeed(
                 payment.save(update_fields=[*fields, "updated_at"])
             return payment
         was = payment.status
-        _move(payment, PaymentStatus.SUCCEEDED)
-        payment.completed_at = timezone.now()
-        payment.failure_message = ""
-        payment.save(
-            update_fields=[*fields, "status", "completed_at", "failure_message", "updated_at"]
+        move_payment(
+            payment,
+            PaymentStatus.SUCCEEDED,
+            actor=actor,
+            changes={"completed_at": timezone.now(), "failure_message": ""},
+            update_fields=fields,
+            data={"note": note},
         )
-        _confirm_redemption(payment)
+        _confirm_redemption(payment, actor=actor)
         submission = submission_mark_paid(
             submission_id=payment.submission_id,
             actor=actor,
@@ -189,45 +200,44 @@ def _take_details(payment: Payment, state: SessionState | None) -> list[str]:
     return fields
 
 
-def payment_fail(*, payment_id: int, message: str = "") -> Payment:
+def payment_fail(*, payment_id: int, message: str = "", actor: Actor = None) -> Payment:
     """Mark a pending attempt failed and release its coupon use.
 
-    Safe to repeat; an attempt that is paid (or already closed) is returned
+    ``actor`` is None when the provider reports it (a webhook). Safe to
+    repeat; an attempt that is paid (or already closed) is returned
     unchanged, so a failure reported after a success never moves it back.
     """
-    with transaction.atomic():
-        payment = _lock_payment(payment_id)
-        if payment.status != PaymentStatus.PENDING:
-            return payment
-        _move(payment, PaymentStatus.FAILED)
-        payment.failure_message = message[:500]
-        payment.save(update_fields=["status", "failure_message", "updated_at"])
-        _release_hold(payment)
-    return payment
+    return _close(payment_id, PaymentStatus.FAILED, message=message, actor=actor)
 
 
-def payment_cancel(*, payment_id: int, reason: str = "") -> Payment:
+def payment_cancel(*, payment_id: int, reason: str = "", actor: Actor = None) -> Payment:
     """Close a pending attempt that will not be paid (expired, replaced, abandoned).
 
-    Releases its coupon use. Safe to repeat; a paid attempt is never touched.
+    ``actor`` is the learner whose new attempt replaces this one, or None for
+    the system. Releases its coupon use. Safe to repeat; a paid attempt is
+    never touched.
     """
+    return _close(payment_id, PaymentStatus.CANCELED, message=reason, actor=actor)
+
+
+def _close(payment_id: int, to: PaymentStatus, *, message: str, actor: Actor) -> Payment:
     with transaction.atomic():
-        payment = _lock_payment(payment_id)
+        payment = lock_payment(payment_id)
         if payment.status != PaymentStatus.PENDING:
             return payment
-        _move(payment, PaymentStatus.CANCELED)
-        payment.failure_message = reason[:500]
-        payment.save(update_fields=["status", "failure_message", "updated_at"])
-        _release_hold(payment)
+        move_payment(payment, to, actor=actor, changes={"failure_message": message[:500]})
+        _release_hold(payment, actor=actor)
     return payment
 
 
-def payment_settle(*, payment: Payment, state: SessionState, actor=None) -> Payment:
+def payment_settle(*, payment: Payment, state: SessionState, actor: Actor = None) -> Payment:
     """Bring an attempt in line with what the provider reports about its session."""
     if state.paid:
         return payment_succeed(payment_id=payment.pk, actor=actor, state=state)
     if state.expired:
-        return payment_cancel(payment_id=payment.pk, reason="The checkout expired unpaid.")
+        return payment_cancel(
+            payment_id=payment.pk, reason="The checkout expired unpaid.", actor=actor
+        )
     return payment
 
 
@@ -261,7 +271,7 @@ def payment_start(*, submission: Submission, actor, coupon_code: str = "") -> Pa
     if pending is not None:
         if _reusable(pending, provider, coupon, submission):
             return _open_checkout(pending, provider)
-        _abandon(pending)
+        _abandon(pending, actor=actor)
 
     try:
         with transaction.atomic():
@@ -299,7 +309,7 @@ def _reusable(pending: Payment, provider, coupon: Coupon | None, submission) -> 
     return timezone.now() - pending.created_at < UNSTARTED_ATTEMPT_REUSE
 
 
-def _abandon(payment: Payment) -> None:
+def _abandon(payment: Payment, *, actor: Actor) -> None:
     """Close an open attempt before another replaces it; settle it if it was paid."""
     if payment.stripe_checkout_session_id:
         try:
@@ -308,11 +318,11 @@ def _abandon(payment: Payment) -> None:
             logger.warning("Could not close checkout for %s: %s", payment.receipt_number, exc)
             raise CheckoutUnavailable() from exc
         if state.paid:
-            payment_succeed(payment_id=payment.pk, state=state)
+            payment_succeed(payment_id=payment.pk, actor=actor, state=state)
             raise AlreadyPaid()
         if state.status == "open":
             raise PaymentInProgress()
-    payment_cancel(payment_id=payment.pk, reason="Replaced by a new payment attempt.")
+    payment_cancel(payment_id=payment.pk, reason="Replaced by a new payment attempt.", actor=actor)
 
 
 def _create_attempt(submission: Submission, actor, coupon: Coupon | None, provider) -> Payment:
@@ -350,6 +360,13 @@ def _create_attempt(submission: Submission, actor, coupon: Coupon | None, provid
             payment=payment,
             discount_cents=quote.discount_cents,
         )
+    record(
+        actor=actor,
+        verb="payment.started",
+        target=payment,
+        after={"status": payment.status, "amount_cents": payment.amount_cents},
+        data={"receipt": payment.receipt_number, "coupon": coupon.code if coupon else ""},
+    )
     if quote.is_free:
         note = f"Paid with coupon {coupon.code}" if coupon else "No fee due"
         payment_succeed(payment_id=payment.pk, actor=actor, note=note)

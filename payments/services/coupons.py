@@ -1,10 +1,13 @@
-"""Coupons staff create in bulk."""
+"""Coupons staff create in bulk and deactivate."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from django.db import transaction
+
+from audit.services import Actor, record_many
 
 from ..models import (
     Coupon,
@@ -63,3 +66,28 @@ def coupon_generate_batch(
                 ]
             )
     return list(Coupon.objects.filter(code__in=codes).order_by("code"))
+
+
+def coupon_deactivate(*, coupon_ids: Iterable[int], actor: Actor) -> int:
+    """Stop accepting the given codes; return how many were active until now.
+
+    Uses already held or confirmed stay (a checkout in progress can still be
+    paid). One locked read and one UPDATE, however many codes are chosen, and
+    one audit event per code, with the staff member as actor. Safe to repeat:
+    codes already inactive are left alone and not counted.
+    """
+    with transaction.atomic():
+        coupons = list(
+            Coupon.objects.select_for_update(no_key=True)
+            .filter(pk__in=list(coupon_ids), is_active=True)
+            .order_by("pk")
+        )
+        Coupon.objects.filter(pk__in=[c.pk for c in coupons]).update(is_active=False)
+        record_many(
+            actor=actor,
+            verb="coupon.deactivated",
+            targets=coupons,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
+    return len(coupons)

@@ -16,8 +16,8 @@ from ..models import (
     WebhookEventStatus,
 )
 from ..providers import session_state
-from .attempts import AmountMismatch, _lock_payment, payment_cancel, payment_fail, payment_succeed
-from .refunds import _record_refunded
+from .attempts import AmountMismatch, payment_cancel, payment_fail, payment_succeed
+from .moves import lock_payment, record_refunded
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +139,9 @@ def _on_charge_refunded(charge: dict):
     payment = Payment.objects.filter(stripe_payment_intent_id=intent).first() if intent else None
     if payment is None:
         return _not_ours()
-    locked = _lock_payment(payment.pk)
+    locked = lock_payment(payment.pk)
     if locked.is_paid:
-        _record_refunded(locked, int(charge.get("amount_refunded") or 0))
+        record_refunded(locked, int(charge.get("amount_refunded") or 0), actor=None)
     return WebhookEventStatus.PROCESSED, f"Refunded {locked.refunded_cents} cents.", locked
 
 

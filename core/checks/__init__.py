@@ -1,0 +1,1 @@
+"""House rules checked by ``make lint`` (plain AST scans; no Django needed)."""
