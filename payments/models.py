@@ -285,9 +285,6 @@ class Payment(models.Model):
             return f"{brand} ending in {self.card_last4}{test}"
         return "Card (test mode)" if self.provider == Provider.TEST else "Card"
 
-    def can_move_to(self, status: str) -> bool:
-        return status in PAYMENT_TRANSITIONS[self.status]
-
 
 class RefundStatus(models.TextChoices):
     PENDING = "pending", "Pending"
