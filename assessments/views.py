@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from credentials.models import Part
+from submissions.downloads import neutral_name, shows_file_names
 from submissions.selectors import submission_with_content
 
 from . import selectors, services
@@ -84,6 +85,16 @@ def _parts(submission):
     return parts
 
 
+def _named_files(submission, reader) -> list[tuple]:
+    """Each file with the name this reader sees: neutral under blind review,
+    numbered in the order listed, like its download name."""
+    own_names = shows_file_names(submission, reader)
+    return [
+        (attachment, attachment.original_name if own_names else neutral_name(attachment, n))
+        for n, attachment in enumerate(submission.attachments.all(), start=1)
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, uuid):
@@ -141,7 +152,7 @@ def review(request, uuid):
             "submission": submission,
             "blind": submission.credential.organization.blind_review,
             "parts": _parts(submission),
-            "attachments": list(submission.attachments.all()),
+            "attachments": _named_files(submission, request.user),
             "inline_image_types": INLINE_IMAGE_TYPES,
             "links": list(submission.links.all()),
             "attestations": list(submission.attestations.all()),

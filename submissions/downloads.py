@@ -3,12 +3,19 @@
 On S3 the browser fetches the object itself through a presigned URL that
 expires within minutes, with the download name and type pinned by the
 signature; on a local folder the file is streamed through the view.
+
+Under blind review a file's own name often names its learner
+("Lena_Alvarez_task_plan.pdf"), so everyone but the learner sees it under a
+neutral name made of the submission's ID and its place in the list:
+``MC-7QK2M9PA-evidence-3.pdf``.
 """
 
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 from .models import Attachment
+from .uploads import evidence_extension
 
 # Types a browser may show in a tab instead of saving; anything else is a download.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -25,16 +32,46 @@ def signs_urls(storage) -> bool:
     )
 
 
-def attachment_response(attachment: Attachment, *, inline: bool = False) -> HttpResponse:
+def neutral_name(attachment: Attachment, position: int) -> str:
+    """The name of the ``position``-th file (from 1, in upload order) of a
+    submission, with nothing in it the learner chose."""
+    extension = evidence_extension(attachment.content_type, attachment.original_name)
+    return f"{attachment.submission.reference}-evidence-{position}{extension}"
+
+
+def attachment_position(attachment: Attachment) -> int:
+    """Where the file stands in its submission's list (uploaded_at, then id), from 1."""
+    earlier = Attachment.objects.filter(submission_id=attachment.submission_id).filter(
+        Q(uploaded_at__lt=attachment.uploaded_at)
+        | Q(uploaded_at=attachment.uploaded_at, pk__lt=attachment.pk)
+    )
+    return earlier.count() + 1
+
+
+def shows_file_names(submission, reader) -> bool:
+    """Whether this reader sees the learner's own file names: the learner always,
+    anyone else only when the organization does not review blind."""
+    if getattr(reader, "pk", None) == submission.learner_id:
+        return True
+    return not submission.credential.organization.blind_review
+
+
+def download_name(attachment: Attachment, reader) -> str:
+    if shows_file_names(attachment.submission, reader):
+        return attachment.original_name
+    return neutral_name(attachment, attachment_position(attachment))
+
+
+def attachment_response(attachment: Attachment, *, reader, inline: bool = False) -> HttpResponse:
+    """The file, named for ``reader`` (see ``download_name``)."""
     inline = inline and attachment.content_type in INLINE_TYPES
+    filename = download_name(attachment, reader)
     storage = attachment.file.storage
     if signs_urls(storage):
         url = storage.url(
             attachment.file.name,
             parameters={
-                "ResponseContentDisposition": content_disposition_header(
-                    not inline, attachment.original_name
-                ),
+                "ResponseContentDisposition": content_disposition_header(not inline, filename),
                 "ResponseContentType": attachment.content_type,
                 "ResponseCacheControl": "private, no-store",
             },
@@ -44,7 +81,7 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> Http
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=not inline,
-            filename=attachment.original_name,
+            filename=filename,
             content_type=attachment.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"

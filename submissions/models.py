@@ -18,6 +18,9 @@ from django.utils.functional import LazyObject, empty
 
 from credentials.models import EvidenceRequirement, MicroCredential, Prompt
 
+from .privacy import link_identity_warning
+from .uploads import evidence_extension
+
 # Unambiguous characters for the reference learners read to the helpdesk.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -50,7 +53,10 @@ def evidence_storage():
 
 
 def evidence_upload_to(instance: "Attachment", filename: str) -> str:
-    return f"submissions/{instance.submission.uuid}/{uuid.uuid4().hex}/{filename}"
+    """A random key named only by the file's type: the name the learner gave the
+    file (often their own) must not show in a storage URL an assessor follows."""
+    suffix = evidence_extension(instance.content_type, filename)
+    return f"submissions/{instance.submission.uuid}/{uuid.uuid4().hex}/evidence{suffix}"
 
 
 class Status(models.TextChoices):
@@ -203,6 +209,15 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def identity_warning(self) -> str:
+        """Why this address may tell a blind reviewer who the learner is ("" when
+        nothing does, or when the organization does not review blind)."""
+        submission = self.submission
+        if not submission.credential.organization.blind_review:
+            return ""
+        return link_identity_warning(self.url, learner=submission.learner)
 
 
 class AttestationKind(models.TextChoices):

@@ -232,8 +232,10 @@ def _store_uploads(submission: Submission, uploads: list) -> list[str]:
             size=checked.size,
             sha256=checked.sha256,
         )
-        attachment.file.save(checked.name, upload, save=False)
+        # Stored without its personal metadata; what could not be removed is reported.
+        attachment.file.save(checked.name, checked.file, save=False)
         attachment.save()
+        errors.extend(checked.notices)
         total, count = total + checked.size, count + 1
     return errors
 

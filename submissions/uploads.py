@@ -1,46 +1,52 @@
-"""Evidence upload checks: type by content, size, and a safe file name.
+"""Evidence upload checks: type by content, size, a safe file name, and no
+personal metadata.
 
 The browser's content type and the file's extension are both chosen by the
 uploader, so neither is trusted: the first bytes decide. Plain text and CSV,
 which have no signature, are accepted only if they decode as UTF-8 and carry
-no NUL bytes.
+no NUL bytes. Photos and documents are stored without their hidden details
+(location, author, ...): see ``submissions.metadata``.
 """
 
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
 
+from . import metadata
 from .exceptions import InvalidUpload
 
-# MIME types sniffed from content that are welcome as evidence.
+# MIME types sniffed from content that are welcome as evidence, each with the
+# extension a file of that type is named by when its own name is not shown.
 ALLOWED_MIME = {
-    "application/pdf": "PDF",
-    "image/jpeg": "image",
-    "image/png": "image",
-    "image/gif": "image",
-    "image/webp": "image",
-    "image/heic": "image",
-    "audio/mpeg": "audio",
-    "audio/x-wav": "audio",
-    "audio/x-m4a": "audio",
-    "audio/ogg": "audio",
-    "video/mp4": "video",
-    "video/quicktime": "video",
-    "video/webm": "video",
-    "video/x-m4v": "video",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "document",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "document",
-    "application/vnd.oasis.opendocument.text": "document",
-    "application/vnd.oasis.opendocument.presentation": "document",
-    "application/vnd.oasis.opendocument.spreadsheet": "document",
-    "application/msword": "document",
-    "application/rtf": "document",
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "audio/mpeg": ".mp3",
+    "audio/x-wav": ".wav",
+    "audio/x-m4a": ".m4a",
+    "audio/ogg": ".ogg",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/webm": ".webm",
+    "video/x-m4v": ".m4v",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/msword": ".doc",
+    "application/rtf": ".rtf",
 }
 TEXT_EXTENSIONS = {".txt", ".csv", ".md"}
 ACCEPT_ATTRIBUTE = (
@@ -53,8 +59,21 @@ HEAD_BYTES = 8192
 class CheckedUpload:
     name: str
     content_type: str
-    size: int
+    size: int  # of ``file``, as stored
     sha256: str
+    # What to store: the upload itself, or a copy without its metadata.
+    file: File
+    # Said to the learner: a file was added, but metadata may remain in it.
+    notices: tuple[str, ...] = field(default=())
+
+
+def evidence_extension(content_type: str, name: str) -> str:
+    """The extension that names a file of this (sniffed) type: its own, when
+    that is one a text file may have, else the type's usual one."""
+    if content_type == "text/plain":
+        suffix = PurePath(name).suffix.lower()
+        return suffix if suffix in TEXT_EXTENSIONS else ".txt"
+    return ALLOWED_MIME.get(content_type, "")
 
 
 def safe_filename(name: str) -> str:
@@ -112,9 +131,39 @@ def check_upload(upload, *, existing_total: int = 0) -> CheckedUpload:
             f"“{name}” is not a file type we accept (its content is not a document, PDF, "
             "image, audio or video file, whatever its name says)."
         )
+    stored, notices = _without_metadata(upload, name, mime)
     digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
+    stored.seek(0)
+    for chunk in stored.chunks():
         digest.update(chunk)
+    stored.seek(0)
+    return CheckedUpload(
+        name=name,
+        content_type=mime,
+        size=stored.size,
+        sha256=digest.hexdigest(),
+        file=stored,
+        notices=notices,
+    )
+
+
+def _without_metadata(upload, name: str, mime: str) -> tuple[File, tuple[str, ...]]:
+    """The file to store with its personal metadata removed, and what the
+    learner must hear about metadata that could not be."""
+    if mime not in metadata.CLEANERS:
+        return upload, ()
     upload.seek(0)
-    return CheckedUpload(name=name, content_type=mime, size=size, sha256=digest.hexdigest())
+    original = upload.read()
+    try:
+        cleaned = metadata.clean(original, mime)
+    except metadata.UnreadableImage:
+        raise InvalidUpload(
+            f"“{name}” could not be read as an image, so the details a photo can carry "
+            "(such as where it was taken) could not be removed. Open it, save a copy "
+            "and upload that."
+        ) from None
+    notices = tuple(f"“{name}” was added, but {notice}." for notice in cleaned.notices)
+    if cleaned.data == original:
+        upload.seek(0)
+        return upload, notices
+    return ContentFile(cleaned.data, name=name), notices

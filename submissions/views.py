@@ -291,11 +291,13 @@ def resubmit(request, uuid):
 def attachment_download(request, uuid, attachment_uuid):
     """Serve evidence only to the learner, the assigned assessor or staff."""
     attachment = get_object_or_404(
-        Attachment.objects.select_related("submission"),
+        Attachment.objects.select_related("submission__credential__organization"),
         uuid=attachment_uuid,
         submission__uuid=uuid,
     )
     if not selectors.can_view_submission(request.user, attachment.submission):
         raise Http404
     # On S3 this is a redirect to a presigned URL that expires in minutes.
-    return attachment_response(attachment, inline=request.GET.get("inline") == "1")
+    return attachment_response(
+        attachment, reader=request.user, inline=request.GET.get("inline") == "1"
+    )

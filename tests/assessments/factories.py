@@ -28,22 +28,18 @@ def make_assessor(*, credential=None, organization=None, **user_fields):
     return user
 
 
-def submit_for_review(*, learner, credential, answer="I teach grade 5 science.", photo=False):
-    """Apply, answer every prompt, add evidence (a PDF, a link, optionally a photo)
-    and submit a free credential: the submission enters review and is assigned
-    like a real one."""
+def submit_for_review(
+    *, learner, credential, answer="I teach grade 5 science.", photo=False, files=None
+):
+    """Apply, answer every prompt, add evidence (a PDF, a link, optionally a photo;
+    or ``files``, a list of (name, bytes)) and submit a free credential: the
+    submission enters review and is assigned like a real one."""
     draft, _ = services.submission_apply(learner=learner, credential=credential)
     requirement = credential.evidence_requirements.first()
-    uploads = [
-        (
-            SimpleUploadedFile("lesson-plan.pdf", PDF_BYTES, content_type="application/pdf"),
-            requirement,
-        )
-    ]
-    if photo:
-        uploads.append(
-            (SimpleUploadedFile("board.png", PNG_BYTES, content_type="image/png"), requirement)
-        )
+    files = files or [("lesson-plan.pdf", PDF_BYTES)] + (
+        [("board.png", PNG_BYTES)] if photo else []
+    )
+    uploads = [(SimpleUploadedFile(name, content), requirement) for name, content in files]
     changes = services.DraftChanges(
         answers={r.pk: answer for r in draft.responses.all()},
         uploads=uploads,

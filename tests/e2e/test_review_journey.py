@@ -79,10 +79,11 @@ def test_assessor_denies_learner_resubmits_and_assessor_awards(page: Page, live_
     page.get_by_role("link", name=first.reference).click()
     expect(page.get_by_role("heading", level=1, name=f"Review {first.reference}")).to_be_visible()
     expect(page.get_by_text("Describe your teaching context.")).to_be_visible()
-    expect(page.get_by_role("link", name="lesson-plan.pdf", exact=True)).to_be_visible()
-    expect(
-        page.get_by_role("link", name="Preview lesson-plan.pdf (opens in a new tab)")
-    ).to_be_visible()
+    # Blind review: files go by neutral names, never the learner's own.
+    neutral = f"{first.reference}-evidence-1.pdf"
+    expect(page.get_by_role("link", name=neutral, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=f"Preview {neutral} (opens in a new tab)")).to_be_visible()
+    expect(page.get_by_text("lesson-plan.pdf")).to_have_count(0)
     expect(page.get_by_text("Lee Learner")).to_have_count(0)  # blind review
     assert_no_serious_violations(axe_violations(page), "the review page")
     screenshot(page, "review")

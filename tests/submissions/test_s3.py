@@ -209,3 +209,33 @@ def test_two_uploads_named_evidence_pdf_do_not_collide(bucket, learner_client, d
         for a in Attachment.objects.filter(submission=draft)
     }
     assert downloads == {first, second}
+
+
+def test_blind_review_assessor_gets_a_neutral_name_in_the_signed_link(bucket):
+    from django.test import Client
+
+    from tests.accounts.factories import UserFactory
+    from tests.assessments.factories import make_assessor, submit_for_review
+
+    credential = CredentialFactory(with_content=True)
+    assessor = make_assessor(credential=credential)
+    submission = submit_for_review(
+        learner=UserFactory(name="Lena Alvarez"),
+        credential=credential,
+        files=[("Lena_Alvarez_task_plan.pdf", PDF_BYTES)],
+    )
+    attachment = submission.attachments.get()
+    client = Client()
+    client.force_login(assessor)
+
+    response = client.get(attachment.get_absolute_url())
+
+    url = response["Location"]
+    assert "Lena" not in url and "Alvarez" not in url
+    query = parse_qs(urlsplit(url).query)
+    assert query["response-content-disposition"] == [
+        f'attachment; filename="{submission.reference}-evidence-1.pdf"'
+    ]
+    status, headers, _ = fetch(url)
+    assert status == 200
+    assert "Lena" not in headers["Content-Disposition"]
