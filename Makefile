@@ -54,6 +54,10 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+# Only an app's own services write its models (allowlist beside the check).
+	$(PY) -m core.checks.model_writes
 # Statuses change only through core.transitions.transition (allowlist beside the check).
 	$(PY) -m core.checks.status_writes
 	mkdir -p var

@@ -8,6 +8,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
 from . import services
+from .models import User
 from .selectors import mfa_required, needs_emailed_code, signed_in_with_emailed_code
 
 
@@ -22,7 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if super().is_login_by_code_required(login):
             return True
         user = login.user
-        if user is None or not needs_emailed_code(user):
+        if not isinstance(user, User) or not needs_emailed_code(user):
             return False
         return not signed_in_with_emailed_code(self.request, user)
 

@@ -12,8 +12,8 @@ is escaped as usual.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template import Context, Engine
+from django.template.loader import render_to_string
 
 
 @dataclass(frozen=True)
@@ -39,5 +39,5 @@ def render_templated_email(*, template: str, context: dict) -> RenderedEmail:
 
 def render_plain_text(template_name: str, context: dict) -> str:
     """Render a plain-text template with autoescaping off: text is never read as HTML."""
-    template = get_template(template_name).template
+    template = Engine.get_default().get_template(template_name)
     return template.render(Context(context, autoescape=False))

@@ -1,6 +1,9 @@
 """Forms that extend allauth's account forms."""
 
 from django import forms
+from django.http import HttpRequest
+
+from .models import User
 
 
 class SignupForm(forms.Form):
@@ -20,7 +23,7 @@ class SignupForm(forms.Form):
 
     field_order = ["email", "name", "password1", "password2"]
 
-    def signup(self, request, user) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         """Store the optional full name on the user allauth has just saved."""
         name = self.cleaned_data.get("name", "").strip()
         if name:

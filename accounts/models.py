@@ -5,14 +5,16 @@ users with an assessor scope (assessments.AssessorScope); staff are
 ``is_staff`` users whose permissions come from groups.
 """
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
 from django.db import models
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         email = self.normalize_email(email).lower()
@@ -21,30 +23,32 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email, password=None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self._create_user(email, password, **extra)
 
 
 class User(AbstractUser):
-    username = None
-    first_name = None
-    last_name = None
+    # AbstractUser's name columns removed: the email is the login and one
+    # free-text name is shown on awards.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField(
         "full name", max_length=150, blank=True, help_text="Shown on awards and emails."
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]
@@ -61,3 +65,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
+
+
+# Whoever reads a page: a signed-in user or an anonymous visitor (``request.user``).
+AnyUser = User | AnonymousUser

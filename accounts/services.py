@@ -3,9 +3,11 @@
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from .models import User
+
 
 @transaction.atomic
-def email_address_record(*, user) -> EmailAddress:
+def email_address_record(*, user: User) -> EmailAddress:
     """Record the user's sign-in address with allauth when it has no record yet
     (accounts made in the admin or by createsuperuser have none), unverified.
 

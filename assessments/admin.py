@@ -102,7 +102,7 @@ class ReviewAdmin(ServiceRecordAdmin):
     search_fields = ["submission__reference", "assessor__email"]
     date_hierarchy = "due_on"
     ordering = ["state", "due_on"]
-    fields = [
+    fields = (
         "submission",
         "assessor",
         "assigned_at",
@@ -116,7 +116,7 @@ class ReviewAdmin(ServiceRecordAdmin):
         "comment",
         "decided_by",
         "decided_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [AssignmentInline, CriterionScoreInline]
     actions = ["assign_least_loaded"]
@@ -223,6 +223,6 @@ class AwardAdmin(ServiceRecordAdmin):
     list_display = ["credential", "learner", "submission", "awarded_at"]
     list_select_related = ["credential", "learner", "submission"]
     search_fields = ["learner__email", "submission__reference", "credential__title"]
-    readonly_fields = ["uuid", "submission", "learner", "credential", "awarded_at"]
+    readonly_fields = ("uuid", "submission", "learner", "credential", "awarded_at")
     fields = readonly_fields
     date_hierarchy = "awarded_at"

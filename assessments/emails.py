@@ -142,9 +142,9 @@ def build_review_reminder(params: dict):
         )
         .order_by("due_on", "id")
     )
-    if not reviews:
+    assessor = reviews[0].assessor if reviews else None
+    if assessor is None:
         return None
-    assessor = reviews[0].assessor
     return [assessor.email], {
         "assessor": assessor,
         "reviews": [(review, _review_path(review)) for review in reviews],

@@ -3,6 +3,8 @@
 Every error here carries a message that is safe to show the assessor or staff.
 """
 
+from typing import NamedTuple
+
 
 class AssessmentError(Exception):
     """Base class; ``str(error)`` is safe to show a user."""
@@ -25,10 +27,18 @@ class IneligibleAssessor(AssessmentError):
     pass
 
 
-class DecisionInvalid(AssessmentError):
-    """A decision the rubric does not support; ``errors`` maps criterion ids (or
-    ``None`` for the whole review) to what is missing."""
+class DecisionProblem(NamedTuple):
+    """One thing that stops a decision, shown beside the field to fix."""
 
-    def __init__(self, errors: dict[int | None, str]) -> None:
+    criterion_id: int | None  # None: the review as a whole (its overall comment)
+    field: str  # "met", "feedback" or "comment"
+    message: str
+
+
+class DecisionInvalid(AssessmentError):
+    """A decision the rubric does not support; ``errors`` lists every problem,
+    several per criterion if need be, so each message appears beside its field."""
+
+    def __init__(self, errors: list[DecisionProblem]) -> None:
         self.errors = errors
         super().__init__("The decision cannot be recorded yet. Please fix the items marked.")

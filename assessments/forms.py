@@ -1,8 +1,16 @@
 """Input validation for the assessor queue, the review page and staff reassignment."""
 
-from django import forms
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
 
-from .models import Outcome
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.models import User
+from credentials.models import MicroCredential
+
+from .exceptions import DecisionProblem
+from .models import CriterionScore, Outcome
 from .services import ScoreInput
 
 STATUS_CHOICES = [
@@ -23,24 +31,33 @@ SORT_CHOICES = [
 
 
 class QueueFilterForm(forms.Form):
-    credential = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    # The view passes the credentials this reader may filter by.
+    credential = forms.ModelChoiceField(
+        queryset=MicroCredential.objects.none(), required=False, empty_label="All"
+    )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort by")
     assessor = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, credentials, assessors=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        credentials: QuerySet[MicroCredential],
+        assessors: Iterable[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["credential"].queryset = credentials
+        cast(forms.ModelChoiceField, self.fields["credential"]).queryset = credentials
         if assessors is None:
             del self.fields["assessor"]
         else:
-            self.fields["assessor"].choices = [
+            cast(forms.ChoiceField, self.fields["assessor"]).choices = [
                 ("", "Everyone"),
                 ("none", "Unassigned"),
                 *((str(user.pk), user.get_full_name()) for user in assessors),
             ]
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
         credential = data.get("credential")
         return {
@@ -52,6 +69,7 @@ class QueueFilterForm(forms.Form):
 
 
 MARK_CHOICES = [("met", "Met"), ("not_met", "Not yet met")]
+_MARKS: dict[bool | None, str] = {True: "met", False: "not_met"}
 
 ACTION_SAVE = "save"
 ACTION_CHOICES = [
@@ -74,7 +92,14 @@ class ScoreForm(forms.Form):
     )
     action = forms.ChoiceField(choices=ACTION_CHOICES, widget=forms.HiddenInput)
 
-    def __init__(self, *args, criteria: list[dict], scores: dict, comment: str = "", **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        criteria: list[dict[str, Any]],
+        scores: Mapping[int, CriterionScore],
+        comment: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.fields["comment"].initial = comment
@@ -86,7 +111,7 @@ class ScoreForm(forms.Form):
                 choices=MARK_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
-                initial={True: "met", False: "not_met"}.get(score.met if score else None),
+                initial=_MARKS.get(score.met if score else None),
             )
             self.fields[f"feedback_{cid}"] = forms.CharField(
                 label=f"Feedback on “{criterion.get('title', '')}”",
@@ -96,7 +121,7 @@ class ScoreForm(forms.Form):
                 initial=score.feedback if score else "",
             )
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[dict[str, Any], forms.BoundField, forms.BoundField]]:
         """(criterion, mark field, feedback field) for each criterion, in order."""
         for criterion in self.criteria:
             cid = int(criterion["id"])
@@ -108,24 +133,29 @@ class ScoreForm(forms.Form):
             cid = int(criterion["id"])
             mark = self.cleaned_data.get(f"met_{cid}")
             result[cid] = ScoreInput(
-                met={"met": True, "not_met": False}.get(mark),
+                met={"met": True, "not_met": False}.get(mark or ""),
                 feedback=self.cleaned_data.get(f"feedback_{cid}", ""),
             )
         return result
 
-    def add_decision_problems(self, problems) -> None:
+    def add_decision_problems(self, problems: Iterable[DecisionProblem]) -> None:
         for criterion_id, field_name, message in problems:
             name = "comment" if criterion_id is None else f"{field_name}_{criterion_id}"
             self.add_error(name if name in self.fields else None, message)
 
 
+class AssessorChoiceField(forms.ModelChoiceField):
+    """Assessors annotated with ``open_reviews`` (``selectors.eligible_assessors``)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} <{obj.email}> – {obj.open_reviews} open"
+
+
 class ReassignForm(forms.Form):
-    assessor = forms.ModelChoiceField(queryset=None, label="New assessor")
+    # The admin passes the assessors eligible for the review.
+    assessor = AssessorChoiceField(queryset=User.objects.none(), label="New assessor")
     reason = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args, assessors, **kwargs):
+    def __init__(self, *args: Any, assessors: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assessor"].queryset = assessors
-        self.fields["assessor"].label_from_instance = lambda user: (
-            f"{user.get_full_name()} <{user.email}> – {user.open_reviews} open"
-        )
+        cast(AssessorChoiceField, self.fields["assessor"]).queryset = assessors

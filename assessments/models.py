@@ -180,7 +180,9 @@ class CriterionScore(models.Model):
 
     @property
     def mark_label(self) -> str:
-        return {True: "Met", False: "Not yet met"}.get(self.met, "Not marked")
+        if self.met is None:
+            return "Not marked"
+        return "Met" if self.met else "Not yet met"
 
 
 class Award(models.Model):

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import AnyUser, User
 from credentials.models import MicroCredential
 from submissions.models import Status, Submission
 from submissions.selectors import can_view_every_submission, chain_is_awarded, submission_chain
 
 from .business_days import business_days_until, calendar_for, holiday_calendar
-from .models import AssessorScope, Assignment, Outcome, Review, ReviewState
-
-User = get_user_model()
-
+from .models import AssessorScope, Assignment, CriterionScore, Outcome, Review, ReviewState
 
 # --- who may assess ---------------------------------------------------------------
 
@@ -30,7 +28,7 @@ def _scopes_for(credential: MicroCredential) -> QuerySet[AssessorScope]:
     )
 
 
-def eligible_assessors(*, submission: Submission) -> QuerySet:
+def eligible_assessors(*, submission: Submission) -> QuerySet[User]:
     """Users who may assess this submission, least loaded first.
 
     Eligible: an active user with an active scope for the credential or its
@@ -67,7 +65,9 @@ def credential_has_assessor(*, credential: MicroCredential) -> bool:
     return _scopes_for(credential).filter(user__is_active=True).exists()
 
 
-def waiting_reviews(*, credential_id: int | None = None, organization_id: int | None = None):
+def waiting_reviews(
+    *, credential_id: int | None = None, organization_id: int | None = None
+) -> QuerySet[Review]:
     """Open reviews with no assessor, for one credential or one organization's
     credentials, most urgent first."""
     reviews = Review.objects.filter(state=ReviewState.OPEN, assessor__isnull=True)
@@ -78,7 +78,7 @@ def waiting_reviews(*, credential_id: int | None = None, organization_id: int | 
     return reviews.order_by("due_on", "id")
 
 
-def assessor_is_eligible(*, user, submission: Submission) -> bool:
+def assessor_is_eligible(*, user: User | None, submission: Submission) -> bool:
     return (
         user is not None
         and user.is_active
@@ -87,14 +87,14 @@ def assessor_is_eligible(*, user, submission: Submission) -> bool:
     )
 
 
-def sees_every_review(user) -> bool:
+def sees_every_review(user: AnyUser) -> bool:
     """Staff granted ``submissions.view_submission`` (through a group) oversee
     every review: the whole queue and each review page. ``is_staff`` alone
     does not, since a review shows the application and its evidence."""
     return can_view_every_submission(user)
 
 
-def is_assessor(user) -> bool:
+def is_assessor(user: AnyUser) -> bool:
     """Whether the user has a review queue: an assessor, or staff who oversee reviews."""
     if not user.is_authenticated:
         return False
@@ -106,7 +106,8 @@ def is_assessor(user) -> bool:
     if cached is None:
         scopes = AssessorScope.objects.filter(user=user, is_active=True).values("pk")
         reviews = Review.objects.filter(assessor=user).values("pk")
-        cached = user._is_assessor = scopes.union(reviews).exists()
+        cached = scopes.union(reviews).exists()
+        setattr(user, "_is_assessor", cached)  # noqa: B010  (not a declared field)
     return cached
 
 
@@ -131,7 +132,7 @@ QUEUE_SORTS = {
 
 def review_queue(
     *,
-    user,
+    user: User,
     credential_id: int | None = None,
     status: str = "open",
     sort: str = "due",
@@ -149,8 +150,8 @@ def review_queue(
     if sees_every_review(user):
         if assessor == "none":
             reviews = reviews.filter(assessor__isnull=True)
-        elif assessor:
-            reviews = reviews.filter(assessor_id=assessor)
+        elif assessor.isdigit():
+            reviews = reviews.filter(assessor_id=int(assessor))
     else:
         reviews = reviews.filter(assessor=user)
     if credential_id:
@@ -159,7 +160,7 @@ def review_queue(
     return reviews.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
 
 
-def queue_credentials(*, user) -> QuerySet[MicroCredential]:
+def queue_credentials(*, user: User) -> QuerySet[MicroCredential]:
     """Credentials to filter the queue by: those the user has reviews for."""
     reviews = (
         Review.objects.all() if sees_every_review(user) else Review.objects.filter(assessor=user)
@@ -169,7 +170,7 @@ def queue_credentials(*, user) -> QuerySet[MicroCredential]:
     ).order_by("title")
 
 
-def queue_assessors() -> QuerySet:
+def queue_assessors() -> QuerySet[User]:
     """Everyone holding an active assessor scope (the staff filter)."""
     return User.objects.filter(
         pk__in=AssessorScope.objects.filter(is_active=True).values("user_id")
@@ -204,7 +205,7 @@ def deadline(review: Review, *, today: datetime.date | None = None) -> Deadline:
 # --- the review page ---------------------------------------------------------------
 
 
-def review_get_for_user(*, submission_uuid, user) -> Review:
+def review_get_for_user(*, submission_uuid: uuid.UUID, user: AnyUser) -> Review:
     """The review of a submission for its assigned assessor or staff who oversee
     reviews; 404 for anyone else, and always for the learner themself.
 
@@ -232,7 +233,7 @@ def review_get_for_user(*, submission_uuid, user) -> Review:
     return review
 
 
-def review_scores(review: Review) -> dict[int, object]:
+def review_scores(review: Review) -> dict[int, CriterionScore]:
     """The review's criterion scores keyed by criterion id."""
     return {score.criterion_id: score for score in review.scores.all()}
 
@@ -247,10 +248,10 @@ class Attempt:
     is_current: bool
     outcome: str = ""
     comment: str = ""
-    scores: list = field(default_factory=list)
+    scores: list[CriterionScore] = field(default_factory=list)
 
     @property
-    def date(self):
+    def date(self) -> datetime.datetime:
         return self.submission.submitted_at or self.submission.created_at
 
     @property

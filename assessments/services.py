@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+from credentials.models import Organization
 from submissions.models import Submission
 from submissions.services import submission_record_decision, submission_set_decision_due
 
@@ -26,6 +28,7 @@ from .exceptions import (
     AlreadyDecided,
     AssessmentError,
     DecisionInvalid,
+    DecisionProblem,
     IneligibleAssessor,
     NotAssigned,
 )
@@ -69,7 +72,7 @@ def sla_dates(*, submission: Submission) -> tuple[datetime.date, datetime.date]:
     return due_on, remind_on
 
 
-def review_open(*, submission: Submission, actor=None) -> Review:
+def review_open(*, submission: Submission, actor: User | None = None) -> Review:
     """Start the review of a submission that has just entered review.
 
     Runs inside the transaction that moved the submission into review: stores
@@ -95,7 +98,7 @@ def review_open(*, submission: Submission, actor=None) -> Review:
     return review
 
 
-def _assign(review: Review, assessor, *, assigned_by, reason: str) -> Assignment:
+def _assign(review: Review, assessor: User, *, assigned_by: User | None, reason: str) -> Assignment:
     now = timezone.now()
     replaced = Assignment.objects.filter(review=review, ended_at__isnull=True).update(ended_at=now)
     review.assessor = assessor
@@ -110,7 +113,9 @@ def _assign(review: Review, assessor, *, assigned_by, reason: str) -> Assignment
     return assignment
 
 
-def review_reassign(*, review_id: int, assessor, actor, reason: str = "") -> Review:
+def review_reassign(
+    *, review_id: int, assessor: User, actor: User | None, reason: str = ""
+) -> Review:
     """Give an open review to another eligible assessor (staff, from admin).
 
     Raises IneligibleAssessor for someone without a scope for the credential,
@@ -132,7 +137,7 @@ def review_reassign(*, review_id: int, assessor, actor, reason: str = "") -> Rev
     return review
 
 
-def review_assign_least_loaded(*, review_id: int, actor) -> Review:
+def review_assign_least_loaded(*, review_id: int, actor: User | None) -> Review:
     """Give an open review to the least-loaded eligible assessor other than its
     current one (for unassigned or stalled reviews).
 
@@ -183,7 +188,7 @@ def reviews_assign_waiting(
     return assigned
 
 
-def assessor_scope_save(*, scope: AssessorScope, actor=None) -> int:
+def assessor_scope_save(*, scope: AssessorScope, actor: User | None = None) -> int:
     """Create or change an assessor scope; once it commits, the reviews waiting
     for an assessor that it covers are assigned (``reviews_assign_waiting``, by
     a task).
@@ -196,6 +201,7 @@ def assessor_scope_save(*, scope: AssessorScope, actor=None) -> int:
         if not scope.is_active:
             return 0
         # A scope naming an organization covers all of its credentials.
+        reach: dict[str, int | None]
         if scope.organization_id:
             reach = {"organization_id": scope.organization_id}
         else:
@@ -206,7 +212,27 @@ def assessor_scope_save(*, scope: AssessorScope, actor=None) -> int:
     return waiting
 
 
-def _assign_waiting_on_commit(reach: dict[str, int]) -> None:
+def assessor_scope_grant(
+    *, user: User, organization: Organization, actor: User | None = None
+) -> tuple[AssessorScope, bool]:
+    """Make ``user`` an assessor for every credential of ``organization``;
+    return the scope and whether it is new.
+
+    A new scope goes through ``assessor_scope_save``, so reviews waiting in
+    its reach are assigned. Safe to repeat: an existing organization-wide
+    scope is returned unchanged, even one staff deactivated.
+    """
+    existing = AssessorScope.objects.filter(
+        user=user, organization=organization, credential__isnull=True
+    ).first()
+    if existing is not None:
+        return existing, False
+    scope = AssessorScope(user=user, organization=organization)
+    assessor_scope_save(scope=scope, actor=actor)
+    return scope, True
+
+
+def _assign_waiting_on_commit(reach: dict[str, int | None]) -> None:
     from .tasks import assign_waiting_reviews
 
     def queue() -> None:
@@ -229,7 +255,7 @@ class ScoreInput:
     feedback: str = ""
 
 
-def _check_assessor(review: Review, actor) -> None:
+def _check_assessor(review: Review, actor: User | None) -> None:
     if actor is None or review.assessor_id != actor.pk or review.submission.learner_id == actor.pk:
         raise NotAssigned()
 
@@ -272,22 +298,28 @@ def _store(review: Review, merged: list[CriterionScore], comment: str | None) ->
 
 def decision_problems(
     merged: list[CriterionScore], outcome: str, comment: str
-) -> list[tuple[int | None, str, str]]:
-    """What stops a decision: (criterion id or None, field, message) triples.
+) -> list[DecisionProblem]:
+    """What stops a decision: one DecisionProblem per field to fix.
 
     Every criterion must be marked. An award needs every criterion met. A
     denial needs feedback: on each criterion not yet met, or an overall
     comment when no criterion is marked not yet met.
     """
-    problems: list[tuple[int | None, str, str]] = []
+    problems: list[DecisionProblem] = []
     for score in merged:
         if score.met is None:
-            problems.append((score.criterion_id, "met", "Mark this criterion met or not yet met."))
+            problems.append(
+                DecisionProblem(
+                    score.criterion_id, "met", "Mark this criterion met or not yet met."
+                )
+            )
         elif outcome == Outcome.AWARDED and not score.met:
-            problems.append((score.criterion_id, "met", "To award, every criterion must be met."))
+            problems.append(
+                DecisionProblem(score.criterion_id, "met", "To award, every criterion must be met.")
+            )
         elif outcome == Outcome.DENIED and not score.met and not score.feedback:
             problems.append(
-                (
+                DecisionProblem(
                     score.criterion_id,
                     "feedback",
                     "Write feedback for a criterion not yet met: the learner reads it.",
@@ -298,12 +330,18 @@ def decision_problems(
         and not any(s.met is False for s in merged)
         and not comment.strip()
     ):
-        problems.append((None, "comment", "A denial needs feedback: explain what is missing."))
+        problems.append(
+            DecisionProblem(None, "comment", "A denial needs feedback: explain what is missing.")
+        )
     return problems
 
 
 def review_save_progress(
-    *, review_id: int, actor, scores: dict[int, ScoreInput], comment: str | None = None
+    *,
+    review_id: int,
+    actor: User | None,
+    scores: dict[int, ScoreInput],
+    comment: str | None = None,
 ) -> Review:
     """Save the assessor's marks and feedback without deciding.
 
@@ -325,7 +363,7 @@ def review_save_progress(
 def review_decide(
     *,
     review_id: int,
-    actor,
+    actor: User | None,
     outcome: str,
     scores: dict[int, ScoreInput] | None = None,
     comment: str | None = None,

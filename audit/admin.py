@@ -9,7 +9,7 @@ filtered to that object.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -21,6 +21,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    # The type ModelAdmin declares for its templates (django-stubs only).
+    from django.template.response import _TemplateForResponseT
 
 TYPE_PARAM = "target_type__id__exact"
 ID_PARAM = "target_id"
@@ -56,7 +60,7 @@ class AuditTrailAdminMixin:
     with ``{% if audit_trail_url %}`` in its ``object-tools-items`` block.
     """
 
-    change_form_template = "admin/audit/change_form.html"
+    change_form_template: ClassVar[_TemplateForResponseT | None] = "admin/audit/change_form.html"
 
     def render_change_form(
         self,

@@ -46,6 +46,11 @@ def record(
     return event
 
 
+def actor_user(actor: Actor) -> User | None:
+    """The user behind ``actor``, or None for the system (an anonymous user counts as it)."""
+    return None if actor is None or isinstance(actor, AnonymousUser) else actor
+
+
 def _event(
     actor: Actor,
     verb: str,
@@ -55,7 +60,7 @@ def _event(
     data: Mapping[str, Any] | None,
     actor_label: str,
 ) -> AuditEvent:
-    user = None if actor is None or isinstance(actor, AnonymousUser) else actor
+    user = actor_user(actor)
     label = actor_label or (_user_label(user) if user is not None else SYSTEM)
     rid = request_id.get()
     return AuditEvent(

@@ -4,6 +4,7 @@ Everything here is read-only; changes go through ``badges.services``.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -125,7 +126,7 @@ class IssuedBadgeAdmin(ServiceRecordAdmin):
             "badges": active,
             "skipped": [b for b in badges if b.is_revoked],
             "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/badges/revoke_confirmation.html", context)
 

@@ -12,9 +12,16 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from assessments.models import Award
+    from credentials.models import MicroCredential
+
+    from .models import StatusList
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -293,14 +300,14 @@ class Issue:
     """Everything a credential for one award states."""
 
     badge_uuid: str
-    award: object
-    credential: object
+    award: Award
+    credential: MicroCredential
     subject_id: str
     salt: str
     identity_hash: str
     valid_from: datetime.datetime
     valid_until: datetime.datetime | None
-    status_list: object
+    status_list: StatusList
     status_index: int
     criteria: list[Criterion]
     scores: list[Score]

@@ -31,7 +31,7 @@ class RevocationForm(forms.Form):
         ),
     )
 
-    def clean_reason(self):
+    def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
         if not reason:
             raise forms.ValidationError("Give a reason.")

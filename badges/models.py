@@ -10,6 +10,7 @@ and published through the organization's status list.
 Rows here change only through ``badges.services``.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -157,10 +158,10 @@ class IssuedBadge(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
-    def is_expired(self, now=None) -> bool:
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
         return self.valid_until is not None and (now or timezone.now()) >= self.valid_until
 
-    def status(self, now=None) -> str:
+    def status(self, now: datetime.datetime | None = None) -> str:
         if self.is_revoked:
             return BadgeStatus.REVOKED
         if self.is_expired(now):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import AnyUser
 from credentials.models import MicroCredential, Organization
+from submissions.models import Submission
 
 from . import status_list as bitstring
 from .models import IssuedBadge, IssuerKey, StatusList
@@ -26,7 +29,7 @@ _BADGE_RELATED = (
 )
 
 
-def badge_get_public(*, award_uuid) -> IssuedBadge:
+def badge_get_public(*, award_uuid: uuid.UUID) -> IssuedBadge:
     """The badge of an award, by the award's UUID (404 if there is none)."""
     badge = (
         IssuedBadge.objects.select_related(*_BADGE_RELATED).filter(award__uuid=award_uuid).first()
@@ -36,7 +39,7 @@ def badge_get_public(*, award_uuid) -> IssuedBadge:
     return badge
 
 
-def badge_get_for_owner(*, award_uuid, user) -> IssuedBadge:
+def badge_get_for_owner(*, award_uuid: uuid.UUID, user: AnyUser) -> IssuedBadge:
     """The badge of an award the user earned; 404 for anyone else, so the
     settings page does not reveal which awards exist."""
     badge = badge_get_public(award_uuid=award_uuid)
@@ -45,14 +48,14 @@ def badge_get_for_owner(*, award_uuid, user) -> IssuedBadge:
     return badge
 
 
-def is_owner(badge: IssuedBadge, user) -> bool:
+def is_owner(badge: IssuedBadge, user: AnyUser) -> bool:
     return getattr(user, "is_authenticated", False) and badge.award.learner_id == user.pk
 
 
 VIEW_BADGE = "badges.view_issuedbadge"
 
 
-def can_see_details(badge: IssuedBadge, user) -> bool:
+def can_see_details(badge: IssuedBadge, user: AnyUser) -> bool:
     """Whether this reader sees the award's details and every representation of
     it (signed documents, baked image, certificate, dates): anyone when the
     earner made it public; otherwise the earner, and staff whose groups grant
@@ -68,7 +71,7 @@ def can_see_details(badge: IssuedBadge, user) -> bool:
     )
 
 
-def badge_get_visible(*, award_uuid, user) -> IssuedBadge:
+def badge_get_visible(*, award_uuid: uuid.UUID, user: AnyUser) -> IssuedBadge:
     """The badge of an award for a reader who may see its details (``can_see_details``);
     404 otherwise, exactly as for an award that does not exist."""
     badge = badge_get_public(award_uuid=award_uuid)
@@ -77,7 +80,7 @@ def badge_get_visible(*, award_uuid, user) -> IssuedBadge:
     return badge
 
 
-def badge_for_submission(submission) -> IssuedBadge | None:
+def badge_for_submission(submission: Submission) -> IssuedBadge | None:
     """The badge of an awarded submission, read from ``submission.award.badge``
     when a list already fetched it (``with_badges``), else in one query."""
     award_field = type(submission).award
@@ -99,12 +102,14 @@ def badge_for_submission(submission) -> IssuedBadge | None:
     )
 
 
-def with_badges(submissions: QuerySet) -> QuerySet:
+def with_badges(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
     """Submissions with their credential, award and badge joined in, for list pages."""
     return submissions.select_related("credential", "award", "award__badge")
 
 
-def upcoming_expiries(*, user, within_days: int | None = None, now=None) -> list[IssuedBadge]:
+def upcoming_expiries(
+    *, user: AnyUser, within_days: int | None = None, now: datetime.datetime | None = None
+) -> list[IssuedBadge]:
     """The user's unrevoked badges that expire in the next ``within_days`` days
     (BADGES_EXPIRY_NOTICE_DAYS by default), soonest first. One query."""
     if not getattr(user, "is_authenticated", False):
@@ -114,7 +119,7 @@ def upcoming_expiries(*, user, within_days: int | None = None, now=None) -> list
     return list(
         IssuedBadge.objects.select_related("award", "award__credential")
         .filter(
-            award__learner=user,
+            award__learner_id=user.pk,
             revoked_at__isnull=True,
             valid_until__gt=now,
             valid_until__lte=now + datetime.timedelta(days=days),
@@ -126,14 +131,14 @@ def upcoming_expiries(*, user, within_days: int | None = None, now=None) -> list
 # --- published documents ------------------------------------------------------------------
 
 
-def organization_get(*, org_uuid) -> Organization:
+def organization_get(*, org_uuid: uuid.UUID) -> Organization:
     organization = Organization.objects.filter(uuid=org_uuid).first()
     if organization is None:
         raise Http404("No such issuer.")
     return organization
 
 
-def credential_get(*, credential_uuid) -> MicroCredential:
+def credential_get(*, credential_uuid: uuid.UUID) -> MicroCredential:
     credential = (
         MicroCredential.objects.select_related("organization")
         .prefetch_related("rubric_criteria")
@@ -145,17 +150,17 @@ def credential_get(*, credential_uuid) -> MicroCredential:
     return credential
 
 
-def published_keys(*, organization) -> QuerySet[IssuerKey]:
+def published_keys(*, organization: Organization) -> QuerySet[IssuerKey]:
     """Every key the organization has signed with, newest first: retired keys
     stay published so the badges they signed still verify."""
     return IssuerKey.objects.select_related("organization").filter(organization=organization)
 
 
-def active_key(*, organization) -> IssuerKey | None:
+def active_key(*, organization: Organization) -> IssuerKey | None:
     return IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).first()
 
 
-def key_get(*, org_uuid, key_id) -> IssuerKey | None:
+def key_get(*, org_uuid: uuid.UUID, key_id: str) -> IssuerKey | None:
     return (
         IssuerKey.objects.select_related("organization")
         .filter(organization__uuid=org_uuid, key_id=key_id)
@@ -163,7 +168,7 @@ def key_get(*, org_uuid, key_id) -> IssuerKey | None:
     )
 
 
-def status_list_get(*, org_uuid, number: int) -> StatusList | None:
+def status_list_get(*, org_uuid: uuid.UUID, number: int) -> StatusList | None:
     return (
         StatusList.objects.select_related("organization")
         .filter(organization__uuid=org_uuid, number=number)

@@ -14,7 +14,9 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from assessments.models import Award, CriterionScore
+from credentials.models import Organization
 from notifications.services import email_enqueue
 
 from . import crypto, documents
@@ -38,7 +40,7 @@ def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
 # --- keys ---------------------------------------------------------------------------------
 
 
-def _create_key(organization, actor=None) -> IssuerKey:
+def _create_key(organization: Organization, actor: User | None = None) -> IssuerKey:
     pair = crypto.generate_key_pair()
     return IssuerKey.objects.create(
         organization=organization,
@@ -49,7 +51,7 @@ def _create_key(organization, actor=None) -> IssuerKey:
     )
 
 
-def issuer_key_active(*, organization) -> IssuerKey:
+def issuer_key_active(*, organization: Organization) -> IssuerKey:
     """The organization's signing key, generated on first use.
 
     Safe to repeat and to run concurrently: a partial unique constraint allows
@@ -65,7 +67,7 @@ def issuer_key_active(*, organization) -> IssuerKey:
         return IssuerKey.objects.get(organization=organization, retired_at__isnull=True)
 
 
-def issuer_key_rotate(*, organization, actor) -> IssuerKey:
+def issuer_key_rotate(*, organization: Organization, actor: User | None) -> IssuerKey:
     """Retire the organization's signing key and start signing with a new one.
 
     The retired key stays published in the organization's key set, so every
@@ -82,7 +84,7 @@ def issuer_key_rotate(*, organization, actor) -> IssuerKey:
 # --- status lists -------------------------------------------------------------------------
 
 
-def _allocate_status_index(organization) -> tuple[StatusList, int]:
+def _allocate_status_index(organization: Organization) -> tuple[StatusList, int]:
     """The next free index in the organization's current status list, under a
     row lock so two concurrent issues never share one."""
     while True:
@@ -109,7 +111,9 @@ def _allocate_status_index(organization) -> tuple[StatusList, int]:
 # --- issuing ------------------------------------------------------------------------------
 
 
-def _criteria_and_scores(award: Award):
+def _criteria_and_scores(
+    award: Award,
+) -> tuple[list[documents.Criterion], list[documents.Score]]:
     """The rubric the submission was assessed against and the marks it got."""
     snapshot = award.submission.rubric_snapshot or []
     criteria = [
@@ -220,7 +224,7 @@ def badge_issue_missing(*, limit: int | None = None) -> int:
 
 
 def badge_update_settings(
-    *, badge_id: int, actor, display_name: str, visibility: str
+    *, badge_id: int, actor: User | None, display_name: str, visibility: str
 ) -> IssuedBadge:
     """Change the name shown with a badge and whether its page is public.
 
@@ -255,7 +259,7 @@ def badge_update_settings(
 # --- revocation ---------------------------------------------------------------------------
 
 
-def badge_revoke(*, badge_id: int, reason: str, actor) -> IssuedBadge:
+def badge_revoke(*, badge_id: int, reason: str, actor: User | None) -> IssuedBadge:
     """Revoke a badge with a reason that the public page and the learner see.
 
     Requires a non-empty reason (BadgeError otherwise). The public page, the

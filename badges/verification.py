@@ -13,6 +13,7 @@ import base64
 import datetime
 import json
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -43,7 +44,7 @@ class Verification:
         self.checks.append(Check(key=key, label=label, passed=passed, detail=detail))
 
 
-def _resolve_local(url: str, view_name: str) -> dict | None:
+def _resolve_local(url: object, view_name: str) -> dict[str, Any] | None:
     """The URL's kwargs if it is one of ours and names ``view_name``."""
     if not isinstance(url, str):
         return None
@@ -177,7 +178,7 @@ def verify_token(
         result.add("not_revoked", "Not revoked", False, "The status list could not be found.")
     else:
         try:
-            index = int(status.get("statusListIndex"))
+            index = int(status.get("statusListIndex", ""))
             revoked = bitstring.is_set(
                 bitstring.decode(selectors.status_list_encoded(status_list)), index
             )

@@ -21,6 +21,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -256,34 +257,52 @@ def _autosave_data(draft: Submission) -> dict:
     return data
 
 
+_Row = TypeVar("_Row")
+
+
+def _seeded(row: _Row | None, what: str) -> _Row:
+    """A row the seed always makes; missing means the database was not seeded."""
+    if row is None:
+        raise RuntimeError(f"No {what} in the benchmark database: run bench_seed first.")
+    return row
+
+
 def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
     """For each page, (small, large) subjects as (user, method, path, data)."""
     users = {key: User.objects.get(email=email) for key, email in PROBES.items()}
     small, large = users["learner_small"], users["learner_large"]
-    small_draft = Submission.objects.filter(learner=small, status=Status.DRAFT).first()
-    large_draft = (
+    small_draft = _seeded(
+        Submission.objects.filter(learner=small, status=Status.DRAFT).first(), "draft"
+    )
+    large_draft = _seeded(
         Submission.objects.filter(learner=large, status=Status.DRAFT, previous__isnull=False)
         .order_by("id")
-        .first()
+        .first(),
+        "resubmission draft",
     )
     small_review = Review.objects.select_related("submission", "assessor").get(
         submission__learner=small, state=ReviewState.OPEN
     )
-    large_review = (
+    large_review = _seeded(
         Review.objects.select_related("submission", "assessor")
         .filter(submission__learner=large, state=ReviewState.OPEN, assessor__isnull=False)
         .order_by("id")
-        .first()
+        .first(),
+        "assigned open review",
     )
-    busiest = (
+    busiest = _seeded(
         Review.objects.filter(state=ReviewState.OPEN, assessor__isnull=False)
         .values("assessor")
         .annotate(n=Count("id"))
         .order_by("-n")
-        .first()
+        .first(),
+        "assessor with open reviews",
     )
     large_assessor = User.objects.get(pk=busiest["assessor"])
-    first = MicroCredential.objects.published().order_by("title", "id").first()
+    first = _seeded(
+        MicroCredential.objects.published().order_by("title", "id").first(), "credential"
+    )
+    last = _seeded(MicroCredential.objects.order_by("-id").first(), "credential")
     pages = (MicroCredential.objects.published().count() + 11) // 12
     return {
         # Public pages, anonymous (as loaded) and as learners with 0 and 30 favorites.
@@ -333,7 +352,7 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
             (
                 None,
                 "GET",
-                f"/credentials/{MicroCredential.objects.order_by('-id').first().slug}/",
+                f"/credentials/{last.slug}/",
                 None,
             ),
         ),
@@ -441,14 +460,14 @@ def _time_requests(subject: tuple, repeat: int) -> dict:
     client = _client_for(user)
     timer = _Timer()
     original = Template.render
-    Template.render = timer.wrap_render(original)
+    Template.render = timer.wrap_render(original)  # type: ignore[method-assign]
     try:
         with connection.execute_wrapper(timer.execute):
             if method == "POST":
                 data = dict(data)
                 key = next(k for k in data if k.startswith("response_"))
                 base = data[key]
-            started = None
+            started = time.perf_counter()
             for i in range(repeat + 1):
                 if i == 1:  # the first request warms up; the rest are timed
                     timer.reset()
@@ -461,7 +480,7 @@ def _time_requests(subject: tuple, repeat: int) -> dict:
                     client.get(path)
             wall = time.perf_counter() - started
     finally:
-        Template.render = original
+        Template.render = original  # type: ignore[method-assign]
     ms = 1000 / repeat
     return {
         "wall_ms": wall * ms,

@@ -26,11 +26,13 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import cast
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from accounts.models import User
@@ -164,7 +166,7 @@ def explicit_timestamps():
     """Let bulk_create keep the times the seed sets on auto_now(_add) fields."""
     saved = []
     for model, name in AUTO_TIME_FIELDS:
-        f = model._meta.get_field(name)
+        f = cast(DateTimeField, model._meta.get_field(name))
         saved.append((f, f.auto_now, f.auto_now_add))
         f.auto_now = f.auto_now_add = False
     try:
@@ -445,9 +447,9 @@ class Seeder:
             by_id[p.credential_id].prompts.append(p)
         for r in requirements:
             by_id[r.credential_id].requirements.append(r)
-        for r in criteria:
-            by_id[r.credential_id].snapshot.append(
-                {"id": r.pk, "title": r.title, "description": r.description}
+        for criterion in criteria:
+            by_id[criterion.credential_id].snapshot.append(
+                {"id": criterion.pk, "title": criterion.title, "description": criterion.description}
             )
         self.coupons = [
             Coupon(
@@ -525,7 +527,9 @@ class Seeder:
             totp=True,
         )
         # Each assessor holds a scope on one organization (a few on a second one).
-        self.assessors_by_org = {org_id: [] for org_id in self.organization_ids}
+        self.assessors_by_org: dict[int, list[int]] = {
+            org_id: [] for org_id in self.organization_ids
+        }
         scopes = []
         for i, user in enumerate(assessors):
             orgs = [self.organization_ids[i % len(self.organization_ids)]]
@@ -535,7 +539,7 @@ class Seeder:
                 scopes.append(AssessorScope(user=user, organization_id=org_id))
                 self.assessors_by_org[org_id].append(user.pk)
         self._write(AssessorScope, scopes)
-        self.learner_ids = []
+        self.learner_ids: list[int] = []
         n = self.size["learners"]
         for start in range(0, n, 5000):
             users = self._users(
@@ -979,7 +983,7 @@ class Chunk:
                     description=criterion["description"],
                     met=met,
                     feedback="" if met else "Show how the evidence connects to the criterion.",
-                    updated_at=t.get("decided") or progress,
+                    updated_at=t.get("decided") or progress or t["started"],
                 )
             )
         return assessor

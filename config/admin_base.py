@@ -8,6 +8,7 @@ are stored in cents but staff see and type them in the currency's units
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin
@@ -103,7 +104,14 @@ class MoneyField(forms.DecimalField):
             return True
 
 
-class MoneyAdminMixin:
+# MoneyAdminMixin is combined with admin.ModelAdmin; type checkers read it as one.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
+
+
+class MoneyAdminMixin(_ModelAdmin):
     """Shows the listed cents fields as ``MoneyField``: ``money_fields`` maps a
     field name to its label, or to "" for the model's own verbose name."""
 

@@ -2,6 +2,8 @@
 page in the embedded default.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,5 +50,8 @@ class SiteNotFoundMiddleware:
         return None
 
     def _not_found(self, request: HttpRequest, exception: Exception) -> HttpResponse:
-        handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+        # Django calls a 404 handler with the request and the exception.
+        handler: Callable[..., HttpResponse] = get_resolver(
+            getattr(request, "urlconf", None)
+        ).resolve_error_handler(404)
         return handler(request, exception)

@@ -8,7 +8,10 @@ without storing them, and lets the form's fields arrive; the view then tells
 the learner which files were refused (``files_skipped``).
 """
 
+from typing import IO
+
 from django.conf import settings
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import (
     FileUploadHandler,
     MemoryFileUploadHandler,
@@ -38,13 +41,13 @@ class FileCountLimitUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.in_memory = MemoryFileUploadHandler(request)
         self.on_disk = TemporaryFileUploadHandler(request)
-        self.target: FileUploadHandler | None = None
+        self.target: MemoryFileUploadHandler | TemporaryFileUploadHandler | None = None
         self.count = 0
         if request is not None:
             setattr(request, SKIPPED_ATTRIBUTE, 0)
 
     @property
-    def file(self):
+    def file(self) -> IO[bytes] | TemporaryUploadedFile:
         """The file being written, so the parser can close it when an upload stops."""
         if self.target is None:
             raise AttributeError("file")

@@ -10,7 +10,7 @@ from django.views.generic import RedirectView
 from config import health, site_pages
 
 # The admin signs in through allauth: same rate limits, same two-factor step.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="credentials:catalog", permanent=False)),

@@ -4,6 +4,9 @@ Publishing goes through ``credentials.services`` (the admin actions), so the
 publication time is always recorded; the checkbox itself is read-only.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -30,7 +33,9 @@ SNAPSHOT_NOTE = (
     "drafts and new applications use the current version."
 )
 
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+COMPACT_TEXT: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+}
 
 
 @admin.register(Organization)

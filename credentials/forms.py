@@ -15,25 +15,21 @@ class CatalogFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, topic, skill…"}),
     )
+    # Querysets are lazy and each form copies its own: choices are read per request.
     org = forms.ModelChoiceField(
         label="Organization",
-        queryset=None,
+        queryset=selectors.organization_list(),
         required=False,
         to_field_name="slug",
         empty_label="All organizations",
     )
     topic = forms.ModelChoiceField(
         label="Topic",
-        queryset=None,
+        queryset=selectors.topic_list(),
         required=False,
         to_field_name="slug",
         empty_label="All topics",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = selectors.organization_list()
-        self.fields["topic"].queryset = selectors.topic_list()
 
     def filters(self) -> dict[str, str]:
         """The valid filters as query-string values; invalid ones are dropped."""

@@ -68,8 +68,8 @@ class Topic(models.Model):
         return self.name
 
 
-class MicroCredentialQuerySet(models.QuerySet):
-    def published(self):
+class MicroCredentialQuerySet(models.QuerySet["MicroCredential"]):
+    def published(self) -> "MicroCredentialQuerySet":
         return self.filter(is_published=True)
 
 

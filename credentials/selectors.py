@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from accounts.models import AnyUser, User
+
 from .models import (
     EvidenceRequirement,
     Favorite,
@@ -104,20 +106,20 @@ def credential_parts(credential: MicroCredential) -> list[CredentialPart]:
     ]
 
 
-def favorite_ids(*, user) -> set[int]:
+def favorite_ids(*, user: AnyUser | None) -> set[int]:
     """Ids of the credentials ``user`` has favorited, in one query (none when anonymous)."""
     if user is None or not user.is_authenticated:
         return set()
     return set(Favorite.objects.filter(user=user).values_list("credential_id", flat=True))
 
 
-def favorite_exists(*, user, credential: MicroCredential) -> bool:
+def favorite_exists(*, user: AnyUser | None, credential: MicroCredential) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return Favorite.objects.filter(user=user, credential=credential).exists()
 
 
-def favorite_list(*, user) -> QuerySet[MicroCredential]:
+def favorite_list(*, user: User) -> QuerySet[MicroCredential]:
     """The user's favorite published credentials, most recently favorited first.
 
     Unpublished credentials are left out because their pages are not open to

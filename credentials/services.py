@@ -5,11 +5,13 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from .exceptions import NotPublishable
 from .models import Favorite, MicroCredential
 
 
-def favorite_set(*, user, credential: MicroCredential, favorite: bool) -> bool:
+def favorite_set(*, user: User, credential: MicroCredential, favorite: bool) -> bool:
     """Make ``credential`` a favorite of ``user`` or not; return the resulting state.
 
     Safe to repeat and to race: a second "add" finds the row (or loses the
@@ -29,7 +31,7 @@ def favorite_set(*, user, credential: MicroCredential, favorite: bool) -> bool:
     return True
 
 
-def favorite_toggle(*, user, credential: MicroCredential) -> bool:
+def favorite_toggle(*, user: User, credential: MicroCredential) -> bool:
     """Flip whether ``credential`` is a favorite of ``user``; return True if it now is.
 
     Deleting first means two concurrent toggles never leave duplicates behind
@@ -41,7 +43,9 @@ def favorite_toggle(*, user, credential: MicroCredential) -> bool:
     return favorite_set(user=user, credential=credential, favorite=True)
 
 
-def credential_publish(*, credential: MicroCredential, actor=None) -> MicroCredential:
+def credential_publish(
+    *, credential: MicroCredential, actor: User | None = None
+) -> MicroCredential:
     """Open a credential to the catalog, applications and its public pages.
 
     Requires an issuing organization with a valid contact email, which every
@@ -76,7 +80,9 @@ def _check_issuer(credential: MicroCredential) -> None:
         ) from None
 
 
-def credential_unpublish(*, credential: MicroCredential, actor=None) -> MicroCredential:
+def credential_unpublish(
+    *, credential: MicroCredential, actor: User | None = None
+) -> MicroCredential:
     """Take a credential out of the catalog; its details page becomes staff-only.
 
     Submissions already made against it are untouched. Safe to repeat.

@@ -1,8 +1,9 @@
 """The learner dashboard's tabs, each one query regardless of how many rows."""
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
-from submissions.models import Status
+from accounts.models import User
+from submissions.models import Status, Submission
 from submissions.selectors import submission_list_for_learner
 
 TABS = {
@@ -13,7 +14,7 @@ TABS = {
 }
 
 
-def dashboard_counts(*, learner) -> dict[str, int]:
+def dashboard_counts(*, learner: User) -> dict[str, int]:
     """How many applications each tab holds, in one grouped query."""
     rows = (
         submission_list_for_learner(learner=learner, statuses=list(Status.values))
@@ -25,7 +26,7 @@ def dashboard_counts(*, learner) -> dict[str, int]:
     return {key: sum(by_status.get(s, 0) for s in statuses) for key, (_, statuses) in TABS.items()}
 
 
-def dashboard_tab(*, learner, tab: str):
+def dashboard_tab(*, learner: User, tab: str) -> QuerySet[Submission]:
     _, statuses = TABS[tab]
     # Awards are prefetched by id (an indexed IN lookup on one page of rows)
     # rather than joined, which PostgreSQL may plan as a scan of every award.

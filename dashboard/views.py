@@ -1,7 +1,10 @@
 """The learner dashboard: drafts, submitted, awarded, denied and favorites."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import render
 
 from credentials.selectors import favorite_list
@@ -17,6 +20,7 @@ def home(request):
     if tab not in TABS and tab != "favorites":
         tab = "drafts"
     counts = dashboard_counts(learner=request.user)
+    rows: QuerySet[Any]
     if tab == "favorites":
         rows = favorite_list(user=request.user)
     else:

@@ -6,6 +6,8 @@ response fields whose values the services apply, so every change is recorded
 with its actor and time. Answering needs ``helpdesk.change_ticket``.
 """
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
@@ -149,7 +151,7 @@ class TicketAdmin(ServiceRecordAdmin):
     view_on_site = False
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [(None, {"fields": INFO_FIELDS})]
+        fieldsets: list[tuple[str | None, dict[str, Any]]] = [(None, {"fields": INFO_FIELDS})]
         if obj is not None and self.has_change_permission(request, obj):
             fieldsets.append(("Respond", {"fields": RESPONSE_FIELDS}))
         return fieldsets

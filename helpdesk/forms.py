@@ -1,9 +1,14 @@
 """Input for the help pages (search, contact) and the staff response form in the admin."""
 
+from collections.abc import Iterable
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.models import AnyUser
+from submissions.models import Submission
 
 from . import selectors
 from .models import Ticket, TicketStatus
@@ -48,7 +53,7 @@ class FaqSearchForm(forms.Form):
         help_text="For example: coupon, Google Drive, refund, resubmit.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _without_maxlength(self.fields["q"])
 
@@ -82,7 +87,14 @@ class ContactForm(forms.Form):
     )
     page = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user=None, submissions=None, host: str = "", **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        user: AnyUser | None = None,
+        submissions: Iterable[Submission] | None = None,
+        host: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.host = host
@@ -91,8 +103,10 @@ class ContactForm(forms.Form):
         if user is not None and user.is_authenticated:
             del self.fields["name"]
             del self.fields["email"]
-            self.submissions = {s.reference: s for s in submissions or []}
-            self.fields["submission"].choices = [("", "None: a general question")] + [
+            self.submissions: dict[str, Submission] = {s.reference: s for s in submissions or []}
+            cast(forms.ChoiceField, self.fields["submission"]).choices = [
+                ("", "None: a general question")
+            ] + [
                 (s.reference, f"{s.reference} · {s.credential.title} ({s.get_status_display()})")
                 for s in self.submissions.values()
             ]
@@ -104,7 +118,7 @@ class ContactForm(forms.Form):
     def clean_page(self) -> str:
         return safe_page(self.cleaned_data.get("page", ""), host=self.host)
 
-    def clean_submission(self):
+    def clean_submission(self) -> Submission | None:
         reference = self.cleaned_data.get("submission") or ""
         return self.submissions.get(reference)
 
@@ -116,8 +130,12 @@ class TicketResponseForm(forms.ModelForm):
     ``helpdesk.services``, which records each change.
     """
 
+    # Querysets are lazy and each form copies its own: agents are read per request.
     assign_to = forms.ModelChoiceField(
-        queryset=None, required=False, label="Assigned to", empty_label="Nobody"
+        queryset=selectors.helpdesk_agents(),
+        required=False,
+        label="Assigned to",
+        empty_label="Nobody",
     )
     answer = forms.CharField(
         required=False,
@@ -136,14 +154,14 @@ class TicketResponseForm(forms.ModelForm):
         model = Ticket
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assign_to"].queryset = selectors.helpdesk_agents()
         self.fields["assign_to"].initial = self.instance.assignee_id
         self.fields["set_status"].initial = self.instance.status
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         status = cleaned.get("set_status")
         if (
             status == TicketStatus.ANSWERED

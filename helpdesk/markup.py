@@ -66,16 +66,17 @@ def render_answer(text: str) -> SafeString:
 
     for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         bullet, numbered = BULLET.match(line), NUMBERED.match(line)
+        item = bullet or numbered
         if not line.strip():
             close_paragraph()
             close_list()
-        elif bullet or numbered:
+        elif item:
             tag = "ul" if bullet else "ol"
             close_paragraph()
             if list_tag and list_tag != tag:
                 close_list()
             list_tag = tag
-            items.append(_inline((bullet or numbered).group(1).strip()))
+            items.append(_inline(item.group(1).strip()))
         elif items and line[:1].isspace():
             items[-1] += " " + _inline(line.strip())
         else:

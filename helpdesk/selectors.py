@@ -1,10 +1,12 @@
 """Reads shaped for the help pages: topics with their answers, search, a learner's requests."""
 
-from django.contrib.auth import get_user_model
+from uuid import UUID
+
 from django.contrib.auth.models import Permission
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from submissions.models import Status, Submission
 from submissions.selectors import submission_list_for_learner
 
@@ -68,7 +70,7 @@ def faq_search(*, query: str) -> QuerySet[FaqEntry]:
     )
 
 
-def ticket_list_for_requester(*, user) -> QuerySet[Ticket]:
+def ticket_list_for_requester(*, user: User) -> QuerySet[Ticket]:
     """The signed-in person's own requests, newest first; nobody else's."""
     return (
         Ticket.objects.filter(requester=user)
@@ -77,7 +79,7 @@ def ticket_list_for_requester(*, user) -> QuerySet[Ticket]:
     )
 
 
-def ticket_get_for_requester(*, uuid, user) -> Ticket:
+def ticket_get_for_requester(*, uuid: UUID, user: User) -> Ticket:
     """The requester's own ticket with its answers, or 404 (someone else's looks like nothing)."""
     return get_object_or_404(
         Ticket.objects.select_related("submission").prefetch_related("replies"),
@@ -86,19 +88,18 @@ def ticket_get_for_requester(*, uuid, user) -> Ticket:
     )
 
 
-def submissions_for_contact(*, user) -> QuerySet[Submission]:
+def submissions_for_contact(*, user: User) -> QuerySet[Submission]:
     """The applications a signed-in person can attach to a request: their own, any status."""
     return submission_list_for_learner(learner=user, statuses=Status.values)
 
 
-def helpdesk_agents() -> QuerySet:
+def helpdesk_agents() -> QuerySet[User]:
     """Active staff who may answer requests (``helpdesk.change_ticket``), for assignment."""
     permission = Permission.objects.filter(
         content_type__app_label="helpdesk", codename="change_ticket"
     )
     return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
+        User.objects.filter(is_active=True, is_staff=True)
         .filter(
             Q(is_superuser=True)
             | Q(user_permissions__in=permission)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.models import User
 from notifications.services import email_enqueue
 from submissions.models import Submission
 
@@ -52,7 +53,9 @@ def client_key(address: str) -> str:
     return salted_hmac("helpdesk.client", address).hexdigest()[:64]
 
 
-def _throttle_wait(*, requester, email: str, key: str, now: datetime) -> timedelta | None:
+def _throttle_wait(
+    *, requester: User | None, email: str, key: str, now: datetime
+) -> timedelta | None:
     """How long until one more request is allowed, or None if it is allowed now."""
     since = now - THROTTLE_WINDOW
     person = Q(email=email)
@@ -75,7 +78,7 @@ def _throttle_wait(*, requester, email: str, key: str, now: datetime) -> timedel
 
 def ticket_create(
     *,
-    requester,
+    requester: User | None,
     email: str,
     subject: str,
     message: str,
@@ -137,7 +140,7 @@ def ticket_create(
     return ticket
 
 
-def _require_agent(actor) -> None:
+def _require_agent(actor: User | None) -> None:
     if actor is None or not actor.has_perm(PERMISSION):
         raise TicketPermissionDenied()
 
@@ -146,7 +149,9 @@ def _lock(ticket_id: int) -> Ticket:
     return Ticket.objects.select_for_update(no_key=True).get(pk=ticket_id)
 
 
-def _move(ticket: Ticket, target: str, *, actor, now: datetime, note: str = "") -> None:
+def _move(
+    ticket: Ticket, target: str, *, actor: User | None, now: datetime, note: str = ""
+) -> None:
     """Set the status and record the move (the caller saves the ticket)."""
     if target not in TICKET_TRANSITIONS[TicketStatus(ticket.status)]:
         raise IllegalTicketTransition(ticket.status, target)
@@ -164,7 +169,7 @@ def _move(ticket: Ticket, target: str, *, actor, now: datetime, note: str = "") 
     ticket.status = target
 
 
-def ticket_assign(*, ticket_id: int, assignee, actor) -> Ticket:
+def ticket_assign(*, ticket_id: int, assignee: User | None, actor: User | None) -> Ticket:
     """Give the ticket to a member of staff who can answer it (None: nobody).
 
     The actor and the assignee need ``helpdesk.change_ticket``. Safe to
@@ -194,7 +199,7 @@ def ticket_assign(*, ticket_id: int, assignee, actor) -> Ticket:
     return ticket
 
 
-def ticket_answer(*, ticket_id: int, body: str, actor) -> TicketReply:
+def ticket_answer(*, ticket_id: int, body: str, actor: User | None) -> TicketReply:
     """Send the requester an answer: stored, emailed through the outbox, ticket answered.
 
     Needs ``helpdesk.change_ticket``. Any status may be answered; the ticket
@@ -240,7 +245,7 @@ def ticket_answer(*, ticket_id: int, body: str, actor) -> TicketReply:
     return reply
 
 
-def ticket_set_status(*, ticket_id: int, status: str, actor, note: str = "") -> Ticket:
+def ticket_set_status(*, ticket_id: int, status: str, actor: User | None, note: str = "") -> Ticket:
     """Reopen or close a ticket (answering is what makes it answered).
 
     Needs ``helpdesk.change_ticket``. Safe to repeat: setting the current

@@ -28,7 +28,7 @@ class OutboundEmailAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     search_fields = ["key", "subject", "to"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    fields = [
+    fields = (
         "key",
         "template",
         "to",
@@ -44,7 +44,7 @@ class OutboundEmailAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
         "html_preview",
         "builder",
         "params",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description="To")

@@ -58,10 +58,13 @@ BROKER_ERRORS = (
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
 
 
-def email_builder(func: Callable[[dict], tuple[Sequence[str], dict] | None]):
+EmailBuilder = Callable[[dict], tuple[Sequence[str], dict] | None]
+
+
+def email_builder(func: EmailBuilder) -> EmailBuilder:
     """Mark a function that builds a deferred email from its params: it returns
     (recipients, template context), or None when there is nothing to tell any more."""
-    func.builds_email = True
+    setattr(func, "builds_email", True)  # noqa: B010  (functions take attributes; mypy has no field)
     return func
 
 

@@ -7,6 +7,7 @@ Amounts and payment states are read-only here; every change goes through
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -249,7 +250,7 @@ class PaymentAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
                 "title": "Refund payments",
                 "payments": refundable,
                 "skipped": [p for p in payments if p not in refundable],
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "payments/admin/refund_confirmation.html", context)
         reason = request.POST.get("reason", "").strip()

@@ -9,6 +9,7 @@ which makes the SDK's own network retries, and ours, safe.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import stripe
@@ -31,14 +32,15 @@ def _as_dict(obj: Any) -> dict:
     return obj.to_dict(recursive=True) if hasattr(obj, "to_dict") else dict(obj)
 
 
-def _call(fn, *args, **kwargs) -> dict:
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
     try:
         return _as_dict(fn(*args, **kwargs))
     except stripe.StripeError as exc:
-        error = ProviderError(str(exc.user_message or exc) or exc.__class__.__name__)
-        error.code = getattr(exc, "code", None)
-        error.http_status = getattr(exc, "http_status", None)
-        raise error from exc
+        raise ProviderError(
+            str(exc.user_message or exc) or exc.__class__.__name__,
+            code=exc.code,
+            http_status=exc.http_status,
+        ) from exc
 
 
 def checkout_session_create(*, params: dict, idempotency_key: str) -> dict:

@@ -86,7 +86,19 @@ class CouponAlreadyUsed(CouponError):
 
 
 class ProviderError(Exception):
-    """Stripe refused or could not be reached; not for learners' eyes."""
+    """Stripe refused or could not be reached; not for learners' eyes.
+
+    ``code`` is Stripe's error code (e.g. "resource_missing") and
+    ``http_status`` the status of its answer, for logs and staff; both are
+    None when Stripe gave no answer or the error did not come from Stripe.
+    """
+
+    def __init__(
+        self, message: str, *, code: str | None = None, http_status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.http_status = http_status
 
 
 class InvalidWebhook(Exception):

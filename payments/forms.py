@@ -1,5 +1,7 @@
 """Input validation for the payment pages and the coupon admin."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -48,7 +50,7 @@ class TestCardForm(forms.Form):
         return digits
 
 
-def _check_discount(cleaned: dict) -> None:
+def _check_discount(cleaned: dict[str, Any]) -> None:
     kind = cleaned.get("kind")
     if kind == DiscountKind.PERCENT and not cleaned.get("percent_off"):
         raise ValidationError({"percent_off": "Enter the percent off (1 to 100)."})
@@ -93,8 +95,9 @@ class CouponAdminForm(forms.ModelForm):
             raise ValidationError("Another coupon already has this code.")
         return code
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         _check_discount(cleaned)
         cleaned["currency"] = (cleaned.get("currency") or "usd").lower()
         return cleaned
@@ -104,7 +107,9 @@ class CouponBatchForm(forms.Form):
     """Bulk generation: N single-purpose codes sharing one set of terms."""
 
     count = forms.IntegerField(min_value=1, max_value=MAX_BATCH, initial=50)
-    prefix = forms.CharField(
+    # A field named like Form.prefix: the form's metaclass moves fields off the
+    # class, so the form's own prefix attribute is untouched.
+    prefix = forms.CharField(  # type: ignore[assignment]
         max_length=12,
         required=False,
         help_text="Optional, e.g. DISTRICT7- ; eight random characters follow.",
@@ -138,8 +143,9 @@ class CouponBatchForm(forms.Form):
             raise ValidationError("A prefix has no spaces.")
         return prefix
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         _check_discount(cleaned)
         cleaned["currency"] = (cleaned.get("currency") or "usd").lower()
         return cleaned

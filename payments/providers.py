@@ -109,6 +109,9 @@ class StripeProvider:
     is_test_mode = False
 
     def create_checkout(self, payment: Payment) -> Checkout:
+        expires_at = payment.expires_at
+        if expires_at is None:  # every attempt gets its expiry when it is created
+            raise ProviderError(f"{payment.receipt_number} has no checkout expiry.")
         submission = payment.submission
         checkout_url = reverse("payments:checkout", kwargs={"uuid": submission.uuid})
         metadata = {
@@ -117,12 +120,13 @@ class StripeProvider:
             "submission_reference": submission.reference,
             "submission_uuid": str(submission.uuid),
         }
-        if payment.coupon_id:
-            metadata["coupon"] = payment.coupon.code
+        coupon = payment.coupon
+        if coupon is not None:
+            metadata["coupon"] = coupon.code
         product = {"name": payment.description}
-        if payment.discount_cents:
+        if coupon is not None and payment.discount_cents:
             product["description"] = (
-                f"Coupon {payment.coupon.code}: {payment.coupon.discount_label} "
+                f"Coupon {coupon.code}: {coupon.discount_label} "
                 f"(fee {payment.fee_cents / 100:.2f} {payment.currency.upper()})"
             )
         params = {
@@ -143,7 +147,7 @@ class StripeProvider:
             "metadata": metadata,
             "payment_intent_data": {"description": payment.description, "metadata": metadata},
             # Derived from the stored attempt so a retry with the same key sends the same body.
-            "expires_at": int(payment.expires_at.timestamp()),
+            "expires_at": int(expires_at.timestamp()),
             "success_url": _absolute(checkout_url) + "?session_id={CHECKOUT_SESSION_ID}",
             "cancel_url": _absolute(checkout_url) + "?canceled=1",
         }
@@ -268,7 +272,10 @@ def check_configuration() -> None:
         )
 
 
-def get_provider() -> StripeProvider | TestModeProvider:
+PaymentProvider = StripeProvider | TestModeProvider
+
+
+def get_provider() -> PaymentProvider:
     """The provider new payments use: Stripe when a key is set, else test mode if allowed."""
     if settings.STRIPE_SECRET_KEY:
         return StripeProvider()
@@ -276,7 +283,7 @@ def get_provider() -> StripeProvider | TestModeProvider:
     return TestModeProvider()
 
 
-def provider_for(payment: Payment) -> StripeProvider | TestModeProvider:
+def provider_for(payment: Payment) -> PaymentProvider:
     """The provider that holds an existing payment attempt."""
     if payment.provider == Provider.TEST:
         if _test_mode_refused():

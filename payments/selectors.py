@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from submissions.models import Submission
 
 from .models import PAID_STATUSES, Coupon, CouponRedemption, Payment, PaymentStatus
 
 
-def payment_receipt_for_submission(*, submission) -> Payment | None:
+def payment_receipt_for_submission(*, submission: Submission) -> Payment | None:
     """The paid attempt that settled a submission's fee (the newest if ever two)."""
     return (
         Payment.objects.filter(submission=submission, status__in=PAID_STATUSES)
@@ -18,11 +23,11 @@ def payment_receipt_for_submission(*, submission) -> Payment | None:
     )
 
 
-def payment_pending_for_submission(*, submission) -> Payment | None:
+def payment_pending_for_submission(*, submission: Submission) -> Payment | None:
     return Payment.objects.filter(submission=submission, status=PaymentStatus.PENDING).first()
 
 
-def payment_get_for_learner(*, uuid, learner) -> Payment:
+def payment_get_for_learner(*, uuid: UUID, learner: User) -> Payment:
     """The learner's own payment attempt, or 404 (someone else's looks like nothing)."""
     return get_object_or_404(
         Payment.objects.select_related("submission", "submission__credential", "coupon"),

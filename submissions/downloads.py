@@ -11,7 +11,8 @@ neutral name made of the submission's ID and its place in the list:
 """
 
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 from .models import Attachment
@@ -62,7 +63,9 @@ def download_name(attachment: Attachment, reader) -> str:
     return neutral_name(attachment, attachment_position(attachment))
 
 
-def attachment_response(attachment: Attachment, *, reader, inline: bool = False) -> HttpResponse:
+def attachment_response(
+    attachment: Attachment, *, reader, inline: bool = False
+) -> HttpResponseBase:
     """The file, named for ``reader`` (see ``download_name``)."""
     inline = inline and attachment.content_type in INLINE_TYPES
     filename = download_name(attachment, reader)
@@ -76,7 +79,7 @@ def attachment_response(attachment: Attachment, *, reader, inline: bool = False)
                 "ResponseCacheControl": "private, no-store",
             },
         )
-        response = HttpResponseRedirect(url)
+        response: HttpResponseBase = HttpResponseRedirect(url)
     else:
         response = FileResponse(
             attachment.file.open("rb"),

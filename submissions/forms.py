@@ -8,13 +8,18 @@ validation or was not posted is never written back as an empty answer.
 Completeness is checked by the submit service.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
-from .models import AttestationKind
+from credentials.models import EvidenceRequirement
+
+from .models import AttestationKind, Submission
 from .uploads import ACCEPT_ATTRIBUTE
-from .words import answer_problem, count_words, normalize_answer
+from .words import answer_problem, count_words, normalize_answer, over_limit
 
 MISSING_ANSWER = (
     "This answer did not arrive with your save, so the saved answer was kept (shown here). "
@@ -29,11 +34,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """A file field that accepts several files; size and type are checked by content later."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         if not data:
             return []
         if isinstance(data, list | tuple):
@@ -44,13 +49,13 @@ class MultipleFileField(forms.FileField):
 class AnswerField(forms.CharField):
     """An answer exactly as typed: never stripped or cut, refused whole if it cannot be stored."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, strip=False, **kwargs)
 
-    def to_python(self, value):
-        return normalize_answer(super().to_python(value))
+    def to_python(self, value: Any) -> str:
+        return normalize_answer(super().to_python(value) or "")
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         problem = answer_problem(value)
         if problem:
@@ -59,7 +64,9 @@ class AnswerField(forms.CharField):
 
 class ApplicationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    files = MultipleFileField(
+    # A field named like Form.files (the posted files): the form's metaclass moves
+    # fields off the class, so the form's own files attribute is untouched.
+    files = MultipleFileField(  # type: ignore[assignment]
         required=False,
         label="Add files",
         help_text=(
@@ -81,14 +88,14 @@ class ApplicationForm(forms.Form):
         required=False, coerce=int, empty_value=None, label="This link is evidence for"
     )
 
-    def __init__(self, *args, submission, **kwargs):
+    def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.submission = submission
         self.responses = list(submission.responses.all())
         self.requirements = list(submission.credential.evidence_requirements.all())
         choices = [("", "General evidence")] + [(r.pk, r.title) for r in self.requirements]
-        self.fields["file_requirement"].choices = choices
-        self.fields["link_requirement"].choices = choices
+        cast(forms.ChoiceField, self.fields["file_requirement"]).choices = choices
+        cast(forms.ChoiceField, self.fields["link_requirement"]).choices = choices
         for response in self.responses:
             name = f"response_{response.pk}"
             attrs = {"data-word-limit": response.word_limit or "", "rows": 8}
@@ -102,7 +109,7 @@ class ApplicationForm(forms.Form):
                 required=False, label=kind.label
             )
 
-    def clean_link_url(self):
+    def clean_link_url(self) -> str:
         url = self.cleaned_data["link_url"].strip()
         if url:
             URLValidator(
@@ -111,8 +118,9 @@ class ApplicationForm(forms.Form):
             )(url)
         return url
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         title, url = (data.get("link_title") or "").strip(), data.get("link_url") or ""
         if url and not title:
             self.add_error("link_title", "Give the link a title so the assessor knows what it is.")
@@ -138,7 +146,9 @@ class ApplicationForm(forms.Form):
     def answer_errors(self) -> dict[str, list[str]]:
         """Why each refused answer was not saved, by field name."""
         return {
-            name: list(self.errors[name]) for name in self._answer_names() if name in self.errors
+            name: [str(message) for message in self.errors[name]]
+            for name in self._answer_names()
+            if name in self.errors
         }
 
     def link_is_valid(self) -> bool:
@@ -146,7 +156,7 @@ class ApplicationForm(forms.Form):
             name in self.errors for name in ("link_title", "link_url", "link_requirement")
         )
 
-    def _requirement(self, pk):
+    def _requirement(self, pk: int | None) -> EvidenceRequirement | None:
         return next((r for r in self.requirements if r.pk == pk), None)
 
     def answers(self) -> dict[int, str]:
@@ -157,11 +167,11 @@ class ApplicationForm(forms.Form):
             if f"response_{r.pk}" in self.cleaned_data
         }
 
-    def uploads(self) -> list:
+    def uploads(self) -> list[tuple[UploadedFile, EvidenceRequirement | None]]:
         requirement = self._requirement(self.cleaned_data.get("file_requirement"))
         return [(f, requirement) for f in self.cleaned_data.get("files") or []]
 
-    def new_link(self) -> dict | None:
+    def new_link(self) -> dict[str, Any] | None:
         url = self.cleaned_data.get("link_url")
         if not url:
             return None
@@ -174,14 +184,14 @@ class ApplicationForm(forms.Form):
     def attestations(self) -> set[str]:
         return {k.value for k in AttestationKind if self.cleaned_data.get(f"attest_{k.value}")}
 
-    def prompt_rows(self):
+    def prompt_rows(self) -> list[dict[str, Any]]:
         """Each answer field with its part, live word count and limit status."""
         rows = []
         for response in self.responses:
             bound = self[f"response_{response.pk}"]
             text = bound.value() or ""
             words = count_words(text)
-            over = bool(response.word_limit) and words > response.word_limit
+            over = over_limit(text, response.word_limit)
             rows.append(
                 {
                     "response": response,
@@ -196,5 +206,5 @@ class ApplicationForm(forms.Form):
             )
         return rows
 
-    def attestation_fields(self):
+    def attestation_fields(self) -> list[tuple[str, forms.BoundField]]:
         return [(k.value, self[f"attest_{k.value}"]) for k in AttestationKind]

@@ -7,9 +7,10 @@ application a learner submitted reads the same after staff edit the credential.
 
 import secrets
 import uuid
+from typing import Any, cast
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
@@ -34,7 +35,9 @@ class EvidenceStorage(LazyObject):
     changes: the file field keeps this proxy, so it follows the setting instead
     of holding the backend that was configured when models were loaded."""
 
-    def _setup(self):
+    _wrapped: Any  # the storage, or Django's ``empty`` marker until first use
+
+    def _setup(self) -> None:
         self._wrapped = storages["evidence"]
 
 
@@ -42,14 +45,14 @@ _evidence_storage = EvidenceStorage()
 
 
 @receiver(setting_changed)
-def _evidence_storage_changed(*, setting, **kwargs):
+def _evidence_storage_changed(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
         _evidence_storage._wrapped = empty
 
 
-def evidence_storage():
+def evidence_storage() -> Storage:
     """The private storage for evidence (local folder or private S3 bucket)."""
-    return _evidence_storage
+    return cast(Storage, _evidence_storage)  # a proxy that stands for the storage
 
 
 def evidence_upload_to(instance: "Attachment", filename: str) -> str:

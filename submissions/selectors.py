@@ -1,12 +1,17 @@
 """Reads shaped for the application pages and the dashboard."""
 
+from collections.abc import Iterable
+from uuid import UUID
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+
+from accounts.models import AnyUser, User
 
 from .models import Attachment, EvidenceLink, Status, Submission
 
 
-def submission_get_for_learner(*, uuid, learner) -> Submission:
+def submission_get_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
     """The learner's own application, or 404 (someone else's looks like nothing)."""
     return get_object_or_404(
         Submission.objects.select_related("credential", "credential__organization", "previous"),
@@ -32,7 +37,7 @@ def submission_with_content(submission: Submission) -> Submission:
     )
 
 
-def submission_list_for_learner(*, learner, statuses) -> QuerySet[Submission]:
+def submission_list_for_learner(*, learner: User, statuses: Iterable[str]) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(learner=learner, status__in=statuses)
         .select_related("credential", "credential__organization")
@@ -74,7 +79,7 @@ def chain_is_awarded(chain: list[Submission]) -> bool:
 VIEW_SUBMISSION = "submissions.view_submission"
 
 
-def can_view_every_submission(user) -> bool:
+def can_view_every_submission(user: AnyUser | None) -> bool:
     """Staff whose groups grant ``submissions.view_submission``: they read every
     application, its files and its review. ``is_staff`` alone opens only the
     admin's door, never anyone's evidence."""
@@ -87,7 +92,7 @@ def can_view_every_submission(user) -> bool:
     )
 
 
-def can_view_submission(user, submission: Submission) -> bool:
+def can_view_submission(user: AnyUser, submission: Submission) -> bool:
     """Owner, staff allowed to view applications, or an object-permission backend.
 
     The assigned assessor is granted through an authentication backend's

@@ -8,6 +8,7 @@ number so two tabs never silently overwrite each other.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from credentials.models import EvidenceKind, MicroCredential
 from notifications.services import email_enqueue
 
@@ -76,7 +78,7 @@ def _snapshot_prompts(submission: Submission) -> None:
             orphan.delete()
 
 
-def submission_apply(*, learner, credential: MicroCredential) -> tuple[Submission, bool]:
+def submission_apply(*, learner: User, credential: MicroCredential) -> tuple[Submission, bool]:
     """Open the learner's draft for a credential, creating it on the first apply.
 
     Safe to repeat: a learner has at most one draft per credential (a partial
@@ -130,7 +132,7 @@ class DraftChanges:
 @dataclass
 class SaveResult:
     version: int
-    saved_at: object
+    saved_at: datetime.datetime
     upload_errors: list[str] = field(default_factory=list)
     over_limit: list[int] = field(default_factory=list)  # response ids
     refused_answers: dict[int, str] = field(default_factory=dict)  # response id -> why
@@ -151,7 +153,9 @@ def _bump_version(submission: Submission, version: int) -> int:
     return current.version
 
 
-def draft_save(*, submission: Submission, actor, version: int, changes: DraftChanges) -> SaveResult:
+def draft_save(
+    *, submission: Submission, actor: User, version: int, changes: DraftChanges
+) -> SaveResult:
     """Save everything on the application page in one transaction.
 
     Requires a draft whose version still equals ``version`` (the number the
@@ -269,7 +273,7 @@ def submission_problems(submission: Submission) -> list[tuple[str, str]]:
             EvidenceKind.FILE: bool(files),
             EvidenceKind.LINK: bool(urls),
             EvidenceKind.ANY: bool(files or urls),
-        }[requirement.kind]
+        }[EvidenceKind(requirement.kind)]
         if not ok:
             what = {"file": "a file", "link": "a link", "any": "a file or a link"}[requirement.kind]
             problems.append(
@@ -283,7 +287,7 @@ def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _move(submission: Submission, target: str, *, actor, note: str = "") -> None:
+def _move(submission: Submission, target: str, *, actor: User | None, note: str = "") -> None:
     """Apply one status move allowed by TRANSITIONS and record it."""
     if not submission.can_move_to(target):
         raise IllegalTransition(submission.status, target)
@@ -305,7 +309,23 @@ def _lock(submission_id: int) -> Submission:
     )
 
 
-def submission_submit(*, submission: Submission, actor, attestations: set[str]) -> Submission:
+def submission_lock(*, submission_id: int) -> Submission:
+    """The submission with its credential, organization and learner, its row
+    locked until the caller's transaction ends; changes nothing.
+
+    For another app's write that depends on the submission's status (a payment
+    attempt starting or completing): the lock serializes it with the
+    submission's own moves, which lock the same row. Call it inside
+    ``transaction.atomic()``.
+    """
+    return (
+        Submission.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("credential", "credential__organization", "learner")
+        .get(pk=submission_id)
+    )
+
+
+def submission_submit(*, submission: Submission, actor: User, attestations: set[str]) -> Submission:
     """Submit a complete draft: freeze it and send it to payment or review.
 
     Requires the draft's owner, every required answer within its limit, the
@@ -374,7 +394,9 @@ def _queue_received_email(submission: Submission) -> None:
     )
 
 
-def submission_mark_paid(*, submission_id: int, actor=None, note: str = "Paid") -> Submission:
+def submission_mark_paid(
+    *, submission_id: int, actor: User | None = None, note: str = "Paid"
+) -> Submission:
     """Move a submission awaiting payment into review once its fee is settled.
 
     Safe to repeat (a replayed webhook, a coupon and a card racing): a
@@ -394,14 +416,16 @@ def submission_mark_paid(*, submission_id: int, actor=None, note: str = "Paid") 
     return locked
 
 
-def submission_set_decision_due(*, submission: Submission, due_on) -> Submission:
+def submission_set_decision_due(*, submission: Submission, due_on: datetime.date) -> Submission:
     """Store the date a decision is due (computed by the review SLA)."""
     Submission.objects.filter(pk=submission.pk).update(decision_due_on=due_on)
     submission.decision_due_on = due_on
     return submission
 
 
-def submission_record_decision(*, submission_id: int, awarded: bool, actor) -> Submission:
+def submission_record_decision(
+    *, submission_id: int, awarded: bool, actor: User | None
+) -> Submission:
     """Move a submission in review to awarded or denied, once.
 
     Safe to repeat with the same outcome; a different outcome for a decided
@@ -418,7 +442,7 @@ def submission_record_decision(*, submission_id: int, awarded: bool, actor) -> S
     return locked
 
 
-def submission_resubmit(*, submission: Submission, actor) -> Submission:
+def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
     """Start the next attempt after a denial: a new draft prefilled from this one.
 
     Answers are matched to the credential's current prompts; links and files

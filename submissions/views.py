@@ -152,8 +152,8 @@ def _post_draft(request, submission):
         fresh.add_error("files", error)
     if not link_ok:
         for name in ("link_title", "link_url"):
-            for error in form.errors.get(name, []):
-                fresh.add_error(name, error)
+            for message in form.errors.get(name, []):
+                fresh.add_error(name, message)
     refused = form.answer_errors()
     has_errors = bool(result.upload_errors or refused or skipped_files) or not link_ok
     saved_at = time_format(timezone.localtime(result.saved_at), "g:i A")

@@ -14,7 +14,9 @@ def count_words(text: str | None) -> int:
 
 
 def over_limit(text: str | None, limit: int | None) -> bool:
-    return bool(limit) and count_words(text) > limit
+    if not limit:
+        return False
+    return count_words(text) > limit
 
 
 # The longest answer stored. Longer text is refused with a message, never cut.

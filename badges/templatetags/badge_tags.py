@@ -32,7 +32,14 @@ def upcoming_expiries(user):
     """The user's awards that expire soon (BADGES_EXPIRY_NOTICE_DAYS), in one query."""
     badges = selectors.upcoming_expiries(user=user)
     now = timezone.now()
-    return {"expiring": [(badge, (badge.valid_until - now).days) for badge in badges]}
+    # upcoming_expiries returns only badges with a valid_until.
+    return {
+        "expiring": [
+            (badge, (badge.valid_until - now).days)
+            for badge in badges
+            if badge.valid_until is not None
+        ]
+    }
 
 
 @register.simple_tag

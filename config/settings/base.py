@@ -7,6 +7,7 @@ changes only what differs. Nothing here reaches the network at import time.
 import base64
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -108,6 +109,7 @@ TEMPLATES = [
         },
     },
 ]
+
 
 def env_required(name: str) -> str:
     """A variable production cannot run without: missing or blank stops start-up
@@ -290,7 +292,7 @@ BADGES_EXPIRY_NOTICE_DAYS = env.int("BADGES_EXPIRY_NOTICE_DAYS", default=90)
 
 # Every record carries the request's id (see config.request_id); production
 # switches the console handler to JSON lines.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.request_id.RequestIdFilter"}},

@@ -23,4 +23,4 @@ if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STRIPE_SECRET_KEY = ""
 STRIPE_WEBHOOK_SECRET = ""
-STATIC_ROOT = None  # tests serve static files from the finders
+STATIC_ROOT = None  # type: ignore[assignment]  # tests serve static files from the finders

@@ -21,7 +21,7 @@ from .attempts import (
     payment_succeed,
     payment_test_checkout_complete,
 )
-from .coupons import MAX_BATCH, coupon_deactivate, coupon_generate_batch
+from .coupons import MAX_BATCH, coupon_deactivate, coupon_ensure, coupon_generate_batch
 from .receipts import payment_send_missing_receipts, payment_send_receipt
 from .refunds import payment_refund
 from .webhooks import webhook_event_process, webhook_event_receive
@@ -30,6 +30,7 @@ __all__ = [
     "MAX_BATCH",
     "AmountMismatch",
     "coupon_deactivate",
+    "coupon_ensure",
     "coupon_generate_batch",
     "payment_cancel",
     "payment_fail",

@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audit.services import Actor, record
+from accounts.models import User
+from audit.services import Actor, actor_user, record
 from core.transitions import transition
 from notifications.services import PUBLISH_RETRY_POLICY
 from submissions.models import Status, Submission
-from submissions.services import submission_mark_paid
+from submissions.services import submission_lock, submission_mark_paid
 
 from .. import pricing
 from ..exceptions import (
@@ -37,7 +38,13 @@ from ..models import (
     RedemptionStatus,
     normalize_code,
 )
-from ..providers import SessionState, TestModeProvider, get_provider, provider_for
+from ..providers import (
+    PaymentProvider,
+    SessionState,
+    TestModeProvider,
+    get_provider,
+    provider_for,
+)
 from .moves import lock_payment, move_payment
 
 logger = logging.getLogger(__name__)
@@ -52,16 +59,6 @@ class AmountMismatch(ProviderError):
 
 
 # --- status moves ------------------------------------------------------------
-
-
-def _lock_submission(submission_id: int) -> Submission:
-    # A read lock: serializes starting an attempt with completing one for the
-    # same submission. The submission itself is changed only by its services.
-    return (
-        Submission.objects.select_for_update(no_key=True)
-        .select_related("credential", "credential__organization", "learner")
-        .get(pk=submission_id)
-    )
 
 
 def _release_hold(payment: Payment, *, actor: Actor) -> None:
@@ -165,7 +162,7 @@ def payment_succeed(
         _confirm_redemption(payment, actor=actor)
         submission = submission_mark_paid(
             submission_id=payment.submission_id,
-            actor=actor,
+            actor=actor_user(actor),
             note=f"{note} ({payment.receipt_number})",
         )
         if (
@@ -244,7 +241,7 @@ def payment_settle(*, payment: Payment, state: SessionState, actor: Actor = None
 # --- starting a payment ------------------------------------------------------
 
 
-def payment_start(*, submission: Submission, actor, coupon_code: str = "") -> Payment:
+def payment_start(*, submission: Submission, actor: User, coupon_code: str = "") -> Payment:
     """Start (or resume) paying a submission's fee; the amount comes only from here.
 
     Requires the learner's own submission awaiting payment. With a coupon, the
@@ -275,7 +272,8 @@ def payment_start(*, submission: Submission, actor, coupon_code: str = "") -> Pa
 
     try:
         with transaction.atomic():
-            locked = _lock_submission(submission.pk)
+            # Serializes starting an attempt with completing one for this submission.
+            locked = submission_lock(submission_id=submission.pk)
             if locked.status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
                 raise AlreadyPaid()
             if locked.status != Status.AWAITING_PAYMENT:
@@ -289,17 +287,18 @@ def payment_start(*, submission: Submission, actor, coupon_code: str = "") -> Pa
             else:
                 payment = _create_attempt(locked, actor, coupon, provider)
     except IntegrityError:
-        payment = Payment.objects.filter(
-            submission=submission, status=PaymentStatus.PENDING
-        ).first()
-        if payment is None:
+        raced = Payment.objects.filter(submission=submission, status=PaymentStatus.PENDING).first()
+        if raced is None:
             raise
+        payment = raced
     if payment.is_paid:
         return payment
     return _open_checkout(payment, provider)
 
 
-def _reusable(pending: Payment, provider, coupon: Coupon | None, submission) -> bool:
+def _reusable(
+    pending: Payment, provider: PaymentProvider, coupon: Coupon | None, submission: Submission
+) -> bool:
     if pending.provider != provider.name or pending.coupon_id != (coupon.pk if coupon else None):
         return False
     if pending.fee_cents != submission.fee_cents or not pending.is_open:
@@ -325,7 +324,9 @@ def _abandon(payment: Payment, *, actor: Actor) -> None:
     payment_cancel(payment_id=payment.pk, reason="Replaced by a new payment attempt.", actor=actor)
 
 
-def _create_attempt(submission: Submission, actor, coupon: Coupon | None, provider) -> Payment:
+def _create_attempt(
+    submission: Submission, actor: User, coupon: Coupon | None, provider: PaymentProvider
+) -> Payment:
     if coupon is not None:
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
         pricing.coupon_check(coupon, submission=submission, learner=actor)
@@ -374,13 +375,13 @@ def _create_attempt(submission: Submission, actor, coupon: Coupon | None, provid
     return payment
 
 
-def _provider_name(quote: pricing.Quote, provider) -> str:
+def _provider_name(quote: pricing.Quote, provider: PaymentProvider) -> str:
     if not quote.is_free:
         return provider.name
     return Provider.COUPON if quote.coupon else Provider.WAIVED
 
 
-def _open_checkout(payment: Payment, provider) -> Payment:
+def _open_checkout(payment: Payment, provider: PaymentProvider) -> Payment:
     if payment.checkout_url:
         return payment
     try:
@@ -402,7 +403,7 @@ def _open_checkout(payment: Payment, provider) -> Payment:
     return payment
 
 
-def payment_test_checkout_complete(*, payment: Payment, actor, card_number: str) -> Payment:
+def payment_test_checkout_complete(*, payment: Payment, actor: User, card_number: str) -> Payment:
     """Complete a test-mode attempt from the labelled test page; nothing is charged.
 
     Requires the learner's own pending test-mode attempt. Declines the decline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
@@ -66,6 +67,17 @@ def coupon_generate_batch(
                 ]
             )
     return list(Coupon.objects.filter(code__in=codes).order_by("code"))
+
+
+def coupon_ensure(*, code: str, terms: dict[str, Any]) -> tuple[Coupon, bool]:
+    """The coupon with ``code``, created with ``terms`` (Coupon field values)
+    when there is none; returns it and whether it is new.
+
+    Safe to repeat and to race: an existing code is returned unchanged, so
+    terms staff edited since are kept, and the unique code settles a race.
+    """
+    # get_or_create reads the winner's row when the insert loses a race.
+    return Coupon.objects.get_or_create(code=normalize_code(code), defaults=terms)
 
 
 def coupon_deactivate(*, coupon_ids: Iterable[int], actor: Actor) -> int:

@@ -95,11 +95,15 @@ def _payment_for_session(session: dict) -> Payment | None:
     return payment
 
 
-def _not_ours():
+# What handling an event did: its status, a note for staff, and the payment it concerned.
+Outcome = tuple[WebhookEventStatus, str, Payment | None]
+
+
+def _not_ours() -> Outcome:
     return WebhookEventStatus.IGNORED, "No payment attempt of ours matches this session.", None
 
 
-def _on_session_paid(session: dict):
+def _on_session_paid(session: dict) -> Outcome:
     payment = _payment_for_session(session)
     if payment is None:
         return _not_ours()
@@ -118,7 +122,7 @@ def _on_session_paid(session: dict):
     return WebhookEventStatus.PROCESSED, f"Payment {payment.get_status_display()}.", payment
 
 
-def _on_session_failed(session: dict):
+def _on_session_failed(session: dict) -> Outcome:
     payment = _payment_for_session(session)
     if payment is None:
         return _not_ours()
@@ -126,7 +130,7 @@ def _on_session_failed(session: dict):
     return WebhookEventStatus.PROCESSED, f"Payment {payment.get_status_display()}.", payment
 
 
-def _on_session_expired(session: dict):
+def _on_session_expired(session: dict) -> Outcome:
     payment = _payment_for_session(session)
     if payment is None:
         return _not_ours()
@@ -134,7 +138,7 @@ def _on_session_expired(session: dict):
     return WebhookEventStatus.PROCESSED, f"Payment {payment.get_status_display()}.", payment
 
 
-def _on_charge_refunded(charge: dict):
+def _on_charge_refunded(charge: dict) -> Outcome:
     intent = charge.get("payment_intent") or ""
     payment = Payment.objects.filter(stripe_payment_intent_id=intent).first() if intent else None
     if payment is None:

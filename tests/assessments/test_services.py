@@ -334,6 +334,22 @@ def test_deny_needs_feedback_on_criteria_not_yet_met(review, assessor):
     assert not review.scores.exists()
 
 
+def test_each_decision_problem_names_its_criterion_and_the_field_to_fix(review, assessor):
+    first, second = (int(c["id"]) for c in review.submission.rubric_snapshot[:2])
+    scores = {first: services.ScoreInput(met=False, feedback="Not yet.")}
+
+    with pytest.raises(DecisionInvalid) as info:
+        services.review_decide(
+            review_id=review.pk, actor=assessor, outcome=Outcome.AWARDED, scores=scores
+        )
+
+    by_criterion = {problem.criterion_id: problem for problem in info.value.errors}
+    assert by_criterion[first].field == "met"
+    assert by_criterion[first].message == "To award, every criterion must be met."
+    assert by_criterion[second].field == "met"
+    assert by_criterion[second].message == "Mark this criterion met or not yet met."
+
+
 def test_deny_with_every_criterion_met_needs_an_overall_comment(review, assessor):
     with pytest.raises(DecisionInvalid):
         services.review_decide(

@@ -3,7 +3,6 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from accounts.models import User
-from assessments.models import AssessorScope
 from credentials.models import (
     EvidenceRequirement,
     MicroCredential,
@@ -25,7 +24,6 @@ MODELS = [
     RubricCriterion,
     User,
     EmailAddress,
-    AssessorScope,
 ]
 
 
@@ -78,9 +76,6 @@ def test_seed_demo_accounts_can_log_in(client, capsys):
         assert email in out
     staff = User.objects.get(email="staff@example.org")
     assert staff.is_staff and staff.is_superuser
-    assessor = User.objects.get(email="assessor@example.org")
-    assert set(AssessorScope.objects.filter(user=assessor).values_list("organization", flat=True))
-    assert AssessorScope.objects.filter(user=assessor).count() == Organization.objects.count()
     assert "demo-pass-2026" in out
     assert "http://127.0.0.1:8000" in out
 

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from assessments.models import Review, ReviewState
 from bench import runner
@@ -39,7 +40,8 @@ def ensure_database() -> None:
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
     }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
+    conninfo = make_conninfo(**{k: v for k, v in params.items() if v})
+    with psycopg.connect(conninfo, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
         if exists.fetchone() is None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
@@ -167,13 +169,13 @@ class Command(BaseCommand):
                         seconds=opts["warmup"],
                     )
                 self._prepare(targets, files, name)
-                result = runner.run_wrk(
+                run = runner.run_wrk(
                     server.base_url, files[name], clients=opts["clients"], seconds=opts["seconds"]
                 )
-                runs.setdefault(name, []).append(result)
+                runs.setdefault(name, []).append(run)
                 out(
-                    f"  {name:12} {result['requests'] / (result['duration_us'] / 1e6):8.1f} req/s"
-                    f"  p95 {result['p95_us'] / 1000:6.1f} ms"
+                    f"  {name:12} {run['requests'] / (run['duration_us'] / 1e6):8.1f} req/s"
+                    f"  p95 {run['p95_us'] / 1000:6.1f} ms"
                 )
         finally:
             server.stop()

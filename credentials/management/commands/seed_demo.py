@@ -5,13 +5,14 @@ fields that differ from the values below are written, so a second run changes
 nothing and creates no duplicates.
 """
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import AssessorScope
 from credentials import services
 from credentials.models import (
     EvidenceKind,
@@ -61,7 +62,7 @@ TOPICS = {
     "family-engagement": "Family Engagement",
 }
 
-USERS = [
+USERS: list[dict[str, Any]] = [
     {"email": "learner@example.org", "name": "Lena Alvarez", "is_staff": False, "role": "learner"},
     {
         "email": "assessor@example.org",
@@ -756,7 +757,7 @@ class Command(BaseCommand):
             topics = self._topics()
             for spec in CREDENTIALS:
                 self._credential(spec, organizations, topics)
-            self._users(organizations)
+            self._users()
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -844,7 +845,9 @@ class Command(BaseCommand):
             services.credential_publish(credential=credential)
         return credential
 
-    def _users(self, organizations: dict) -> None:
+    def _users(self) -> None:
+        # The assessor's scopes are granted by seed_demo_activity: assessments
+        # sits above credentials, so this app does not call its services.
         for spec in USERS:
             is_staff = spec["is_staff"]
             values = {"name": spec["name"], "is_staff": is_staff, "is_superuser": is_staff}
@@ -868,10 +871,3 @@ class Command(BaseCommand):
                 {"user": user, "email": spec["email"]},
                 {"verified": True, "primary": True},
             )
-
-            if spec["role"] == "assessor":
-                for organization in organizations.values():
-                    scope, created = AssessorScope.objects.get_or_create(
-                        user=user, organization=organization, credential=None
-                    )
-                    self._count(created, False)

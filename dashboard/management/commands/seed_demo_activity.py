@@ -1,7 +1,8 @@
 """Give the demo learner a history, so every page has something to show.
 
-Run after ``seed_demo``. Everything goes through the real services (apply,
-save, submit, pay with a coupon, review, decide), so the demo shows exactly
+Run after ``seed_demo``. It makes the demo assessor an assessor for every
+organization, then goes through the real services (apply, save, submit, pay
+with a coupon, review, decide) for the demo learner, so the demo shows exactly
 what a learner would: a draft, an application awaiting payment, one in
 review, one awarded with its badge, one denied with feedback and a Resubmit
 action, a favorite, and a help request answered by staff. Safe to repeat:
@@ -15,12 +16,12 @@ from django.test import override_settings
 from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Outcome
-from credentials.models import EvidenceKind, MicroCredential
+from credentials.models import EvidenceKind, MicroCredential, Organization
 from credentials.services import favorite_set
 from helpdesk import services as helpdesk_services
 from helpdesk.models import Ticket
 from payments import services as payment_services
-from payments.models import Coupon, DiscountKind
+from payments.models import DiscountKind
 from submissions import services as submission_services
 from submissions.models import AttestationKind, Status, Submission
 
@@ -44,9 +45,11 @@ class Command(BaseCommand):
         assessor = User.objects.filter(email=ASSESSOR).first()
         if learner is None or assessor is None:
             raise CommandError("Run seed_demo first: the demo accounts are missing.")
-        coupon, _ = Coupon.objects.get_or_create(
+        for organization in Organization.objects.order_by("pk"):
+            assessment_services.assessor_scope_grant(user=assessor, organization=organization)
+        coupon, _ = payment_services.coupon_ensure(
             code=DEMO_COUPON,
-            defaults={
+            terms={
                 "description": "Demo: waives the whole fee",
                 "kind": DiscountKind.PERCENT,
                 "percent_off": 100,
