@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from credentials.models import Part
@@ -108,6 +109,7 @@ def review(request, uuid):
         scores=scores,
         comment=review.comment,
     )
+    confirm_decision = ""
     if request.method == "POST":
         if not can_score:
             if not review.is_open:
@@ -117,7 +119,7 @@ def review(request, uuid):
         if form.is_valid():
             action = form.cleaned_data["action"]
             try:
-                services.review_save_progress(
+                saved = services.review_save_progress(
                     review_id=review.pk,
                     actor=request.user,
                     scores=form.scores(),
@@ -126,7 +128,10 @@ def review(request, uuid):
                 if action == ACTION_SAVE:
                     messages.success(request, "Progress saved.")
                     return redirect("assessments:review", uuid=uuid)
-                services.review_decide(review_id=review.pk, actor=request.user, outcome=action)
+                if request.POST.get("confirm_decision") == action:
+                    services.review_decide(review_id=review.pk, actor=request.user, outcome=action)
+                else:
+                    confirm_decision = _decision_to_confirm(request, saved, action)
             except DecisionInvalid as exc:
                 form.add_decision_problems(exc.errors)
                 messages.error(request, str(exc))
@@ -137,12 +142,14 @@ def review(request, uuid):
                 messages.error(request, str(exc))
                 return redirect("assessments:review", uuid=uuid)
             else:
-                verb = "awarded" if action == Outcome.AWARDED else "denied"
-                messages.success(
-                    request,
-                    f"{review.submission.reference} {verb}. The learner will be notified by email.",
-                )
-                return redirect("assessments:queue")
+                if not confirm_decision:
+                    verb = "awarded" if action == Outcome.AWARDED else "denied"
+                    messages.success(
+                        request,
+                        f"{review.submission.reference} {verb}. "
+                        "The learner will be notified by email.",
+                    )
+                    return redirect("assessments:queue")
     submission = submission_with_content(review.submission)
     return render(
         request,
@@ -161,5 +168,25 @@ def review(request, uuid):
             "can_score": can_score,
             "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
             "status": submission.status,
+            "confirm_decision": confirm_decision,
         },
     )
+
+
+def _decision_to_confirm(request, review, action: str) -> str:
+    """A decision is final, so it takes a second, deliberate step: check the saved
+    marks as the decision would (DecisionInvalid lists what is missing), then ask
+    the assessor to confirm on the page (without JS; with JS a dialog asks first)."""
+    problems = services.decision_problems(list(review.scores.all()), action, review.comment)
+    if problems:
+        raise DecisionInvalid(problems)
+    messages.warning(
+        request,
+        format_html(
+            'Your marks are saved. <a href="#confirm-decision">Confirm the decision</a> to {} '
+            "{}: it is final.",
+            "award" if action == Outcome.AWARDED else "deny",
+            review.submission.reference,
+        ),
+    )
+    return action

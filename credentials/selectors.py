@@ -7,7 +7,7 @@ for 500.
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import AnyUser, User
 
@@ -21,8 +21,24 @@ from .models import (
     Topic,
 )
 
-# Fields a catalog search looks in; icontains behaves the same on SQLite and PostgreSQL.
-SEARCH_FIELDS = ("title", "summary", "competency", "organization__name")
+# Fields a catalog search looks in (the skills are the competency, the key method
+# and its components); icontains behaves the same on SQLite and PostgreSQL.
+SEARCH_FIELDS = (
+    "title",
+    "summary",
+    "competency",
+    "key_method",
+    "method_components",
+    "organization__name",
+)
+
+
+def _topic_matches(word: str) -> Exists:
+    """A credential tagged with a topic whose name contains ``word``: a subquery,
+    so a credential with several matching topics is still listed once."""
+    return Exists(
+        Topic.objects.filter(credentials=OuterRef("pk"), name__icontains=word).values("pk")
+    )
 
 
 def credential_list(
@@ -30,8 +46,8 @@ def credential_list(
 ) -> QuerySet[MicroCredential]:
     """Published credentials matching the catalog filters, ready for cards.
 
-    Every word of ``search`` must appear in at least one searched field, so
-    "formative feedback" narrows rather than widens the results.
+    Every word of ``search`` must appear in at least one searched field or
+    topic name, so "formative feedback" narrows rather than widens the results.
     """
     qs = (
         MicroCredential.objects.published()
@@ -39,7 +55,7 @@ def credential_list(
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     )
     for word in (search or "").split():
-        match = Q()
+        match: Exists | Q = _topic_matches(word)
         for name in SEARCH_FIELDS:
             match |= Q(**{f"{name}__icontains": word})
         qs = qs.filter(match)

@@ -1,6 +1,6 @@
 """The learner dashboard's tabs, each one query regardless of how many rows."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from accounts.models import User
 from submissions.models import Status, Submission
@@ -30,8 +30,19 @@ def dashboard_tab(*, learner: User, tab: str) -> QuerySet[Submission]:
     _, statuses = TABS[tab]
     # Awards are prefetched by id (an indexed IN lookup on one page of rows)
     # rather than joined, which PostgreSQL may plan as a scan of every award.
-    return (
+    rows = (
         submission_list_for_learner(learner=learner, statuses=statuses)
         .select_related("previous", "next_attempt")
         .prefetch_related("award__badge")
     )
+    if tab == "denied":
+        # Once the credential is awarded (to a later attempt), a denial asks
+        # nothing more of the learner: the row points at the award instead.
+        awarded = Submission.objects.filter(
+            learner=OuterRef("learner"), credential=OuterRef("credential"), status=Status.AWARDED
+        ).order_by("-decided_at", "-id")
+        rows = rows.annotate(
+            awarded_uuid=Subquery(awarded.values("uuid")[:1]),
+            awarded_reference=Subquery(awarded.values("reference")[:1]),
+        )
+    return rows

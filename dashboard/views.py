@@ -12,6 +12,8 @@ from credentials.selectors import favorite_list
 from .selectors import TABS, dashboard_counts, dashboard_tab
 
 PAGE_SIZE = 20
+# The date column of each tab: when the row last changed in a way the learner cares about.
+DATE_LABELS = {"drafts": "Last saved", "submitted": "Submitted"}
 
 
 @login_required
@@ -36,6 +38,7 @@ def home(request):
         {
             "tab": tab,
             "tabs": tabs,
+            "date_label": DATE_LABELS.get(tab, "Decided"),
             "page_obj": page,
             "querystring_base": f"tab={tab}&",
             "favorites_count": favorites_count,

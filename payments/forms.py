@@ -13,11 +13,13 @@ from .services import MAX_BATCH
 
 
 class CouponCodeForm(forms.Form):
+    # A coupon is optional: the page is labelled as such, and pressing Apply
+    # with an empty box still says what is missing (clean_code).
     code = forms.CharField(
         label="Coupon code",
+        required=False,
         max_length=60,
         help_text="Codes are not case-sensitive.",
-        error_messages={"required": "Enter a coupon code."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 

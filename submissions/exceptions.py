@@ -41,3 +41,26 @@ class IncompleteSubmission(SubmissionError):
 
 class InvalidUpload(SubmissionError):
     pass
+
+
+class AlreadyApplied(SubmissionError):
+    """The learner already has an application for this credential beyond a draft.
+
+    ``submission`` is that application: one per learner and credential, so a
+    second apply never opens a second paid attempt.
+    """
+
+    MESSAGES = {
+        "awaiting_payment": "You have already applied: {ref} is submitted and waits for payment.",
+        "in_review": "You have already applied: {ref} is in review.",
+        "awarded": "You have already earned this micro-credential with {ref}.",
+        "denied": (
+            "You have already applied: {ref} was not awarded yet. Read its feedback and use "
+            "Resubmit to start your next attempt."
+        ),
+    }
+
+    def __init__(self, submission) -> None:
+        self.submission = submission
+        template = self.MESSAGES.get(submission.status, "You have already applied: see {ref}.")
+        super().__init__(template.format(ref=submission.reference))

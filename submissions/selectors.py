@@ -1,12 +1,15 @@
 """Reads shaped for the application pages and the dashboard."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from accounts.models import AnyUser, User
+from credentials.models import MicroCredential
 
 from .models import Attachment, EvidenceLink, Status, Submission
 
@@ -43,6 +46,89 @@ def submission_list_for_learner(*, learner: User, statuses: Iterable[str]) -> Qu
         .select_related("credential", "credential__organization")
         .order_by("-updated_at")
     )
+
+
+# Which attempt stands for a learner's application when there are several:
+# the one that still asks something of them comes first.
+CURRENT_ORDER = (
+    Status.DRAFT,
+    Status.AWAITING_PAYMENT,
+    Status.IN_REVIEW,
+    Status.AWARDED,
+    Status.DENIED,
+)
+
+
+def submission_current(
+    *, learner: AnyUser | None, credential: MicroCredential
+) -> Submission | None:
+    """The learner's application for a credential, or None if they never applied.
+
+    A learner has one application per credential: their draft, else the
+    attempt awaiting payment or in review, else the awarded one, else the
+    latest denied attempt (where Resubmit starts the next). One query.
+    """
+    if learner is None or not learner.is_authenticated:
+        return None
+    attempts = list(
+        Submission.objects.filter(learner_id=learner.pk, credential=credential)
+        .select_related("credential")
+        .order_by("-created_at", "-id")
+    )
+    for status in CURRENT_ORDER:
+        for attempt in attempts:
+            if attempt.status == status:
+                return attempt
+    return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where a learner's application takes them, and what the button says."""
+
+    label: str
+    url: str
+    note: str
+
+
+def _award_url(submission: Submission) -> str:
+    """The public award page once its badge is issued, else the application page
+    (which shows the award as soon as it is ready). Names the award and badge
+    rows by their relations, so this app imports nothing from the apps above it."""
+    award = getattr(submission, "award", None)
+    if award is None or getattr(award, "badge", None) is None:
+        return submission.get_absolute_url()
+    return reverse("badges:detail", kwargs={"award_uuid": award.uuid})
+
+
+# What the details page's button says for each state of an application, and
+# the note under it ({ref} is the submission ID).
+NEXT_STEPS = {
+    Status.DRAFT: (
+        "Continue your application",
+        "Your draft {ref} is saved; pick up where you left off.",
+    ),
+    Status.AWAITING_PAYMENT: (
+        "Pay for your application",
+        "You submitted {ref}; it goes to review once the fee is paid.",
+    ),
+    Status.IN_REVIEW: ("View your application", "Your application {ref} is in review."),
+    Status.AWARDED: ("View your award", "You earned this micro-credential with {ref}."),
+    Status.DENIED: (
+        "Read the feedback and resubmit",
+        "{ref} was not awarded yet; resubmit it to start your next attempt.",
+    ),
+}
+
+
+def application_next_step(submission: Submission) -> NextStep:
+    """What the details page's Apply button does for a learner who already applied."""
+    label, note = NEXT_STEPS[Status(submission.status)]
+    if submission.status == Status.AWARDED:
+        url = _award_url(submission)
+    else:
+        url = submission.get_absolute_url()
+    return NextStep(label, url, note.format(ref=submission.reference))
 
 
 def submission_chain(submission: Submission) -> list[Submission]:

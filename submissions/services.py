@@ -18,11 +18,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from credentials.models import EvidenceKind, MicroCredential
+from credentials.models import EvidenceKind, MicroCredential, Part
 from notifications.services import email_enqueue
 
 from . import signals
 from .exceptions import (
+    AlreadyApplied,
     DraftConflict,
     IllegalTransition,
     IncompleteSubmission,
@@ -31,6 +32,7 @@ from .exceptions import (
     SubmissionError,
 )
 from .models import (
+    SUBMITTED_STATUSES,
     Attachment,
     Attestation,
     AttestationKind,
@@ -40,6 +42,7 @@ from .models import (
     StatusChange,
     Submission,
 )
+from .selectors import submission_current
 from .uploads import check_upload
 from .words import answer_problem, count_words, normalize_answer, over_limit
 
@@ -81,17 +84,19 @@ def _snapshot_prompts(submission: Submission) -> None:
 def submission_apply(*, learner: User, credential: MicroCredential) -> tuple[Submission, bool]:
     """Open the learner's draft for a credential, creating it on the first apply.
 
-    Safe to repeat: a learner has at most one draft per credential (a partial
-    unique constraint), so a second apply, even a concurrent one, returns the
-    existing draft. Returns (draft, created).
+    A learner has one application per credential. Safe to repeat: a second
+    apply, even a concurrent one, returns the existing draft (a partial unique
+    constraint backs this). Once the application is submitted, awarded or
+    denied, raises AlreadyApplied naming it, so a second paid attempt can only
+    start through Resubmit after a denial. Returns (draft, created).
     """
     if not credential.is_published:
         raise SubmissionError("This micro-credential is not open for applications.")
-    existing = Submission.objects.filter(
-        learner=learner, credential=credential, status=Status.DRAFT
-    ).first()
-    if existing:
-        return existing, False
+    current = submission_current(learner=learner, credential=credential)
+    if current is not None:
+        if current.status == Status.DRAFT:
+            return current, False
+        raise AlreadyApplied(current)
     try:
         with transaction.atomic():
             draft = Submission.objects.create(learner=learner, credential=credential)
@@ -248,20 +253,19 @@ def _store_uploads(submission: Submission, uploads: list) -> list[str]:
 
 
 def submission_problems(submission: Submission) -> list[tuple[str, str]]:
-    """What still stops a draft from being submitted: (message, page anchor) pairs."""
-    problems: list[tuple[str, str]] = []
-    for response in submission.responses.all():
+    """What still stops a draft from being submitted: (message, page anchor) pairs,
+    in the order the application page shows them (Part 2's evidence comes before
+    its prompts)."""
+    written: list[tuple[int, tuple[str, str]]] = []
+    for response in sorted(submission.responses.all(), key=lambda r: (r.part, r.position, r.pk)):
         label = f"Part {response.part}: “{_shorten(response.prompt_text)}”"
         words = count_words(response.text)
         if response.required and words == 0:
-            problems.append((f"{label} needs an answer.", response.anchor))
+            written.append((response.part, (f"{label} needs an answer.", response.anchor)))
         elif over_limit(response.text, response.word_limit):
-            problems.append(
-                (
-                    f"{label} has {words} words; the limit is {response.word_limit}.",
-                    response.anchor,
-                )
-            )
+            message = f"{label} has {words} words; the limit is {response.word_limit}."
+            written.append((response.part, (message, response.anchor)))
+    problems = [problem for part, problem in written if part < Part.EVIDENCE]
     attachments = list(submission.attachments.all())
     links = list(submission.links.all())
     for requirement in submission.credential.evidence_requirements.all():
@@ -279,7 +283,7 @@ def submission_problems(submission: Submission) -> list[tuple[str, str]]:
             problems.append(
                 (f"Part 2: add {what} for “{requirement.title}”.", f"requirement-{requirement.pk}")
             )
-    return problems
+    return problems + [problem for part, problem in written if part >= Part.EVIDENCE]
 
 
 def _shorten(text: str, length: int = 60) -> str:
@@ -458,6 +462,9 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
         existing = Submission.objects.filter(previous=denied).first()
         if existing:
             return existing
+        current = submission_current(learner=actor, credential=denied.credential)
+        if current is not None and current.status in (*SUBMITTED_STATUSES, Status.AWARDED):
+            raise AlreadyApplied(current)
         if Submission.objects.filter(
             learner=actor, credential=denied.credential, status=Status.DRAFT
         ).exists():

@@ -9,6 +9,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from accounts.views import signed_out_json
@@ -18,7 +20,13 @@ from credentials.models import MicroCredential
 
 from . import selectors, services
 from .downloads import attachment_response
-from .exceptions import DraftConflict, IncompleteSubmission, NotEditable, SubmissionError
+from .exceptions import (
+    AlreadyApplied,
+    DraftConflict,
+    IncompleteSubmission,
+    NotEditable,
+    SubmissionError,
+)
 from .forms import MISSING_ANSWER, ApplicationForm
 from .models import Attachment, Status
 
@@ -29,12 +37,20 @@ def apply(request, slug):
     credential = get_object_or_404(MicroCredential.objects.published(), slug=slug)
     try:
         draft, created = services.submission_apply(learner=request.user, credential=credential)
+    except AlreadyApplied as exc:
+        return _to_existing_application(request, exc)
     except SubmissionError as exc:
         messages.error(request, str(exc))
         return redirect(credential)
     if not created:
         messages.info(request, "You already have a draft for this micro-credential; here it is.")
     return redirect(draft)
+
+
+def _to_existing_application(request, exc: AlreadyApplied):
+    """One application per credential: take the learner to theirs, never to a second one."""
+    messages.info(request, str(exc))
+    return redirect(selectors.application_next_step(exc.submission).url)
 
 
 SIGNED_OUT_SAVE = (
@@ -150,10 +166,7 @@ def _post_draft(request, submission):
         )
     for error in result.upload_errors:
         fresh.add_error("files", error)
-    if not link_ok:
-        for name in ("link_title", "link_url"):
-            for message in form.errors.get(name, []):
-                fresh.add_error(name, message)
+    # A refused link needs no copying: the rebound form validates it again.
     refused = form.answer_errors()
     has_errors = bool(result.upload_errors or refused or skipped_files) or not link_ok
     saved_at = time_format(timezone.localtime(result.saved_at), "g:i A")
@@ -180,10 +193,24 @@ def _post_draft(request, submission):
         return redirect(submitted)
 
     if has_errors or result.over_limit:
-        messages.warning(request, saved + " Some items need your attention; see below.")
+        messages.warning(request, _attention_message(saved, fresh, result.over_limit))
         return _render_draft(request, submission, fresh, status=422 if has_errors else 200)
     messages.success(request, saved)
     return redirect(submission)
+
+
+def _attention_message(saved: str, form: ApplicationForm, over_limit: list[int]) -> str:
+    """The saved notice, with a link to each field that needs the learner's attention."""
+    targets = [
+        (f"#{form[name].auto_id}", str(form[name].label))
+        for name in form.errors
+        if name in form.fields
+    ]
+    targets += [(f"#{r.anchor}", r.prompt_text) for r in form.responses if r.pk in over_limit]
+    links = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((href, Truncator(text).chars(60)) for href, text in targets)
+    )
+    return format_html("{} Some items need your attention: {}.", saved, links)
 
 
 def _too_many_files(chosen: int) -> str:
@@ -219,10 +246,11 @@ def _rebind(request, submission, version, *, keep_link=False, missing=()):
 
 def _render_submitted(request, submission):
     submission = selectors.submission_with_content(submission)
+    rows = [{"response": response} for response in submission.responses.all()]
     return render(
         request,
         "submissions/submission_detail.html",
-        {"submission": submission, "credential": submission.credential},
+        {"submission": submission, "credential": submission.credential, "parts": _parts(rows)},
     )
 
 
@@ -277,6 +305,8 @@ def resubmit(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     try:
         draft = services.submission_resubmit(submission=submission, actor=request.user)
+    except AlreadyApplied as exc:
+        return _to_existing_application(request, exc)
     except SubmissionError as exc:
         messages.error(request, str(exc))
         return redirect(submission)

@@ -43,3 +43,13 @@ def review_status(submission):
 def assessor_nav_link(user):
     """A "Review queue" navigation item for assessors and staff (nothing for others)."""
     return {"show": selectors.is_assessor(user)}
+
+
+@register.inclusion_tag("assessments/_attempt_feedback.html")
+def attempt_feedback(submission):
+    """The decided feedback on one attempt, overall and per criterion, shown on
+    the learner's next attempt. Nothing for an attempt not decided yet: an
+    open review's saved progress is never shown."""
+    related = selectors.related_submissions(submission=submission)
+    attempt = next(a for a in related.attempts if a.is_current)
+    return {"attempt": attempt}

@@ -250,8 +250,10 @@ def test_open_review_shows_the_learner_when_the_organization_allows(
     assert learner.email in page
 
 
-def _form(submission, action, **marks):
+def _form(submission, action, *, confirmed=True, **marks):
     data = {"action": action, "comment": marks.pop("comment", "")}
+    if confirmed and action != "save":
+        data["confirm_decision"] = action  # the second step a final decision takes
     for criterion in submission.rubric_snapshot:
         mark, feedback = marks.get(criterion["title"], ("", ""))
         data[f"met_{criterion['id']}"] = mark

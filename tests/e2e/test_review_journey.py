@@ -56,6 +56,13 @@ def score(page: Page, criterion: str, met: bool, feedback: str = "") -> None:
         group.get_by_label(f"Feedback on “{criterion}”").fill(feedback)
 
 
+def confirm_decision(page: Page) -> None:
+    """Award and Deny are final: the dialog asks once more."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=re.compile(r"^Yes, ")).click()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_assessor_denies_learner_resubmits_and_assessor_awards(page: Page, live_server):
     base = live_server.url
@@ -92,9 +99,11 @@ def test_assessor_denies_learner_resubmits_and_assessor_awards(page: Page, live_
     score(page, "Context", met=False)
     score(page, "Reflection", met=True)
     page.get_by_role("button", name="Deny").click()
+    confirm_decision(page)
     expect(page.get_by_text("Write feedback for a criterion not yet met").first).to_be_visible()
     score(page, "Context", met=False, feedback="Say which grade and subject you teach.")
     page.get_by_role("button", name="Deny").click()
+    confirm_decision(page)
     expect(page).to_have_url(re.compile(r"/assess/$"))
     expect(page.get_by_text(f"{first.reference} denied")).to_be_visible()
     first.refresh_from_db()
@@ -129,6 +138,7 @@ def test_assessor_denies_learner_resubmits_and_assessor_awards(page: Page, live_
     score(page, "Context", met=True)
     score(page, "Reflection", met=True)
     page.get_by_role("button", name="Award").click()
+    confirm_decision(page)
     expect(page.get_by_text(f"{second.reference} awarded")).to_be_visible()
     assert Award.objects.filter(submission=second).exists()
 

@@ -11,6 +11,7 @@ from submissions.exceptions import (
     SubmissionError,
 )
 from submissions.models import Attestation, Status, StatusChange, Submission
+from tests.accounts.factories import UserFactory
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import (
     ALL_ATTESTATIONS,
@@ -222,7 +223,7 @@ def test_prompt_edits_reach_drafts_but_not_submitted_applications(learner, crede
     assert "A new question" not in texts
     assert other  # a second credential does not disturb the first
 
-    draft, _ = services.submission_apply(learner=learner, credential=credential)
+    draft, _ = services.submission_apply(learner=UserFactory(), credential=credential)
     texts = list(draft.responses.values_list("prompt_text", flat=True))
     assert "Describe your school (edited)." in texts and "A new question" in texts
 
