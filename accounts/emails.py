@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template import Context, Engine
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,26 @@ class RenderedEmail:
     html: str
 
 
-def render_templated_email(*, template: str, context: dict) -> RenderedEmail:
+def render_templated_email(
+    *, template: str, context: dict, language: str | None = None
+) -> RenderedEmail:
+    """The three parts in ``language`` (default: the site's LANGUAGE_CODE).
+
+    Never in the language of whoever's action sends the email: a learner's
+    decision email is written when an assessor decides, in the assessor's request.
+    """
     ctx = {
         "SITE_NAME": settings.SITE_NAME,
         "HELPDESK_EMAIL": settings.HELPDESK_EMAIL,
         "SITE_URL": getattr(settings, "SITE_URL", ""),
         **context,
     }
-    return RenderedEmail(
-        subject=" ".join(render_plain_text(f"emails/{template}_subject.txt", ctx).split()),
-        text=render_plain_text(f"emails/{template}.txt", ctx),
-        html=render_to_string(f"emails/{template}.html", ctx),
-    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return RenderedEmail(
+            subject=" ".join(render_plain_text(f"emails/{template}_subject.txt", ctx).split()),
+            text=render_plain_text(f"emails/{template}.txt", ctx),
+            html=render_to_string(f"emails/{template}.html", ctx),
+        )
 
 
 def render_plain_text(template_name: str, context: dict) -> str:

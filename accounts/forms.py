@@ -2,6 +2,7 @@
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -14,10 +15,10 @@ class SignupForm(forms.Form):
     """
 
     name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=150,
         required=False,
-        help_text="As it should appear on your awards. You can add it later.",
+        help_text=_("As it should appear on your awards. You can add it later."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 

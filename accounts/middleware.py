@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import has_totp, mfa_required, signed_in_with_emailed_code
 
@@ -18,11 +19,11 @@ from .selectors import has_totp, mfa_required, signed_in_with_emailed_code
 CHECKED_KEY = "accounts.mfa_checked"
 RECHECK_SECONDS = 300
 
-SIGN_IN_AGAIN = (
+SIGN_IN_AGAIN = _(
     "Staff and assessors confirm their email address before setting up two-factor "
     "authentication. Sign in again and enter the code we email you."
 )
-SET_UP_TOTP = (
+SET_UP_TOTP = _(
     "Staff and assessors protect their accounts with two-factor "
     "authentication. Set up your authenticator app to continue."
 )

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
-SIGNED_OUT = (
+SIGNED_OUT = _(
     "You are signed out, so your changes are not being saved. Your text is kept in this browser."
 )
-SIGN_IN_CHANGED = (
+SIGN_IN_CHANGED = _(
     "You signed in again in another tab, so this page's save was refused. "
     "It will try again with your new sign-in."
 )

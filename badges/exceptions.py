@@ -3,6 +3,8 @@
 Every error here carries a message that is safe to show the learner or staff.
 """
 
+from django.utils.translation import gettext as _
+
 
 class BadgeError(Exception):
     """Base class; ``str(error)`` is safe to show a user."""
@@ -10,4 +12,4 @@ class BadgeError(Exception):
 
 class NotOwner(BadgeError):
     def __init__(self) -> None:
-        super().__init__("Only the earner can change this award's settings.")
+        super().__init__(_("Only the earner can change this award's settings."))

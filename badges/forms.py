@@ -1,6 +1,7 @@
 """Input validation for the earner's award settings and staff revocation."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Visibility
 from .services import MAX_DISPLAY_NAME, MAX_REASON
@@ -8,13 +9,13 @@ from .services import MAX_DISPLAY_NAME, MAX_REASON
 
 class BadgeSettingsForm(forms.Form):
     display_name = forms.CharField(
-        label="Name shown on the award",
+        label=_("Name shown on the award"),
         max_length=MAX_DISPLAY_NAME,
         required=False,
-        help_text="Leave empty to show no name.",
+        help_text=_("Leave empty to show no name."),
     )
     visibility = forms.ChoiceField(
-        label="Who can see the details",
+        label=_("Who can see the details"),
         choices=Visibility.choices,
         widget=forms.RadioSelect,
     )
@@ -22,10 +23,10 @@ class BadgeSettingsForm(forms.Form):
 
 class RevocationForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
+        help_text=_(
             "Emailed to the earner and shown on the award page (to everyone only if the "
             "earner made the award public)."
         ),
@@ -34,5 +35,5 @@ class RevocationForm(forms.Form):
     def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
         if not reason:
-            raise forms.ValidationError("Give a reason.")
+            raise forms.ValidationError(_("Give a reason."))
         return reason

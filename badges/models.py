@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models import Award
 from credentials.models import Organization
@@ -98,14 +100,14 @@ class StatusList(models.Model):
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public: my name and the award details"
-    PRIVATE = "private", "Private: only that the credential exists and is valid"
+    PUBLIC = "public", _("Public: my name and the award details")
+    PRIVATE = "private", _("Private: only that the credential exists and is valid")
 
 
 class BadgeStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", pgettext_lazy("badge", "Revoked")
 
 
 class IssuedBadge(models.Model):

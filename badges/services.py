@@ -13,6 +13,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from assessments.models import Award, CriterionScore
@@ -232,7 +233,7 @@ def badge_update_settings(
     the name, so nothing is re-signed. Safe to repeat.
     """
     if visibility not in Visibility.values:
-        raise BadgeError("Choose public or private.")
+        raise BadgeError(gettext("Choose public or private."))
     display_name = " ".join((display_name or "").split())[:MAX_DISPLAY_NAME]
     with transaction.atomic():
         badge = (
@@ -270,7 +271,9 @@ def badge_revoke(*, badge_id: int, reason: str, actor: User | None) -> IssuedBad
     """
     reason = " ".join((reason or "").split())[:MAX_REASON]
     if not reason:
-        raise BadgeError("Give a reason for the revocation: the earner and the public see it.")
+        raise BadgeError(
+            gettext("Give a reason for the revocation: the earner and the public see it.")
+        )
     with transaction.atomic():
         badge = (
             IssuedBadge.objects.select_for_update(no_key=True, of=("self",))

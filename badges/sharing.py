@@ -3,6 +3,7 @@
 from urllib.parse import quote, urlencode
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import documents
 
@@ -35,7 +36,10 @@ def share_links(badge) -> list[tuple[str, str]]:
     award = badge.award
     url = documents.public_url(award)
     credential = award.credential
-    text = f"I earned the {credential.title} micro-credential from {credential.organization.name}."
+    text = gettext("I earned the %(title)s micro-credential from %(organization)s.") % {
+        "title": credential.title,
+        "organization": credential.organization.name,
+    }
     return [
         (
             "LinkedIn",

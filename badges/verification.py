@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from . import crypto, documents, selectors
 from . import status_list as bitstring
@@ -61,7 +62,7 @@ def _resolve_local(url: object, view_name: str) -> dict[str, Any] | None:
 
 
 def _day(moment: datetime.datetime) -> str:
-    return dateformat.format(timezone.localtime(moment), "F j, Y")
+    return dateformat.format(timezone.localtime(moment), _("F j, Y"))
 
 
 def _segment(token: str, number: int) -> dict:
@@ -83,7 +84,7 @@ def verify_token(
     try:
         header, payload = _segment(token, 0), _segment(token, 1)
     except (ValueError, IndexError, TypeError):
-        result.add("format", "Format", False, "This is not a compact JWS (VC-JWT).")
+        result.add("format", _("Format"), False, _("This is not a compact JWS (VC-JWT)."))
         return result
 
     # Issuer key: the kid must be a key this site publishes for the issuer.
@@ -94,7 +95,10 @@ def verify_token(
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if key is None:
         result.add(
-            "issuer_key", "Issuer key", False, "The signing key is not one this site publishes."
+            "issuer_key",
+            _("Issuer key"),
+            False,
+            _("The signing key is not one this site publishes."),
         )
     elif (
         issuer_id != documents.issuer_profile_url(key.organization)
@@ -102,80 +106,96 @@ def verify_token(
     ):
         result.add(
             "issuer_key",
-            "Issuer key",
+            _("Issuer key"),
             False,
-            f"The key belongs to {key.organization.name}, not to the issuer the credential names.",
+            _("The key belongs to %(organization)s, not to the issuer the credential names.")
+            % {"organization": key.organization.name},
         )
     else:
-        state = "retired, still published" if key.retired_at else "current"
+        if key.retired_at:
+            detail = _(
+                "Signed with a published key of %(organization)s (retired, still published)."
+            )
+        else:
+            detail = _("Signed with a published key of %(organization)s (current).")
         result.add(
             "issuer_key",
-            "Issuer key",
+            _("Issuer key"),
             True,
-            f"Signed with a published key of {key.organization.name} ({state}).",
+            detail % {"organization": key.organization.name},
         )
 
     # Signature.
     signed = False
     if key is None:
-        result.add("signature", "Signature", False, "No published key to check the signature.")
+        result.add(
+            "signature", _("Signature"), False, _("No published key to check the signature.")
+        )
     elif header.get("alg") != crypto.ALGORITHM:
-        result.add("signature", "Signature", False, f"Unexpected algorithm {header.get('alg')!r}.")
+        result.add(
+            "signature",
+            _("Signature"),
+            False,
+            _("Unexpected algorithm %(algorithm)r.") % {"algorithm": header.get("alg")},
+        )
     else:
         try:
             crypto.verify_jwt(token, key.public_jwk)
         except Exception:  # noqa: BLE001 - any failure to verify is a failed check
             result.add(
-                "signature", "Signature", False, "The signature does not match the credential."
+                "signature",
+                _("Signature"),
+                False,
+                _("The signature does not match the credential."),
             )
         else:
             signed = True
             result.add(
                 "signature",
-                "Signature",
+                _("Signature"),
                 True,
-                "The credential is exactly as the issuer signed it (EdDSA, Ed25519).",
+                _("The credential is exactly as the issuer signed it (EdDSA, Ed25519)."),
             )
 
     # Contents: the registered claims agree with the credential they carry.
     problems = []
     if "OpenBadgeCredential" not in (payload.get("type") or []):
-        problems.append("it is not an OpenBadgeCredential")
+        problems.append(_("it is not an OpenBadgeCredential"))
     if payload.get("jti") != payload.get("id"):
-        problems.append("jti differs from id")
+        problems.append(_("jti differs from id"))
     subject = payload.get("credentialSubject") or {}
     if payload.get("sub") != subject.get("id"):
-        problems.append("sub differs from credentialSubject.id")
+        problems.append(_("sub differs from credentialSubject.id"))
     try:
         valid_from = documents.parse_iso(payload["validFrom"])
         if payload.get("nbf") != int(valid_from.timestamp()):
-            problems.append("nbf differs from validFrom")
+            problems.append(_("nbf differs from validFrom"))
     except (KeyError, ValueError, TypeError, AttributeError):
         valid_from = None
-        problems.append("validFrom is missing")
+        problems.append(_("validFrom is missing"))
     valid_until = None
     if "validUntil" in payload:
         try:
             valid_until = documents.parse_iso(payload["validUntil"])
         except (ValueError, TypeError, AttributeError):
-            problems.append("validUntil is not a date")
+            problems.append(_("validUntil is not a date"))
         else:
             if payload.get("exp") != int(valid_until.timestamp()):
-                problems.append("exp differs from validUntil")
+                problems.append(_("exp differs from validUntil"))
     if problems:
-        detail = "Inconsistent: " + "; ".join(problems) + "."
+        detail = _("Inconsistent: %(problems)s.") % {"problems": "; ".join(problems)}
     elif not signed:
-        detail = "Not trusted: the signature did not verify."
+        detail = _("Not trusted: the signature did not verify.")
     else:
-        detail = "The registered claims (iss, jti, sub, nbf, exp) match the credential."
-    result.add("contents", "Credential data", signed and not problems, detail)
+        detail = _("The registered claims (iss, jti, sub, nbf, exp) match the credential.")
+    result.add("contents", _("Credential data"), signed and not problems, detail)
 
     # Revocation: the bit at statusListIndex in the status list named.
     status = payload.get("credentialStatus") or {}
     list_args = _resolve_local(status.get("statusListCredential"), "badges:status_list")
     status_list = selectors.status_list_get(**list_args) if list_args else None
     if status.get("type") != "BitstringStatusListEntry" or status_list is None:
-        result.add("not_revoked", "Not revoked", False, "The status list could not be found.")
+        result.add("not_revoked", _("Not revoked"), False, _("The status list could not be found."))
     else:
         try:
             index = int(status.get("statusListIndex", ""))
@@ -183,34 +203,42 @@ def verify_token(
                 bitstring.decode(selectors.status_list_encoded(status_list)), index
             )
         except (TypeError, ValueError, IndexError):
-            result.add("not_revoked", "Not revoked", False, "The status list index is invalid.")
+            result.add(
+                "not_revoked", _("Not revoked"), False, _("The status list index is invalid.")
+            )
         else:
             result.add(
                 "not_revoked",
-                "Not revoked",
+                _("Not revoked"),
                 not revoked,
-                "The issuer has revoked this credential."
+                _("The issuer has revoked this credential.")
                 if revoked
-                else "The issuer's status list does not mark it revoked.",
+                else _("The issuer's status list does not mark it revoked."),
             )
 
     # Dates.
     if valid_from is not None and now < valid_from:
-        result.add("not_expired", "Not expired", False, "The credential is not valid yet.")
+        result.add("not_expired", _("Not expired"), False, _("The credential is not valid yet."))
     elif valid_until is not None and now >= valid_until:
         result.add(
             "not_expired",
-            "Not expired",
+            _("Not expired"),
             False,
-            f"Expired on {_day(valid_until)}." if show_dates else "The credential has expired.",
+            _("Expired on %(date)s.") % {"date": _day(valid_until)}
+            if show_dates
+            else _("The credential has expired."),
         )
     elif not show_dates:
-        result.add("not_expired", "Not expired", True, "The credential is within its validity.")
+        result.add(
+            "not_expired", _("Not expired"), True, _("The credential is within its validity.")
+        )
     else:
         result.add(
             "not_expired",
-            "Not expired",
+            _("Not expired"),
             True,
-            f"Valid until {_day(valid_until)}." if valid_until else "Does not expire.",
+            _("Valid until %(date)s.") % {"date": _day(valid_until)}
+            if valid_until
+            else _("Does not expire."),
         )
     return result

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking, crypto, documents, images, selectors, services, sharing
@@ -117,7 +118,7 @@ def badge_settings(request, award_uuid):
         except BadgeError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your award settings are saved.")
+            messages.success(request, gettext("Your award settings are saved."))
             return redirect("badges:detail", award_uuid=badge.award.uuid)
     return render(
         request,

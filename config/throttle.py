@@ -25,6 +25,7 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 IPV6_PREFIX = 64
 
@@ -85,4 +86,6 @@ class FailureThrottle:
 def wait_message(seconds: int) -> str:
     """A sentence telling when to try again, in whole minutes."""
     minutes = max(1, math.ceil(seconds / 60))
-    return f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    return ngettext(
+        "Try again in %(count)d minute.", "Try again in %(count)d minutes.", minutes
+    ) % {"count": minutes}

@@ -19,6 +19,8 @@ urlpatterns = [
     path("favicon.ico", site_pages.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # set_language: the language switcher in the page header posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("credentials/", include("credentials.urls")),
     path("applications/", include("submissions.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 
 class UserFacingError(Exception):
     """A domain error whose message is written for the person who asked."""
 
-    default_message = "That could not be done. Please reload the page and try again."
+    default_message = gettext_lazy("That could not be done. Please reload the page and try again.")
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.default_message)
+        super().__init__(message or str(self.default_message))
 
     @property
     def message(self) -> str:
@@ -49,10 +51,14 @@ class IllegalTransition(UserFacingError):
         self.target = target
         if message is None:
             name = obj._meta.verbose_name
-            message = (
-                f"This {name} is {_label(obj, field, current)} and cannot become "
-                f"{_label(obj, field, target)}. Reload the page to see where it is now."
-            )
+            message = gettext(
+                "This %(name)s is %(current)s and cannot become %(target)s. "
+                "Reload the page to see where it is now."
+            ) % {
+                "name": name,
+                "current": _label(obj, field, current),
+                "target": _label(obj, field, target),
+            }
         super().__init__(message)
 
 

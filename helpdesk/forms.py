@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser
 from submissions.models import Submission
@@ -19,9 +21,9 @@ MAX_PAGE_CHARS = 500
 
 # Links that open the form for a known situation fill in its subject (?reason=...).
 REASONS = {
-    "overdue": "My review is taking longer than expected",
-    "payment": "A question about paying the assessment fee",
-    "evidence": "A question about my evidence files or links",
+    "overdue": _("My review is taking longer than expected"),
+    "payment": _("A question about paying the assessment fee"),
+    "evidence": _("A question about my evidence files or links"),
 }
 
 
@@ -46,11 +48,11 @@ def safe_page(value: str, *, host: str) -> str:
 
 class FaqSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the help center",
+        label=_("Search the help center"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text="For example: coupon, Google Drive, refund, resubmit.",
+        help_text=_("For example: coupon, Google Drive, refund, resubmit."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -62,27 +64,29 @@ class ContactForm(forms.Form):
     """A help request. Signed-in people choose among their own applications;
     anyone else gives the address to answer."""
 
-    name = forms.CharField(label="Your name", max_length=150, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
     email = forms.EmailField(
-        label="Your email address",
-        help_text="We send the answer here.",
+        label=_("Your email address"),
+        help_text=_("We send the answer here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     submission = forms.ChoiceField(
-        label="Application this is about",
+        label=_("Application this is about"),
         required=False,
-        error_messages={"invalid_choice": "Choose one of your own applications."},
-        help_text="Its submission ID is sent with your message.",
+        error_messages={"invalid_choice": _("Choose one of your own applications.")},
+        help_text=_("Its submission ID is sent with your message."),
     )
-    subject = forms.CharField(label="Subject", max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
     message = forms.CharField(
-        label="Your question",
+        label=_("Your question"),
         max_length=MAX_MESSAGE_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What happened, what you expected, and anything you already tried.",
+        help_text=_("What happened, what you expected, and anything you already tried."),
         error_messages={
-            "max_length": "Please keep your message under %(limit_value)d characters "
-            "(it has %(show_value)d). Your text is still here."
+            "max_length": _(
+                "Please keep your message under %(limit_value)d characters "
+                "(it has %(show_value)d). Your text is still here."
+            )
         },
     )
     page = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -105,7 +109,7 @@ class ContactForm(forms.Form):
             del self.fields["email"]
             self.submissions: dict[str, Submission] = {s.reference: s for s in submissions or []}
             cast(forms.ChoiceField, self.fields["submission"]).choices = [
-                ("", "None: a general question")
+                ("", gettext("None: a general question"))
             ] + [
                 (s.reference, f"{s.reference} · {s.credential.title} ({s.get_status_display()})")
                 for s in self.submissions.values()
@@ -134,20 +138,22 @@ class TicketResponseForm(forms.ModelForm):
     assign_to = forms.ModelChoiceField(
         queryset=selectors.helpdesk_agents(),
         required=False,
-        label="Assigned to",
-        empty_label="Nobody",
+        label=_("Assigned to"),
+        empty_label=pgettext_lazy("assigned to", "Nobody"),
     )
     answer = forms.CharField(
         required=False,
         max_length=MAX_ANSWER_CHARS,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
-        help_text="Emailed to the requester and shown under their help requests. "
-        "Sending an answer marks the request answered.",
+        help_text=_(
+            "Emailed to the requester and shown under their help requests. "
+            "Sending an answer marks the request answered."
+        ),
     )
     set_status = forms.ChoiceField(
         choices=TicketStatus.choices,
-        label="Set status",
-        help_text="Close a request that needs nothing more; reopen one to work on it again.",
+        label=_("Set status"),
+        help_text=_("Close a request that needs nothing more; reopen one to work on it again."),
     )
 
     class Meta:
@@ -169,6 +175,6 @@ class TicketResponseForm(forms.ModelForm):
             and not (cleaned.get("answer") or "").strip()
         ):
             self.add_error(
-                "answer", "Write the answer here: sending it marks the request answered."
+                "answer", _("Write the answer here: sending it marks the request answered.")
             )
         return cleaned

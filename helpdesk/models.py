@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from submissions.models import REFERENCE_ALPHABET
 
@@ -88,9 +89,9 @@ class FaqEntry(models.Model):
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("help request", "Open")
+    ANSWERED = "answered", pgettext_lazy("help request", "Answered")
+    CLOSED = "closed", pgettext_lazy("help request", "Closed")
 
 
 # The only status moves; ``helpdesk.services`` refuses anything else. Answering

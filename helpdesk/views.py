@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
@@ -98,8 +99,8 @@ def contact(request):
             else:
                 messages.success(
                     request,
-                    f"We received your request {ticket.reference}. "
-                    f"We will answer at {ticket.email}.",
+                    gettext("We received your request %(reference)s. We will answer at %(email)s.")
+                    % {"reference": ticket.reference, "email": ticket.email},
                 )
                 if signed_in:
                     return redirect(ticket.get_absolute_url())

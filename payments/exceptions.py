@@ -7,6 +7,7 @@ for logs and staff, and views show a generic sentence instead.
 """
 
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 
 class PaymentError(Exception):
@@ -15,33 +16,37 @@ class PaymentError(Exception):
 
 class NothingToPay(PaymentError):
     def __init__(self) -> None:
-        super().__init__("This application has no assessment fee waiting to be paid.")
+        super().__init__(_("This application has no assessment fee waiting to be paid."))
 
 
 class AlreadyPaid(PaymentError):
     def __init__(self) -> None:
-        super().__init__("The assessment fee for this application has already been paid.")
+        super().__init__(_("The assessment fee for this application has already been paid."))
 
 
 class CheckoutUnavailable(PaymentError):
     def __init__(self) -> None:
         super().__init__(
-            "We could not reach the card payment service just now. "
-            "Nothing was charged; please try again in a minute."
+            _(
+                "We could not reach the card payment service just now. "
+                "Nothing was charged; please try again in a minute."
+            )
         )
 
 
 class PaymentInProgress(PaymentError):
     def __init__(self) -> None:
         super().__init__(
-            "A card payment for this application is being completed. "
-            "Refresh this page in a moment to see the result."
+            _(
+                "A card payment for this application is being completed. "
+                "Refresh this page in a moment to see the result."
+            )
         )
 
 
 class CardDeclined(PaymentError):
     def __init__(self) -> None:
-        super().__init__("The card was declined. Nothing was charged; try another card.")
+        super().__init__(_("The card was declined. Nothing was charged; try another card."))
 
 
 class CouponError(PaymentError):
@@ -50,39 +55,39 @@ class CouponError(PaymentError):
 
 class CouponInvalid(CouponError):
     def __init__(self) -> None:
-        super().__init__("We don't recognise that code. Check it and try again.")
+        super().__init__(_("We don't recognise that code. Check it and try again."))
 
 
 class CouponInactive(CouponError):
     def __init__(self) -> None:
-        super().__init__("This code is no longer accepted.")
+        super().__init__(_("This code is no longer accepted."))
 
 
 class CouponNotYetValid(CouponError):
     def __init__(self, valid_from) -> None:
         when = formats.date_format(valid_from, "DATE_FORMAT")
-        super().__init__(f"This code can be used from {when}.")
+        super().__init__(_("This code can be used from %(date)s.") % {"date": when})
 
 
 class CouponExpired(CouponError):
     def __init__(self, valid_until) -> None:
         when = formats.date_format(valid_until, "DATE_FORMAT")
-        super().__init__(f"This code expired on {when}.")
+        super().__init__(_("This code expired on %(date)s.") % {"date": when})
 
 
 class CouponExhausted(CouponError):
     def __init__(self) -> None:
-        super().__init__("This code has already been used as many times as it allows.")
+        super().__init__(_("This code has already been used as many times as it allows."))
 
 
 class CouponNotForCredential(CouponError):
     def __init__(self, title: str) -> None:
-        super().__init__(f"This code can't be used for “{title}”.")
+        super().__init__(_("This code can't be used for “%(title)s”.") % {"title": title})
 
 
 class CouponAlreadyUsed(CouponError):
     def __init__(self) -> None:
-        super().__init__("You have already used this code.")
+        super().__init__(_("You have already used this code."))
 
 
 class ProviderError(Exception):

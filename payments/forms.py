@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from config.admin_base import MoneyField
 from credentials.models import MicroCredential, Organization
@@ -16,17 +17,17 @@ class CouponCodeForm(forms.Form):
     # A coupon is optional: the page is labelled as such, and pressing Apply
     # with an empty box still says what is missing (clean_code).
     code = forms.CharField(
-        label="Coupon code",
+        label=_("Coupon code"),
         required=False,
         max_length=60,
-        help_text="Codes are not case-sensitive.",
+        help_text=_("Codes are not case-sensitive."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
     def clean_code(self) -> str:
         code = normalize_code(self.cleaned_data["code"])
         if not code:
-            raise ValidationError("Enter a coupon code.")
+            raise ValidationError(_("Enter a coupon code."))
         return code
 
 
@@ -36,10 +37,10 @@ class TestCardForm(forms.Form):
     __test__ = False
 
     card_number = forms.CharField(
-        label="Card number",
+        label=_("Card number"),
         initial="4242 4242 4242 4242",
         max_length=23,
-        help_text="Any test number works; 4000 0000 0000 0002 is declined.",
+        help_text=_("Any test number works; 4000 0000 0000 0002 is declined."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
@@ -48,23 +49,23 @@ class TestCardForm(forms.Form):
         if not 12 <= len(digits) <= 19 or any(
             ch not in "0123456789 -" for ch in self.cleaned_data["card_number"]
         ):
-            raise ValidationError("Enter a card number of 12 to 19 digits.")
+            raise ValidationError(_("Enter a card number of 12 to 19 digits."))
         return digits
 
 
 def _check_discount(cleaned: dict[str, Any]) -> None:
     kind = cleaned.get("kind")
     if kind == DiscountKind.PERCENT and not cleaned.get("percent_off"):
-        raise ValidationError({"percent_off": "Enter the percent off (1 to 100)."})
+        raise ValidationError({"percent_off": _("Enter the percent off (1 to 100).")})
     if kind == DiscountKind.AMOUNT and not cleaned.get("amount_off_cents"):
-        raise ValidationError({"amount_off_cents": "Enter the amount off, e.g. 25.00."})
+        raise ValidationError({"amount_off_cents": _("Enter the amount off, e.g. 25.00.")})
     if kind == DiscountKind.PERCENT:
         cleaned["amount_off_cents"] = None
     elif kind == DiscountKind.AMOUNT:
         cleaned["percent_off"] = None
     start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
     if start and end and end <= start:
-        raise ValidationError({"valid_until": "The end must be after the start."})
+        raise ValidationError({"valid_until": _("The end must be after the start.")})
 
 
 # The terms a coupon carries: edited on one coupon, or shared by a generated batch.
@@ -91,10 +92,10 @@ class CouponAdminForm(forms.ModelForm):
     def clean_code(self) -> str:
         code = normalize_code(self.cleaned_data["code"])
         if not code or any(ch.isspace() for ch in code):
-            raise ValidationError("A code has no spaces.")
+            raise ValidationError(_("A code has no spaces."))
         clash = Coupon.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise ValidationError("Another coupon already has this code.")
+            raise ValidationError(_("Another coupon already has this code."))
         return code
 
     def clean(self) -> dict[str, Any]:
@@ -142,7 +143,7 @@ class CouponBatchForm(forms.Form):
     def clean_prefix(self) -> str:
         prefix = normalize_code(self.cleaned_data.get("prefix", ""))
         if any(ch.isspace() for ch in prefix):
-            raise ValidationError("A prefix has no spaces.")
+            raise ValidationError(_("A prefix has no spaces."))
         return prefix
 
     def clean(self) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
@@ -39,8 +41,8 @@ def normalize_code(code: str) -> str:
 
 
 class DiscountKind(models.TextChoices):
-    PERCENT = "percent", "Percent off"
-    AMOUNT = "amount", "Fixed amount off"
+    PERCENT = "percent", _("Percent off")
+    AMOUNT = "amount", _("Fixed amount off")
 
 
 class Coupon(models.Model):
@@ -115,10 +117,10 @@ class Coupon(models.Model):
     @property
     def discount_label(self) -> str:
         if self.kind == DiscountKind.PERCENT:
-            return f"{self.percent_off}% off"
+            return gettext("%(percent)s%% off") % {"percent": self.percent_off}
         from credentials.templatetags.money import money
 
-        return f"{money(self.amount_off_cents, self.currency)} off"
+        return gettext("%(amount)s off") % {"amount": money(self.amount_off_cents, self.currency)}
 
     def discount_for(self, fee_cents: int) -> int:
         """The discount on a fee, never more than the fee (rounded half up for percents)."""
@@ -133,9 +135,9 @@ class Coupon(models.Model):
 
 
 class RedemptionStatus(models.TextChoices):
-    HELD = "held", "Held for a checkout in progress"
-    REDEEMED = "redeemed", "Redeemed"
-    RELEASED = "released", "Released (checkout not completed)"
+    HELD = "held", _("Held for a checkout in progress")
+    REDEEMED = "redeemed", _("Redeemed")
+    RELEASED = "released", _("Released (checkout not completed)")
 
 
 # A released hold is taken back when the money arrives after all (Stripe wins).
@@ -173,17 +175,17 @@ class CouponRedemption(models.Model):
 
 class Provider(models.TextChoices):
     STRIPE = "stripe", "Stripe"
-    TEST = "test", "Test mode"
-    COUPON = "coupon", "Coupon (no card)"
-    WAIVED = "waived", "No fee due"
+    TEST = "test", _("Test mode")
+    COUPON = "coupon", _("Coupon (no card)")
+    WAIVED = "waived", _("No fee due")
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Paid"
-    FAILED = "failed", "Failed"
-    CANCELED = "canceled", "Canceled"
-    REFUNDED = "refunded", "Refunded"
+    PENDING = "pending", pgettext_lazy("payment", "Pending")
+    SUCCEEDED = "succeeded", pgettext_lazy("payment", "Paid")
+    FAILED = "failed", pgettext_lazy("payment", "Failed")
+    CANCELED = "canceled", pgettext_lazy("payment", "Canceled")
+    REFUNDED = "refunded", pgettext_lazy("payment", "Refunded")
 
 
 # Money that Stripe reports as taken always wins, even over a local failure or
@@ -276,20 +278,23 @@ class Payment(models.Model):
     @property
     def method_label(self) -> str:
         if self.provider == Provider.COUPON:
-            return "Coupon (no card needed)"
+            return gettext("Coupon (no card needed)")
         if self.provider == Provider.WAIVED:
-            return "No fee due"
+            return gettext("No fee due")
         if self.card_last4:
-            brand = (self.card_brand or "card").replace("_", " ").title()
-            test = " (test mode)" if self.provider == Provider.TEST else ""
-            return f"{brand} ending in {self.card_last4}{test}"
-        return "Card (test mode)" if self.provider == Provider.TEST else "Card"
+            brand = (self.card_brand or gettext("card")).replace("_", " ").title()
+            if self.provider == Provider.TEST:
+                label = gettext("%(brand)s ending in %(last4)s (test mode)")
+            else:
+                label = gettext("%(brand)s ending in %(last4)s")
+            return label % {"brand": brand, "last4": self.card_last4}
+        return gettext("Card (test mode)") if self.provider == Provider.TEST else gettext("Card")
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("refund", "Pending")
+    SUCCEEDED = "succeeded", pgettext_lazy("refund", "Succeeded")
+    FAILED = "failed", pgettext_lazy("refund", "Failed")
 
 
 REFUND_TRANSITIONS: dict[str, set[str]] = {

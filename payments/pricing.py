@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .exceptions import (
     CouponAlreadyUsed,
@@ -41,7 +42,7 @@ class Quote:
 
 
 def fee_label(submission) -> str:
-    return "Resubmission fee" if submission.previous_id else "Assessment fee"
+    return gettext("Resubmission fee") if submission.previous_id else gettext("Assessment fee")
 
 
 def coupon_find(code: str) -> Coupon:

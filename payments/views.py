@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -81,10 +82,14 @@ def checkout(request, uuid):
             {**context, "state": "confirming", "pending": pending},
         )
     if request.GET.get("canceled"):
-        messages.info(request, "Payment not completed; nothing was charged. You can try again.")
+        messages.info(
+            request, gettext("Payment not completed; nothing was charged. You can try again.")
+        )
     quote, coupon_error = _applied_quote(request, submission)
     if coupon_error is not None:
-        messages.warning(request, f"The coupon was removed: {coupon_error}")
+        messages.warning(
+            request, gettext("The coupon was removed: %(reason)s") % {"reason": coupon_error}
+        )
     return render(
         request,
         "payments/checkout.html",
@@ -108,12 +113,15 @@ def coupon(request, uuid):
         return redirect(_checkout_url(submission))
     if request.POST.get("action") == "remove":
         request.session.pop(_coupon_key(submission), None)
-        messages.info(request, "Coupon removed.")
+        messages.info(request, gettext("Coupon removed."))
         return redirect(_checkout_url(submission))
     form = CouponCodeForm(request.POST)
     wait = COUPON_THROTTLE.wait_seconds(request) if form.is_valid() else 0
     if wait:
-        form.add_error("code", f"Too many codes that did not work. {wait_message(wait)}")
+        form.add_error(
+            "code",
+            gettext("Too many codes that did not work. %(wait)s") % {"wait": wait_message(wait)},
+        )
     elif form.is_valid():
         try:
             found = pricing.coupon_find(form.cleaned_data["code"])
@@ -124,9 +132,13 @@ def coupon(request, uuid):
         else:
             request.session[_coupon_key(submission)] = found.code
             quote = pricing.quote_for(submission, found)
-            messages.success(request, f"Coupon {found.code} applied: {found.discount_label}.")
+            messages.success(
+                request,
+                gettext("Coupon %(code)s applied: %(discount)s.")
+                % {"code": found.code, "discount": found.discount_label},
+            )
             if quote.is_free:
-                messages.info(request, "Nothing is left to pay; no card is needed.")
+                messages.info(request, gettext("Nothing is left to pay; no card is needed."))
             return redirect(_checkout_url(submission))
     quote, _ = _applied_quote(request, submission)
     response = render(
@@ -159,7 +171,11 @@ def pay(request, uuid):
         )
     except CouponError as exc:
         request.session.pop(_coupon_key(submission), None)
-        messages.error(request, f"The coupon was removed: {exc} Check the amount and pay again.")
+        messages.error(
+            request,
+            gettext("The coupon was removed: %(reason)s Check the amount and pay again.")
+            % {"reason": exc},
+        )
         return redirect(_checkout_url(submission))
     except AlreadyPaid:
         return redirect(_checkout_url(submission))
@@ -168,7 +184,7 @@ def pay(request, uuid):
         return redirect(_checkout_url(submission))
     if payment.is_paid:
         request.session.pop(_coupon_key(submission), None)
-        messages.success(request, "Paid. Your application is now in the review queue.")
+        messages.success(request, gettext("Paid. Your application is now in the review queue."))
         return redirect(_checkout_url(submission))
     return redirect(payment.checkout_url)
 
@@ -196,7 +212,7 @@ def test_checkout(request, uuid):
             return redirect(_checkout_url(submission))
         else:
             request.session.pop(_coupon_key(submission), None)
-            messages.success(request, "Paid. Your application is now in the review queue.")
+            messages.success(request, gettext("Paid. Your application is now in the review queue."))
             return redirect(_checkout_url(submission))
     return render(
         request,

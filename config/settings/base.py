@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: the language comes from the
+    # switcher's cookie, then the browser's Accept-Language, then LANGUAGE_CODE.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,6 +205,15 @@ MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS = True
 
 LANGUAGE_CODE = "en-us"
+# Every page, message and email is written in English and translated; Spanish
+# first (locale/es). Each language is named in itself, as the switcher shows it.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and amounts per language (config/formats/es: US separators in Spanish).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The switcher's choice is kept for a year in this cookie (no account field needed).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

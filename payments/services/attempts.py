@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from audit.services import Actor, actor_user, record
@@ -336,7 +337,13 @@ def _create_attempt(
         submission=submission,
         learner=actor,
         provider=_provider_name(quote, provider),
-        description=f"{quote.label} for “{submission.credential.title}” ({submission.reference})",
+        # Stored as the learner read it: the receipt and Stripe show this text.
+        description=gettext("%(fee)s for “%(title)s” (%(reference)s)")
+        % {
+            "fee": quote.label,
+            "title": submission.credential.title,
+            "reference": submission.reference,
+        },
         fee_cents=quote.fee_cents,
         discount_cents=quote.discount_cents,
         amount_cents=quote.amount_cents,
@@ -415,7 +422,7 @@ def payment_test_checkout_complete(*, payment: Payment, actor: User, card_number
     if payment.is_paid:
         return payment
     if not payment.is_open:
-        raise PaymentError("This test checkout has expired. Start the payment again.")
+        raise PaymentError(gettext("This test checkout has expired. Start the payment again."))
     provider = provider_for(payment)
     assert isinstance(provider, TestModeProvider)  # noqa: S101 - guarded by the provider check
     state = provider.charge(payment=payment, card_number=card_number)

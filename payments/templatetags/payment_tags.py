@@ -1,10 +1,8 @@
 """Payment pieces shown on pages other apps own (submission page, dashboard)."""
 
-from decimal import Decimal
-
 from django import template
 
-from credentials.templatetags.money import SYMBOLS
+from credentials.templatetags.money import format_amount
 from submissions.models import Status
 
 from ..pricing import fee_label
@@ -16,10 +14,7 @@ register = template.Library()
 @register.filter
 def amount(cents, currency: str = "usd") -> str:
     """Like ``money`` but always an amount: 0 -> "$0.00" (for receipts and totals)."""
-    value = Decimal(int(cents or 0)) / 100
-    symbol = SYMBOLS.get((currency or "usd").lower())
-    text = f"{value:,.2f}"
-    return f"{symbol}{text}" if symbol else f"{text} {(currency or '').upper()}"
+    return format_amount(cents, currency)
 
 
 @register.inclusion_tag("payments/_panel.html", takes_context=True)

@@ -270,8 +270,8 @@ def test_signed_in_learner_gets_an_apply_form(learner_client):
     assert re.search(rf'<form method="post" action="{apply_url}">\s*<input type="hidden"', html)
     assert "Log in to apply" not in html
     assert "to favorites" in html
-    # Log out, Apply and the favorite toggle each carry a CSRF token.
-    assert html.count("csrfmiddlewaretoken") == 3
+    # Log out, the language switcher, Apply and the favorite toggle each carry a CSRF token.
+    assert html.count("csrfmiddlewaretoken") == 4
 
 
 def test_details_page_links_to_the_printable_version(client):

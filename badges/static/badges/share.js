@@ -1,5 +1,6 @@
 // "Copy link" on the award page: the button needs JavaScript, so it only
 // appears when scripts run; without them the link is selectable in its field.
+// Its messages come translated from the page (data-copied-text, data-copy-hint-text).
 (function () {
   "use strict";
   document.querySelectorAll("[data-copy-control]").forEach(function (control) {
@@ -10,10 +11,10 @@
     control.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
-        status.textContent = "Link copied.";
+        status.textContent = control.dataset.copiedText || "Link copied.";
       }, function () {
         field.select();
-        status.textContent = "Press Ctrl+C (or Cmd+C) to copy.";
+        status.textContent = control.dataset.copyHintText || "Press Ctrl+C (or Cmd+C) to copy.";
       });
     });
   });
