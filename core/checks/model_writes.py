@@ -18,19 +18,18 @@ models (foreign keys, choices, querysets in selectors) is allowed.
 
 Writes through an instance (``obj.save()``, ``obj.delete()``) are not traced:
 the scan does not know types. Exceptions are listed in
-``model_writes_allowlist.txt`` as ``path::function  reason``, in the same
-format and with the same rules as the status check's list.
+``model_writes_allowlist.txt`` as ``path::function  reason`` (see
+``core.checks.common``).
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .status_writes import Write, python_files, read_allowlist
+from .common import Write, python_files, report, run
 
 DEFAULT_ALLOWLIST = Path(__file__).with_name("model_writes_allowlist.txt")
 WRITES = frozenset(
@@ -172,35 +171,16 @@ def find_writes(root: Path) -> list[Write]:
 
 def check(root: Path, allowlist: Path) -> list[str]:
     """Every problem found, as lines to print; empty when the tree is clean."""
-    entries, problems = read_allowlist(allowlist)
-    writes = find_writes(root)
-    for write in writes:
-        if write.key not in entries:
-            problems.append(
-                f"{write}: call a service of the app that owns the model "
-                f"(or list `{write.key}` with a reason in {allowlist.name})"
-            )
-    used = {write.key for write in writes}
-    for key in entries:
-        if key not in used:
-            problems.append(
-                f"{allowlist.name}: `{key}` no longer writes outside services; remove it"
-            )
-    return problems
+    return report(
+        find_writes(root),
+        allowlist,
+        fix="call a service of the app that owns the model",
+        stale="no longer writes outside services",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project directory")
-    parser.add_argument("--allowlist", type=Path, default=DEFAULT_ALLOWLIST)
-    args = parser.parse_args(argv)
-    problems = check(args.root, args.allowlist)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} model write problem(s).", file=sys.stderr)
-        return 1
-    return 0
+    return run(argv, __doc__, DEFAULT_ALLOWLIST, check, "model write")
 
 
 if __name__ == "__main__":

@@ -19,42 +19,16 @@ too, so the list only ever holds live, explained exceptions.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+
+from .common import Write, python_files, report, run
 
 FIELD = "status"
 HELPER = "core/transitions.py"
 DEFAULT_ALLOWLIST = Path(__file__).with_name("status_writes_allowlist.txt")
-SKIP_DIRS = {
-    ".git",
-    ".venv",
-    "venv",
-    "node_modules",
-    "build",
-    "var",
-    "tests",
-    "migrations",
-    "__pycache__",
-}
-
-
-@dataclass(frozen=True)
-class Write:
-    path: str
-    line: int
-    function: str
-    what: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.path}::{self.function}"
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.what} in {self.function}"
 
 
 class _Finder(ast.NodeVisitor):
@@ -133,14 +107,6 @@ def _keyword_sets_field(keyword: ast.keyword) -> bool:
     )
 
 
-def python_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root).parts
-        if any(part in SKIP_DIRS or part.endswith(".egg-info") for part in parts[:-1]):
-            continue
-        yield path
-
-
 def find_writes(root: Path) -> list[Write]:
     writes: list[Write] = []
     for path in python_files(root):
@@ -153,55 +119,18 @@ def find_writes(root: Path) -> list[Write]:
     return writes
 
 
-def read_allowlist(path: Path) -> tuple[dict[str, str], list[str]]:
-    """The entries (key -> reason) and the problems with the file itself."""
-    entries: dict[str, str] = {}
-    problems: list[str] = []
-    if not path.exists():
-        return entries, problems
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, _, reason = line.partition(" ")
-        if "::" not in key or not reason.strip():
-            problems.append(
-                f"{path.name}:{number}: write `path::function  reason` (the reason is required)"
-            )
-            continue
-        entries[key] = reason.strip()
-    return entries, problems
-
-
 def check(root: Path, allowlist: Path) -> list[str]:
     """Every problem found, as lines to print; empty when the tree is clean."""
-    entries, problems = read_allowlist(allowlist)
-    writes = find_writes(root)
-    for write in writes:
-        if write.key not in entries:
-            problems.append(
-                f"{write}: set statuses with core.transitions.transition "
-                f"(or list `{write.key}` with a reason in {allowlist.name})"
-            )
-    used = {write.key for write in writes}
-    for key in entries:
-        if key not in used:
-            problems.append(f"{allowlist.name}: `{key}` no longer writes a status; remove it")
-    return problems
+    return report(
+        find_writes(root),
+        allowlist,
+        fix="set statuses with core.transitions.transition",
+        stale="no longer writes a status",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project directory")
-    parser.add_argument("--allowlist", type=Path, default=DEFAULT_ALLOWLIST)
-    args = parser.parse_args(argv)
-    problems = check(args.root, args.allowlist)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} status write problem(s).", file=sys.stderr)
-        return 1
-    return 0
+    return run(argv, __doc__, DEFAULT_ALLOWLIST, check, "status write")
 
 
 if __name__ == "__main__":

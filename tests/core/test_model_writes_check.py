@@ -4,11 +4,11 @@ explained exception."""
 import subprocess
 import sys
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
 from core.checks import model_writes
+from tests.core.scan_projects import write_project
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -21,12 +21,7 @@ APPS = {
 
 
 def _project(tmp_path: Path, files: dict[str, str], allowlist: str = "") -> Path:
-    for name, source in {**APPS, **files}.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(source))
-    (tmp_path / "allowlist.txt").write_text(dedent(allowlist))
-    return tmp_path
+    return write_project(tmp_path, {**APPS, **files}, allowlist)
 
 
 def _problems(root: Path) -> list[str]:
