@@ -2,19 +2,21 @@
 
 A learner with an application in every state (a draft with long file names and
 addresses, one awaiting payment, one in review, an award, a denial with
-feedback and its resubmission draft) visits each page at 375 px: nothing may
-push the page sideways, so "Pay now" and the feedback stay on screen.
+feedback and its resubmission draft) and a help request visits each page at
+375 px: nothing may push the page sideways, so "Pay now" and the feedback stay
+on screen.
 """
 
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from assessments import services as assessment_services
 from assessments.models import Outcome
 from credentials.services import favorite_toggle
+from helpdesk.services import ticket_create
 from submissions import services
 from tests.accounts.factories import UserFactory
 from tests.assessments.factories import first_not_met, make_assessor, submit_for_review
@@ -90,7 +92,15 @@ def learner_with_every_state(live_url):
     )
     resubmission = services.submission_resubmit(submission=denied, actor=learner)
     favorite_toggle(user=learner, credential=fresh)
+    ticket = ticket_create(
+        requester=learner,
+        email=EMAIL,
+        subject="My review of Close Reading of Complex Texts is taking longer than expected",
+        message="Could you tell me when to expect a decision?",
+        submission=in_review,
+    )
     return {
+        "ticket": ticket,
         "fresh": fresh,
         "drafting": drafting,
         "draft": draft,
@@ -100,14 +110,6 @@ def learner_with_every_state(live_url):
         "denied": denied,
         "resubmission": resubmission,
     }
-
-
-def _optional(name: str) -> list[str]:
-    """Pages that exist only where their app is installed (the help center)."""
-    try:
-        return [reverse(name)]
-    except NoReverseMatch:
-        return []
 
 
 def learner_pages(states) -> list[str]:
@@ -133,8 +135,10 @@ def learner_pages(states) -> list[str]:
         reverse("badges:settings", kwargs={"award_uuid": award.uuid}),
         reverse("mfa_index"),
         reverse("account_change_password"),
-        *_optional("helpdesk:center"),
-        *_optional("helpdesk:contact"),
+        reverse("helpdesk:center"),
+        reverse("helpdesk:contact"),
+        reverse("helpdesk:ticket_list"),
+        states["ticket"].get_absolute_url(),
     ]
 
 
