@@ -172,7 +172,7 @@ class IssuedBadge(models.Model):
 
     @property
     def status_label(self) -> str:
-        return BadgeStatus(self.status()).label
+        return str(BadgeStatus(self.status()).label)
 
     @property
     def is_public(self) -> bool:
