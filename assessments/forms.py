@@ -5,6 +5,8 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from credentials.models import MicroCredential
@@ -14,30 +16,33 @@ from .models import CriterionScore, Outcome
 from .services import ScoreInput
 
 STATUS_CHOICES = [
-    ("open", "Open"),
-    ("awarded", "Awarded"),
-    ("denied", "Denied"),
-    ("all", "All"),
+    ("open", pgettext_lazy("reviews", "Open")),
+    ("awarded", pgettext_lazy("reviews", "Awarded")),
+    ("denied", pgettext_lazy("reviews", "Denied")),
+    ("all", pgettext_lazy("reviews", "All")),
 ]
 
 SORT_CHOICES = [
-    ("due", "Due date (soonest first)"),
-    ("-due", "Due date (latest first)"),
-    ("submitted", "Submitted (oldest first)"),
-    ("-submitted", "Submitted (newest first)"),
-    ("credential", "Credential (A–Z)"),
-    ("-credential", "Credential (Z–A)"),
+    ("due", _("Due date (soonest first)")),
+    ("-due", _("Due date (latest first)")),
+    ("submitted", _("Submitted (oldest first)")),
+    ("-submitted", _("Submitted (newest first)")),
+    ("credential", _("Credential (A–Z)")),
+    ("-credential", _("Credential (Z–A)")),
 ]
 
 
 class QueueFilterForm(forms.Form):
     # The view passes the credentials this reader may filter by.
     credential = forms.ModelChoiceField(
-        queryset=MicroCredential.objects.none(), required=False, empty_label="All"
+        queryset=MicroCredential.objects.none(),
+        required=False,
+        label=_("Credential"),
+        empty_label=pgettext_lazy("credentials", "All"),
     )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort by")
-    assessor = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=_("Status"))
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label=_("Sort by"))
+    assessor = forms.ChoiceField(required=False, label=_("Assessor"))
 
     def __init__(
         self,
@@ -52,8 +57,8 @@ class QueueFilterForm(forms.Form):
             del self.fields["assessor"]
         else:
             cast(forms.ChoiceField, self.fields["assessor"]).choices = [
-                ("", "Everyone"),
-                ("none", "Unassigned"),
+                ("", gettext("Everyone")),
+                ("none", gettext("Unassigned")),
                 *((str(user.pk), user.get_full_name()) for user in assessors),
             ]
 
@@ -68,14 +73,14 @@ class QueueFilterForm(forms.Form):
         }
 
 
-MARK_CHOICES = [("met", "Met"), ("not_met", "Not yet met")]
+MARK_CHOICES = [("met", _("Met")), ("not_met", _("Not yet met"))]
 _MARKS: dict[bool | None, str] = {True: "met", False: "not_met"}
 
 ACTION_SAVE = "save"
 ACTION_CHOICES = [
-    (ACTION_SAVE, "Save progress"),
-    (Outcome.AWARDED, "Award"),
-    (Outcome.DENIED, "Deny"),
+    (ACTION_SAVE, _("Save progress")),
+    (Outcome.AWARDED, pgettext_lazy("decision", "Award")),
+    (Outcome.DENIED, pgettext_lazy("decision", "Deny")),
 ]
 
 
@@ -83,12 +88,14 @@ class ScoreForm(forms.Form):
     """One mark and one feedback box per criterion of the submission's rubric."""
 
     comment = forms.CharField(
-        label="Overall feedback",
+        label=_("Overall feedback"),
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown to the learner with the decision. Required to deny when no "
-        "criterion is marked not yet met.",
+        help_text=_(
+            "Shown to the learner with the decision. Required to deny when no "
+            "criterion is marked not yet met."
+        ),
     )
     action = forms.ChoiceField(choices=ACTION_CHOICES, widget=forms.HiddenInput)
 
@@ -107,14 +114,16 @@ class ScoreForm(forms.Form):
             cid = int(criterion["id"])
             score = scores.get(cid)
             self.fields[f"met_{cid}"] = forms.ChoiceField(
-                label=f"Is “{criterion.get('title', '')}” met?",
+                label=gettext("Is “%(criterion)s” met?")
+                % {"criterion": criterion.get("title", "")},
                 choices=MARK_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
                 initial=_MARKS.get(score.met if score else None),
             )
             self.fields[f"feedback_{cid}"] = forms.CharField(
-                label=f"Feedback on “{criterion.get('title', '')}”",
+                label=gettext("Feedback on “%(criterion)s”")
+                % {"criterion": criterion.get("title", "")},
                 required=False,
                 max_length=10_000,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -148,13 +157,17 @@ class AssessorChoiceField(forms.ModelChoiceField):
     """Assessors annotated with ``open_reviews`` (``selectors.eligible_assessors``)."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_full_name()} <{obj.email}> – {obj.open_reviews} open"
+        return gettext("%(name)s <%(email)s> – %(count)s open") % {
+            "name": obj.get_full_name(),
+            "email": obj.email,
+            "count": obj.open_reviews,
+        }
 
 
 class ReassignForm(forms.Form):
     # The admin passes the assessors eligible for the review.
-    assessor = AssessorChoiceField(queryset=User.objects.none(), label="New assessor")
-    reason = forms.CharField(max_length=300, required=False)
+    assessor = AssessorChoiceField(queryset=User.objects.none(), label=_("New assessor"))
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
 
     def __init__(self, *args: Any, assessors: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

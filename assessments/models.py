@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 
 from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
@@ -45,13 +46,13 @@ class AssessorScope(models.Model):
 
 
 class ReviewState(models.TextChoices):
-    OPEN = "open", "Open"
-    DECIDED = "decided", "Decided"
+    OPEN = "open", pgettext_lazy("review", "Open")
+    DECIDED = "decided", pgettext_lazy("review", "Decided")
 
 
 class Outcome(models.TextChoices):
-    AWARDED = "awarded", "Awarded"
-    DENIED = "denied", "Denied"
+    AWARDED = "awarded", pgettext_lazy("outcome", "Awarded")
+    DENIED = "denied", pgettext_lazy("outcome", "Denied")
 
 
 class Review(models.Model):
@@ -181,8 +182,8 @@ class CriterionScore(models.Model):
     @property
     def mark_label(self) -> str:
         if self.met is None:
-            return "Not marked"
-        return "Met" if self.met else "Not yet met"
+            return gettext("Not marked")
+        return gettext("Met") if self.met else gettext("Not yet met")
 
 
 class Award(models.Model):

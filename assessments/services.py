@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from credentials.models import Organization
@@ -125,7 +126,7 @@ def review_reassign(
     with transaction.atomic():
         review = _lock(review_id)
         if not review.is_open:
-            raise AssessmentError("A decided review cannot be reassigned.")
+            raise AssessmentError(gettext("A decided review cannot be reassigned."))
         if review.assessor_id == assessor.pk:
             return review
         if not selectors.assessor_is_eligible(user=assessor, submission=review.submission):
@@ -310,19 +311,21 @@ def decision_problems(
         if score.met is None:
             problems.append(
                 DecisionProblem(
-                    score.criterion_id, "met", "Mark this criterion met or not yet met."
+                    score.criterion_id, "met", gettext("Mark this criterion met or not yet met.")
                 )
             )
         elif outcome == Outcome.AWARDED and not score.met:
             problems.append(
-                DecisionProblem(score.criterion_id, "met", "To award, every criterion must be met.")
+                DecisionProblem(
+                    score.criterion_id, "met", gettext("To award, every criterion must be met.")
+                )
             )
         elif outcome == Outcome.DENIED and not score.met and not score.feedback:
             problems.append(
                 DecisionProblem(
                     score.criterion_id,
                     "feedback",
-                    "Write feedback for a criterion not yet met: the learner reads it.",
+                    gettext("Write feedback for a criterion not yet met: the learner reads it."),
                 )
             )
     if (
@@ -331,7 +334,9 @@ def decision_problems(
         and not comment.strip()
     ):
         problems.append(
-            DecisionProblem(None, "comment", "A denial needs feedback: explain what is missing.")
+            DecisionProblem(
+                None, "comment", gettext("A denial needs feedback: explain what is missing.")
+            )
         )
     return problems
 
@@ -378,7 +383,7 @@ def review_decide(
     returns the review unchanged; a different one raises AlreadyDecided.
     """
     if outcome not in Outcome.values:
-        raise AssessmentError("Choose award or deny.")
+        raise AssessmentError(gettext("Choose award or deny."))
     with transaction.atomic():
         review = _lock(review_id)
         _check_assessor(review, actor)

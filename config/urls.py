@@ -6,6 +6,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from config import health, site_pages
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # set_language: the language switcher in the page header posts here.
     path("i18n/", include("django.conf.urls.i18n")),
+    # The few sentences page scripts write (autosave, restore, confirmations), in
+    # the reader's language: locale/*/djangojs.po only, not every app's catalog.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["core"]), name="javascript-catalog"),
     path("credentials/", include("credentials.urls")),
     path("applications/", include("submissions.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -1,6 +1,7 @@
 """Catalog search and filter input."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 
@@ -10,25 +11,25 @@ class CatalogFilterForm(forms.Form):
     so an old bookmark still shows the catalog."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, topic, skill…"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, topic, skill…")}),
     )
     # Querysets are lazy and each form copies its own: choices are read per request.
     org = forms.ModelChoiceField(
-        label="Organization",
+        label=_("Organization"),
         queryset=selectors.organization_list(),
         required=False,
         to_field_name="slug",
-        empty_label="All organizations",
+        empty_label=_("All organizations"),
     )
     topic = forms.ModelChoiceField(
-        label="Topic",
+        label=_("Topic"),
         queryset=selectors.topic_list(),
         required=False,
         to_field_name="slug",
-        empty_label="All topics",
+        empty_label=_("All topics"),
     )
 
     def filters(self) -> dict[str, str]:

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Organization(models.Model):
@@ -126,10 +127,10 @@ class MicroCredential(models.Model):
 
 
 class Part(models.IntegerChoices):
-    OVERVIEW = 1, "Part 1: Overview"
-    EVIDENCE = 2, "Part 2: Evidence"
-    REFLECTION = 3, "Part 3: Reflection"
-    IMPACT = 4, "Part 4: Reflection on impact"
+    OVERVIEW = 1, _("Part 1: Overview")
+    EVIDENCE = 2, _("Part 2: Evidence")
+    REFLECTION = 3, _("Part 3: Reflection")
+    IMPACT = 4, _("Part 4: Reflection on impact")
 
 
 class Prompt(models.Model):
@@ -153,9 +154,9 @@ class Prompt(models.Model):
 
 
 class EvidenceKind(models.TextChoices):
-    FILE = "file", "File upload"
-    LINK = "link", "Link"
-    ANY = "any", "File or link"
+    FILE = "file", _("File upload")
+    LINK = "link", _("Link")
+    ANY = "any", _("File or link")
 
 
 class EvidenceRequirement(models.Model):

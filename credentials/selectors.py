@@ -8,6 +8,7 @@ for 500.
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import AnyUser, User
 
@@ -110,7 +111,9 @@ def credential_parts(credential: MicroCredential) -> list[CredentialPart]:
     parts = {number: CredentialPart(number=number, label=label) for number, label in Part.choices}
     for prompt in credential.prompts.all():
         if prompt.part not in parts:
-            parts[prompt.part] = CredentialPart(number=prompt.part, label=f"Part {prompt.part}")
+            parts[prompt.part] = CredentialPart(
+                number=prompt.part, label=gettext("Part %(number)s") % {"number": prompt.part}
+            )
         parts[prompt.part].prompts.append(prompt)
     parts[Part.EVIDENCE].requirements = list(credential.evidence_requirements.all())
     return [

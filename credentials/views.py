@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -96,9 +97,14 @@ def favorite_toggle(request, slug):
     else:
         is_favorite = services.favorite_toggle(user=request.user, credential=credential)
     if is_favorite:
-        messages.success(request, f"Added “{credential.title}” to your favorites.")
+        messages.success(
+            request, gettext("Added “%(title)s” to your favorites.") % {"title": credential.title}
+        )
     else:
-        messages.info(request, f"Removed “{credential.title}” from your favorites.")
+        messages.info(
+            request,
+            gettext("Removed “%(title)s” from your favorites.") % {"title": credential.title},
+        )
 
     next_url = request.POST.get("next") or request.GET.get("next")
     if next_url and url_has_allowed_host_and_scheme(

@@ -1,16 +1,20 @@
 """The learner dashboard's tabs, each one query regardless of how many rows."""
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from submissions.models import Status, Submission
 from submissions.selectors import submission_list_for_learner
 
 TABS = {
-    "drafts": ("Drafts", (Status.DRAFT,)),
-    "submitted": ("Submitted", (Status.AWAITING_PAYMENT, Status.IN_REVIEW)),
-    "awarded": ("Awarded", (Status.AWARDED,)),
-    "denied": ("Denied", (Status.DENIED,)),
+    "drafts": (pgettext_lazy("dashboard tab", "Drafts"), (Status.DRAFT,)),
+    "submitted": (
+        pgettext_lazy("dashboard tab", "Submitted"),
+        (Status.AWAITING_PAYMENT, Status.IN_REVIEW),
+    ),
+    "awarded": (pgettext_lazy("dashboard tab", "Awarded"), (Status.AWARDED,)),
+    "denied": (pgettext_lazy("dashboard tab", "Denied"), (Status.DENIED,)),
 }
 
 

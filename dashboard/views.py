@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 
 from credentials.selectors import favorite_list
 
@@ -13,7 +14,10 @@ from .selectors import TABS, dashboard_counts, dashboard_tab
 
 PAGE_SIZE = 20
 # The date column of each tab: when the row last changed in a way the learner cares about.
-DATE_LABELS = {"drafts": "Last saved", "submitted": "Submitted"}
+DATE_LABELS = {
+    "drafts": pgettext_lazy("date column", "Last saved"),
+    "submitted": pgettext_lazy("date column", "Submitted"),
+}
 
 
 @login_required
@@ -38,7 +42,7 @@ def home(request):
         {
             "tab": tab,
             "tabs": tabs,
-            "date_label": DATE_LABELS.get(tab, "Decided"),
+            "date_label": DATE_LABELS.get(tab, pgettext_lazy("date column", "Decided")),
             "page_obj": page,
             "querystring_base": f"tab={tab}&",
             "favorites_count": favorites_count,

@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from credentials.models import EvidenceRequirement
 
@@ -21,7 +23,7 @@ from .models import AttestationKind, Submission
 from .uploads import ACCEPT_ATTRIBUTE
 from .words import answer_problem, count_words, normalize_answer, over_limit
 
-MISSING_ANSWER = (
+MISSING_ANSWER = _(
     "This answer did not arrive with your save, so the saved answer was kept (shown here). "
     "Check it and save again."
 )
@@ -68,24 +70,24 @@ class ApplicationForm(forms.Form):
     # fields off the class, so the form's own files attribute is untouched.
     files = MultipleFileField(  # type: ignore[assignment]
         required=False,
-        label="Add files",
-        help_text=(
+        label=_("Add files"),
+        help_text=_(
             "Documents, PDFs, images, audio or video. The content decides the type, not the "
             "file name."
         ),
     )
     file_requirement = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="These files are evidence for"
+        required=False, coerce=int, empty_value=None, label=_("These files are evidence for")
     )
-    link_title = forms.CharField(required=False, max_length=200, label="Link title")
+    link_title = forms.CharField(required=False, max_length=200, label=_("Link title"))
     link_url = forms.CharField(
         required=False,
         max_length=1000,
-        label="Link address",
+        label=_("Link address"),
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     link_requirement = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="This link is evidence for"
+        required=False, coerce=int, empty_value=None, label=_("This link is evidence for")
     )
 
     def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
@@ -93,7 +95,7 @@ class ApplicationForm(forms.Form):
         self.submission = submission
         self.responses = list(submission.responses.all())
         self.requirements = list(submission.credential.evidence_requirements.all())
-        choices = [("", "General evidence")] + [(r.pk, r.title) for r in self.requirements]
+        choices = [("", gettext("General evidence"))] + [(r.pk, r.title) for r in self.requirements]
         cast(forms.ChoiceField, self.fields["file_requirement"]).choices = choices
         cast(forms.ChoiceField, self.fields["link_requirement"]).choices = choices
         for response in self.responses:
@@ -114,7 +116,7 @@ class ApplicationForm(forms.Form):
         if url:
             URLValidator(
                 schemes=["http", "https"],
-                message="Enter a web address that starts with http:// or https://.",
+                message=gettext("Enter a web address that starts with http:// or https://."),
             )(url)
         return url
 
@@ -123,9 +125,11 @@ class ApplicationForm(forms.Form):
         data = self.cleaned_data
         title, url = (data.get("link_title") or "").strip(), data.get("link_url") or ""
         if url and not title:
-            self.add_error("link_title", "Give the link a title so the assessor knows what it is.")
+            self.add_error(
+                "link_title", gettext("Give the link a title so the assessor knows what it is.")
+            )
         if title and not url and "link_url" not in self.errors:
-            self.add_error("link_url", "Enter the link's address.")
+            self.add_error("link_url", gettext("Enter the link's address."))
         for name in self.missing_answers():
             self.add_error(name, MISSING_ANSWER)
         return data

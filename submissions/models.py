@@ -16,6 +16,8 @@ from django.db import models
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from credentials.models import EvidenceRequirement, MicroCredential, Prompt
 
@@ -63,11 +65,11 @@ def evidence_upload_to(instance: "Attachment", filename: str) -> str:
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-    IN_REVIEW = "in_review", "In review"
-    AWARDED = "awarded", "Awarded"
-    DENIED = "denied", "Denied"
+    DRAFT = "draft", pgettext_lazy("application", "Draft")
+    AWAITING_PAYMENT = "awaiting_payment", pgettext_lazy("application", "Awaiting payment")
+    IN_REVIEW = "in_review", pgettext_lazy("application", "In review")
+    AWARDED = "awarded", pgettext_lazy("application", "Awarded")
+    DENIED = "denied", pgettext_lazy("application", "Denied")
 
 
 # The only moves a submission can make; services refuse anything else.
@@ -224,17 +226,17 @@ class EvidenceLink(models.Model):
 
 
 class AttestationKind(models.TextChoices):
-    READY = "ready", "This application is complete and ready for review."
+    READY = "ready", _("This application is complete and ready for review.")
     RELEASE = (
         "release",
-        (
+        _(
             "My evidence contains no personally identifiable student information, "
             "and I have the releases needed for everyone who appears in it."
         ),
     )
     ORIGINAL = (
         "original",
-        ("This is my original work, and I have stated any collaboration with others."),
+        _("This is my original work, and I have stated any collaboration with others."),
     )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext
+
 # Path segments after which the next one usually names a person.
 PROFILE_SEGMENTS = {
     "author",
@@ -62,17 +64,20 @@ def link_identity_reasons(url: str, *, learner) -> list[str]:
     reasons = []
     email = (getattr(learner, "email", "") or "").lower()
     if email and email in text:
-        reasons.append("your email address")
+        reasons.append(gettext("your email address"))
         text = text.replace(email, " ")
     elif EMAIL.search(text):
-        reasons.append("an email address")
+        reasons.append(gettext("an email address"))
     parts, runs = _names(learner)
     collapsed = "".join(WORD.findall(text))
     if parts & set(WORD.findall(text)) or any(run in collapsed for run in runs):
-        reasons.append("your name")
+        reasons.append(gettext("your name"))
     profile = _profile_segment(urlsplit(url or "").path)
     if profile:
-        reasons.append(f"“/{profile}”, which looks like a person's profile or folder")
+        reasons.append(
+            gettext("“/%(segment)s”, which looks like a person's profile or folder")
+            % {"segment": profile}
+        )
     return reasons
 
 
@@ -81,8 +86,11 @@ def link_identity_warning(url: str, *, learner) -> str:
     reasons = link_identity_reasons(url, learner=learner)
     if not reasons:
         return ""
-    return (
-        f"This address may tell the assessor who you are: it contains {' and '.join(reasons)}. "
+    listed = reasons[0]
+    for reason in reasons[1:]:
+        listed = gettext("%(first)s and %(second)s") % {"first": listed, "second": reason}
+    return gettext(
+        "This address may tell the assessor who you are: it contains %(reasons)s. "
         "Review is blind, so share the item through a link without a name in it, or upload "
         "the file instead."
-    )
+    ) % {"reasons": listed}

@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, User
 from credentials.models import MicroCredential
@@ -102,21 +103,21 @@ def _award_url(submission: Submission) -> str:
 
 
 # What the details page's button says for each state of an application, and
-# the note under it ({ref} is the submission ID).
+# the note under it (%(ref)s is the submission ID).
 NEXT_STEPS = {
     Status.DRAFT: (
-        "Continue your application",
-        "Your draft {ref} is saved; pick up where you left off.",
+        _("Continue your application"),
+        _("Your draft %(ref)s is saved; pick up where you left off."),
     ),
     Status.AWAITING_PAYMENT: (
-        "Pay for your application",
-        "You submitted {ref}; it goes to review once the fee is paid.",
+        _("Pay for your application"),
+        _("You submitted %(ref)s; it goes to review once the fee is paid."),
     ),
-    Status.IN_REVIEW: ("View your application", "Your application {ref} is in review."),
-    Status.AWARDED: ("View your award", "You earned this micro-credential with {ref}."),
+    Status.IN_REVIEW: (_("View your application"), _("Your application %(ref)s is in review.")),
+    Status.AWARDED: (_("View your award"), _("You earned this micro-credential with %(ref)s.")),
     Status.DENIED: (
-        "Read the feedback and resubmit",
-        "{ref} was not awarded yet; resubmit it to start your next attempt.",
+        _("Read the feedback and resubmit"),
+        _("%(ref)s was not awarded yet; resubmit it to start your next attempt."),
     ),
 }
 
@@ -128,7 +129,7 @@ def application_next_step(submission: Submission) -> NextStep:
         url = _award_url(submission)
     else:
         url = submission.get_absolute_url()
-    return NextStep(label, url, note.format(ref=submission.reference))
+    return NextStep(str(label), url, note % {"ref": submission.reference})
 
 
 def submission_chain(submission: Submission) -> list[Submission]:

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from credentials.models import EvidenceKind, MicroCredential, Part
@@ -91,7 +92,7 @@ def submission_apply(*, learner: User, credential: MicroCredential) -> tuple[Sub
     start through Resubmit after a denial. Returns (draft, created).
     """
     if not credential.is_published:
-        raise SubmissionError("This micro-credential is not open for applications.")
+        raise SubmissionError(gettext("This micro-credential is not open for applications."))
     current = submission_current(learner=learner, credential=credential)
     if current is not None:
         if current.status == Status.DRAFT:
@@ -258,12 +259,15 @@ def submission_problems(submission: Submission) -> list[tuple[str, str]]:
     its prompts)."""
     written: list[tuple[int, tuple[str, str]]] = []
     for response in sorted(submission.responses.all(), key=lambda r: (r.part, r.position, r.pk)):
-        label = f"Part {response.part}: “{_shorten(response.prompt_text)}”"
+        label = {"part": response.part, "prompt": _shorten(response.prompt_text)}
         words = count_words(response.text)
         if response.required and words == 0:
-            written.append((response.part, (f"{label} needs an answer.", response.anchor)))
+            message = gettext("Part %(part)s: “%(prompt)s” needs an answer.") % label
+            written.append((response.part, (message, response.anchor)))
         elif over_limit(response.text, response.word_limit):
-            message = f"{label} has {words} words; the limit is {response.word_limit}."
+            message = gettext(
+                "Part %(part)s: “%(prompt)s” has %(words)s words; the limit is %(limit)s."
+            ) % {**label, "words": words, "limit": response.word_limit}
             written.append((response.part, (message, response.anchor)))
     problems = [problem for part, problem in written if part < Part.EVIDENCE]
     attachments = list(submission.attachments.all())
@@ -279,10 +283,12 @@ def submission_problems(submission: Submission) -> list[tuple[str, str]]:
             EvidenceKind.ANY: bool(files or urls),
         }[EvidenceKind(requirement.kind)]
         if not ok:
-            what = {"file": "a file", "link": "a link", "any": "a file or a link"}[requirement.kind]
-            problems.append(
-                (f"Part 2: add {what} for “{requirement.title}”.", f"requirement-{requirement.pk}")
-            )
+            message = {
+                "file": gettext("Part 2: add a file for “%(title)s”."),
+                "link": gettext("Part 2: add a link for “%(title)s”."),
+                "any": gettext("Part 2: add a file or a link for “%(title)s”."),
+            }[requirement.kind] % {"title": requirement.title}
+            problems.append((message, f"requirement-{requirement.pk}"))
     return problems + [problem for part, problem in written if part >= Part.EVIDENCE]
 
 
@@ -347,7 +353,10 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
         problems = submission_problems(locked)
         missing = [kind for kind in AttestationKind if kind.value not in attestations]
         for kind in missing:
-            problems.append((f"Confirm: “{_shorten(kind.label, 80)}”", f"attestation-{kind.value}"))
+            message = gettext("Confirm: “%(statement)s”") % {
+                "statement": _shorten(str(kind.label), 80)
+            }
+            problems.append((message, f"attestation-{kind.value}"))
         if problems:
             raise IncompleteSubmission(problems)
         now = timezone.now()
@@ -469,7 +478,10 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
             learner=actor, credential=denied.credential, status=Status.DRAFT
         ).exists():
             raise SubmissionError(
-                "You already have a draft for this micro-credential; open it from your dashboard."
+                gettext(
+                    "You already have a draft for this micro-credential; "
+                    "open it from your dashboard."
+                )
             )
         draft = Submission.objects.create(
             learner=actor, credential=denied.credential, previous=denied

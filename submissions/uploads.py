@@ -18,6 +18,8 @@ import filetype
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from . import metadata
 from .exceptions import InvalidUpload
@@ -110,26 +112,39 @@ def check_upload(upload, *, existing_total: int = 0) -> CheckedUpload:
     name = safe_filename(upload.name or "")
     size = upload.size or 0
     if size == 0:
-        raise InvalidUpload(f"“{name}” is empty.")
+        raise InvalidUpload(gettext("“%(name)s” is empty.") % {"name": name})
     max_file = settings.EVIDENCE_MAX_FILE_BYTES
     if size > max_file:
         raise InvalidUpload(
-            f"“{name}” is {size / 1048576:.1f} MB; each file may be at most "
-            f"{max_file / 1048576:.0f} MB. Share larger videos as a link instead."
+            gettext(
+                "“%(name)s” is %(size)s MB; each file may be at most %(limit)s MB. "
+                "Share larger videos as a link instead."
+            )
+            % {
+                "name": name,
+                "size": number_format(size / 1048576, decimal_pos=1),
+                "limit": number_format(max_file / 1048576, decimal_pos=0),
+            }
         )
     max_total = settings.EVIDENCE_MAX_TOTAL_BYTES
     if existing_total + size > max_total:
         raise InvalidUpload(
-            f"“{name}” would bring your evidence to more than {max_total / 1048576:.0f} MB "
-            "in total. Remove a file or share large media as a link."
+            gettext(
+                "“%(name)s” would bring your evidence to more than %(limit)s MB in total. "
+                "Remove a file or share large media as a link."
+            )
+            % {"name": name, "limit": number_format(max_total / 1048576, decimal_pos=0)}
         )
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     mime = _sniff(head, name)
     if mime is None:
         raise InvalidUpload(
-            f"“{name}” is not a file type we accept (its content is not a document, PDF, "
-            "image, audio or video file, whatever its name says)."
+            gettext(
+                "“%(name)s” is not a file type we accept (its content is not a document, PDF, "
+                "image, audio or video file, whatever its name says)."
+            )
+            % {"name": name}
         )
     stored, notices = _without_metadata(upload, name, mime)
     digest = hashlib.sha256()
@@ -158,11 +173,17 @@ def _without_metadata(upload, name: str, mime: str) -> tuple[File, tuple[str, ..
         cleaned = metadata.clean(original, mime)
     except metadata.UnreadableImage:
         raise InvalidUpload(
-            f"“{name}” could not be read as an image, so the details a photo can carry "
-            "(such as where it was taken) could not be removed. Open it, save a copy "
-            "and upload that."
+            gettext(
+                "“%(name)s” could not be read as an image, so the details a photo can carry "
+                "(such as where it was taken) could not be removed. Open it, save a copy "
+                "and upload that."
+            )
+            % {"name": name}
         ) from None
-    notices = tuple(f"“{name}” was added, but {notice}." for notice in cleaned.notices)
+    notices = tuple(
+        gettext("“%(name)s” was added, but %(notice)s.") % {"name": name, "notice": notice}
+        for notice in cleaned.notices
+    )
     if cleaned.data == original:
         upload.seek(0)
         return upload, notices

@@ -8,6 +8,9 @@ counter in static/js/application.js uses the same rule
 the number the server enforces.
 """
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
 
 def count_words(text: str | None) -> int:
     return len((text or "").split())
@@ -35,14 +38,17 @@ def answer_problem(text: str) -> str | None:
     is always exactly what the learner sees on their page.
     """
     if "\x00" in text:
-        return (
+        return gettext(
             "This answer contains an invisible null character (it may show as �), often "
             "pasted from another program, so it was not saved. Delete that character and "
             "save again."
         )
     if len(text) > MAX_ANSWER_CHARS:
-        return (
-            f"This answer has {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+        return gettext(
+            "This answer has %(count)s characters; the limit is %(limit)s. "
             "It was not saved: shorten it and save again. Your whole text is still here."
-        )
+        ) % {
+            "count": number_format(len(text), force_grouping=True),
+            "limit": number_format(MAX_ANSWER_CHARS, force_grouping=True),
+        }
     return None

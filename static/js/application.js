@@ -13,6 +13,14 @@
   var form = document.getElementById("application-form");
   if (!form) return;
 
+  // Sentences come from Django's JavaScript catalog (loaded before this file) in
+  // the page's language; English stands in if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values, named) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return named ? values[key] : all; });
+  };
+  var pageLanguage = document.documentElement.lang || [];
+
   var status = document.getElementById("autosave-status");
   var versionInput = form.querySelector("input[name=version]");
   var tokenInput = form.querySelector("[name=csrfmiddlewaretoken]");
@@ -188,10 +196,13 @@
   function showOffer(stored, found) {
     offer = { version: stored.version, at: stored.at, fields: found };
     var when = new Date(stored.at);
-    var time = isNaN(when) ? "" : " at " + when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
-    var detail = "It was typed on this page" + time + ", perhaps when you were signed out.";
+    var detail = isNaN(when)
+      ? gettext("It was typed on this page, perhaps when you were signed out.")
+      : interpolate(gettext("It was typed on this page at %(time)s, perhaps when you were signed out."), {
+        time: when.toLocaleString(pageLanguage, { dateStyle: "medium", timeStyle: "short" }),
+      }, true);
     if (String(stored.version) !== versionInput.value) {
-      detail += " The draft has been saved since (perhaps from another tab or device): compare before you restore.";
+      detail += " " + gettext("The draft has been saved since (perhaps from another tab or device): compare before you restore.");
     }
     var list = offerBox.querySelector("[data-restore-list]");
     list.textContent = "";
@@ -215,14 +226,14 @@
     dirty = true;
     textDirty = true;
     writeStore();
-    say("Your unsaved text is back. Press Save draft to keep it.");
+    say(gettext("Your unsaved text is back. Press Save draft to keep it."));
     restored[0].focus();
   });
 
   offerBox.querySelector("[data-restore-discard]").addEventListener("click", function () {
     closeOffer();
     if (dirty) writeStore(); else clearStore();
-    say("The text kept in this browser was discarded.");
+    say(gettext("The text kept in this browser was discarded."));
   });
 
   dropExpiredCopies();
@@ -269,8 +280,8 @@
   function signedOut(message) {
     say(message, {
       href: form.dataset.loginUrl,
-      text: "Sign in again (opens a new tab)",
-      after: "then come back to this tab and press Save draft.",
+      text: gettext("Sign in again (opens a new tab)"),
+      after: gettext("then come back to this tab and press Save draft."),
     });
   }
 
@@ -306,7 +317,7 @@
       .then(function (body) { handle(body, sent); })
       .catch(function () {
         textDirty = true;
-        say("Could not reach the server to save automatically. Your text is kept in this browser and saving will be tried again; you can also press Save draft.");
+        say(gettext("Could not reach the server to save automatically. Your text is kept in this browser and saving will be tried again; you can also press Save draft."));
       });
   }
 
@@ -318,7 +329,7 @@
       answers.forEach(function (t) { setRefusal(t, body.errors && body.errors[t.name] ? body.errors[t.name].join(" ") : ""); });
     }
     if (body.ok) {
-      say("Saved automatically at " + body.saved_at + ".");
+      say(interpolate(gettext("Saved automatically at %(time)s."), { time: body.saved_at }, true));
       var linkTyped = kept.some(function (f) { return f.tagName === "INPUT" && f.value; });
       if (!changedSince && !linkTyped && !offer) clearStore(); else writeStore();
       if (!form.querySelector("input[type=file]").value && !linkTyped) dirty = textDirty;
@@ -334,11 +345,11 @@
       say(body.error);
     } else if (body.unreadable) {
       textDirty = true;
-      if (body.toLogin) signedOut("You are signed out, so your changes are not being saved. Your text is kept in this browser.");
-      else say("Could not save automatically (the server had a problem). Your text is kept in this browser and saving will be tried again; you can also press Save draft.");
+      if (body.toLogin) signedOut(gettext("You are signed out, so your changes are not being saved. Your text is kept in this browser."));
+      else say(gettext("Could not save automatically (the server had a problem). Your text is kept in this browser and saving will be tried again; you can also press Save draft."));
     } else {
       stopped = true;
-      say(body.error + " Automatic saving is paused.");
+      say(body.error + " " + gettext("Automatic saving is paused."));
     }
   }
   window.setInterval(autosave, 15000);

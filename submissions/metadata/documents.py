@@ -14,20 +14,22 @@ import struct
 import zipfile
 import zlib
 
+from django.utils.translation import gettext_lazy as _
+
 from .common import Cleaned
 
 # A notice names what may remain; the caller adds the file name.
-NOTICE_OLD_OFFICE = (
+NOTICE_OLD_OFFICE = _(
     "files in this older Office format keep the author's name in their properties, and we "
     "cannot remove it. Save it as PDF or in the current format (.docx, .pptx, .xlsx) and "
     "upload that instead, or remove the name under File > Properties"
 )
-NOTICE_PDF = (
+NOTICE_PDF = _(
     "this PDF keeps its properties (such as the author's name) in a form we cannot edit. "
     "If they name you or anyone else, remove them in your PDF program's document "
     "properties, or print it to a new PDF, and upload that instead"
 )
-NOTICE_OFFICE_UNREADABLE = (
+NOTICE_OFFICE_UNREADABLE = _(
     "we could not read this document's properties (such as the author's name) to remove "
     "them. If they name you or anyone else, remove them under File > Properties and upload "
     "the file again"

@@ -28,7 +28,8 @@
     event.preventDefault();
     pending = button;
     text.textContent = button.dataset.confirm;
-    yes.textContent = "Yes, " + button.textContent.trim().toLowerCase();
+    // The page writes the confirming words in its own language (data-confirm-yes).
+    yes.textContent = button.dataset.confirmYes || button.textContent.trim();
     yes.className = button.className;
     dialog.showModal();
   });
