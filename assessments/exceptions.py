@@ -5,8 +5,10 @@ Every error here carries a message that is safe to show the assessor or staff.
 
 from typing import NamedTuple
 
+from core.errors import UserFacingError
 
-class AssessmentError(Exception):
+
+class AssessmentError(UserFacingError):
     """Base class; ``str(error)`` is safe to show a user."""
 
 
@@ -16,6 +18,8 @@ class NotAssigned(AssessmentError):
 
 
 class AlreadyDecided(AssessmentError):
+    notice = True
+
     def __init__(self, outcome: str) -> None:
         self.outcome = outcome
         super().__init__(

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from core.views import user_errors
 from credentials.models import Part
 from submissions.downloads import neutral_name, shows_file_names
 from submissions.selectors import submission_with_content
 
 from . import selectors, services
-from .exceptions import AlreadyDecided, AssessmentError, DecisionInvalid
+from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
 from .models import Outcome
 
@@ -98,6 +99,7 @@ def _named_files(submission, reader) -> list[tuple]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@user_errors("assessments:review")
 def review(request, uuid):
     review = selectors.review_get_for_user(submission_uuid=uuid, user=request.user)
     can_score = review.is_open and review.assessor_id == request.user.pk
@@ -135,12 +137,6 @@ def review(request, uuid):
             except DecisionInvalid as exc:
                 form.add_decision_problems(exc.errors)
                 messages.error(request, str(exc))
-            except AlreadyDecided as exc:
-                messages.info(request, str(exc))
-                return redirect("assessments:review", uuid=uuid)
-            except AssessmentError as exc:
-                messages.error(request, str(exc))
-                return redirect("assessments:review", uuid=uuid)
             else:
                 if not confirm_decision:
                     verb = "awarded" if action == Outcome.AWARDED else "denied"

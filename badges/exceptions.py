@@ -5,8 +5,10 @@ Every error here carries a message that is safe to show the learner or staff.
 
 from django.utils.translation import gettext as _
 
+from core.errors import UserFacingError
 
-class BadgeError(Exception):
+
+class BadgeError(UserFacingError):
     """Base class; ``str(error)`` is safe to show a user."""
 
 

@@ -9,14 +9,20 @@ that escapes a service is a bug or an outage and is never shown as it is.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext, gettext_lazy
 
 
 class UserFacingError(Exception):
-    """A domain error whose message is written for the person who asked."""
+    """A domain error whose message is written for the person who asked.
 
+    ``notice`` is True for an error that means the thing asked for has already
+    happened (a double click, a second tab): it is news, not a mistake, so
+    views show it as information rather than as an error.
+    """
+
+    notice: ClassVar[bool] = False
     default_message = gettext_lazy("That could not be done. Please reload the page and try again.")
 
     def __init__(self, message: str | None = None) -> None:

@@ -3,8 +3,10 @@
 Every error here carries a message that is safe to show staff.
 """
 
+from core.errors import UserFacingError
 
-class CredentialError(Exception):
+
+class CredentialError(UserFacingError):
     """Base class; ``str(error)`` is safe to show a user."""
 
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import UserFacingError
 
-class HelpdeskError(Exception):
+
+class HelpdeskError(UserFacingError):
     """Base class; ``str(error)`` is safe to show a user."""
 
 

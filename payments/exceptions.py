@@ -9,8 +9,10 @@ for logs and staff, and views show a generic sentence instead.
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.errors import UserFacingError
 
-class PaymentError(Exception):
+
+class PaymentError(UserFacingError):
     """Base class; ``str(error)`` is safe to show a user."""
 
 
@@ -20,6 +22,8 @@ class NothingToPay(PaymentError):
 
 
 class AlreadyPaid(PaymentError):
+    notice = True
+
     def __init__(self) -> None:
         super().__init__(_("The assessment fee for this application has already been paid."))
 
@@ -110,5 +114,5 @@ class InvalidWebhook(Exception):
     """Missing or bad signature, or a body that is not a Stripe event."""
 
 
-class RefundError(Exception):
-    """A refund staff asked for cannot be made; the message is for staff."""
+class RefundError(UserFacingError):
+    """A refund staff asked for cannot be made; the message is for the staff member."""

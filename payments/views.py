@@ -18,17 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.throttle import FailureThrottle, wait_message
+from core.views import user_error_response, user_errors
 from submissions.models import Status
 from submissions.selectors import submission_get_for_learner
 
 from . import pricing, selectors, services
-from .exceptions import (
-    AlreadyPaid,
-    CardDeclined,
-    CouponError,
-    InvalidWebhook,
-    PaymentError,
-)
+from .exceptions import CardDeclined, CouponError, InvalidWebhook, PaymentError
 from .forms import CouponCodeForm, TestCardForm
 from .models import PaymentStatus, Provider
 from .providers import get_provider
@@ -161,6 +156,7 @@ def coupon(request, uuid):
 
 @login_required
 @require_POST
+@user_errors("payments:checkout")
 def pay(request, uuid):
     """Start the payment: the amount is computed on the server from the fee and coupon."""
     submission = submission_get_for_learner(uuid=uuid, learner=request.user)
@@ -176,11 +172,6 @@ def pay(request, uuid):
             gettext("The coupon was removed: %(reason)s Check the amount and pay again.")
             % {"reason": exc},
         )
-        return redirect(_checkout_url(submission))
-    except AlreadyPaid:
-        return redirect(_checkout_url(submission))
-    except PaymentError as exc:
-        messages.error(request, str(exc))
         return redirect(_checkout_url(submission))
     if payment.is_paid:
         request.session.pop(_coupon_key(submission), None)
@@ -208,8 +199,8 @@ def test_checkout(request, uuid):
         except CardDeclined as exc:
             form.add_error("card_number", str(exc))
         except PaymentError as exc:
-            messages.error(request, str(exc))
-            return redirect(_checkout_url(submission))
+            # The test card page is gone once its payment ended: back to the checkout.
+            return user_error_response(request, exc, _checkout_url(submission))
         else:
             request.session.pop(_coupon_key(submission), None)
             messages.success(request, gettext("Paid. Your application is now in the review queue."))

@@ -3,8 +3,10 @@
 Every error here carries a message that is safe to show the learner.
 """
 
+from core.errors import UserFacingError
 
-class SubmissionError(Exception):
+
+class SubmissionError(UserFacingError):
     """Base class; ``str(error)`` is safe to show a user."""
 
 
@@ -16,6 +18,9 @@ class IllegalTransition(SubmissionError):
 
 
 class NotEditable(SubmissionError):
+    # Usually the learner's own submit, from another tab or a second click.
+    notice = True
+
     def __init__(self) -> None:
         super().__init__("This application has been submitted and can no longer be changed.")
 
@@ -49,6 +54,8 @@ class AlreadyApplied(SubmissionError):
     ``submission`` is that application: one per learner and credential, so a
     second apply never opens a second paid attempt.
     """
+
+    notice = True
 
     MESSAGES = {
         "awaiting_payment": "You have already applied: {ref} is submitted and waits for payment.",

@@ -16,32 +16,25 @@ from django.views.decorators.http import require_POST
 from accounts.views import signed_out_json
 from config.parsing import valid_uuids
 from config.uploads import files_skipped
+from core.views import user_errors
 from credentials.models import MicroCredential
 
 from . import selectors, services
 from .downloads import attachment_response
-from .exceptions import (
-    AlreadyApplied,
-    DraftConflict,
-    IncompleteSubmission,
-    NotEditable,
-    SubmissionError,
-)
+from .exceptions import AlreadyApplied, DraftConflict, IncompleteSubmission
 from .forms import MISSING_ANSWER, ApplicationForm
 from .models import Attachment, Status
 
 
 @login_required
 @require_POST
+@user_errors("credentials:detail")
 def apply(request, slug):
     credential = get_object_or_404(MicroCredential.objects.published(), slug=slug)
     try:
         draft, created = services.submission_apply(learner=request.user, credential=credential)
     except AlreadyApplied as exc:
         return _to_existing_application(request, exc)
-    except SubmissionError as exc:
-        messages.error(request, str(exc))
-        return redirect(credential)
     if not created:
         messages.info(request, "You already have a draft for this micro-credential; here it is.")
     return redirect(draft)
@@ -73,6 +66,7 @@ def _signed_in_to_edit(view):
 
 
 @_signed_in_to_edit
+@user_errors()
 def detail(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     if submission.status != Status.DRAFT:
@@ -141,9 +135,6 @@ def _post_draft(request, submission):
         result = services.draft_save(
             submission=submission, actor=request.user, version=data["version"], changes=changes
         )
-    except NotEditable:
-        messages.info(request, "This application has already been submitted.")
-        return redirect(submission)
     except DraftConflict as exc:
         # Nothing was saved: show the learner their own text and link, and let a
         # second press of Save draft (now carrying the current version) keep them.
@@ -185,8 +176,6 @@ def _post_draft(request, submission):
         except IncompleteSubmission as exc:
             messages.success(request, saved)
             return _render_draft(request, submission, fresh, problems=exc.problems, status=422)
-        except NotEditable:
-            return redirect(submission)
         messages.success(
             request, f"Your application was submitted. Your submission ID is {submitted.reference}."
         )
@@ -255,6 +244,7 @@ def _render_submitted(request, submission):
 
 
 @require_POST
+@user_errors(json=True)
 def autosave(request, uuid):
     """Background save of the written answers (files and links wait for Save draft).
 
@@ -290,8 +280,6 @@ def autosave(request, uuid):
             {"ok": False, "conflict": True, "error": str(exc), "version": exc.current_version},
             status=409,
         )
-    except NotEditable as exc:
-        return JsonResponse({"ok": False, "error": str(exc)}, status=409)
     saved = time_format(timezone.localtime(result.saved_at), "g:i A")
     body = {"ok": not refused, "version": result.version, "saved_at": saved}
     if refused:
@@ -301,15 +289,13 @@ def autosave(request, uuid):
 
 @login_required
 @require_POST
+@user_errors("submissions:detail")
 def resubmit(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     try:
         draft = services.submission_resubmit(submission=submission, actor=request.user)
     except AlreadyApplied as exc:
         return _to_existing_application(request, exc)
-    except SubmissionError as exc:
-        messages.error(request, str(exc))
-        return redirect(submission)
     messages.success(
         request,
         f"Your new attempt starts from {submission.reference}: review it, update it and submit.",

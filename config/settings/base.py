@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees a view's exception first: an error written for the
+    # person becomes a message on the page they came from, never a 500.
+    "core.middleware.UserFacingErrorMiddleware",
 ]
 
 # Every page: scripts, styles and images from our own origin only, no plugins,
