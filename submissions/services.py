@@ -391,7 +391,6 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
                 "updated_at",
             ]
         )
-        signals.submitted.send(sender=Submission, submission=locked, actor=actor)
         if not fee:
             signals.review_started.send(sender=Submission, submission=locked, actor=actor)
         _queue_received_email(locked)

@@ -10,5 +10,3 @@ from django.dispatch import Signal
 
 # Sent with: submission, actor.
 review_started = Signal()
-# Sent with: submission, actor, after a submission is submitted (any fee).
-submitted = Signal()

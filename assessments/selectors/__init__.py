@@ -1,0 +1,59 @@
+"""Reads for assessments, one module per sub-domain:
+
+    scopes   who may assess what, eligibility, reviews waiting for an assessor
+    queue    the assessor queue, its filters and sorts
+    review   the review page and every attempt in a submission's chain
+    sla      days left per review and the staff SLA overview
+
+Callers keep one name to ask (``assessments.selectors.<name>``).
+"""
+
+from .queue import QUEUE_SORTS, QUEUE_STATUSES, queue_assessors, queue_credentials, review_queue
+from .review import (
+    Attempt,
+    RelatedSubmissions,
+    related_submissions,
+    review_get_for_user,
+    review_scores,
+)
+from .scopes import (
+    assessor_is_eligible,
+    credential_has_assessor,
+    eligible_assessors,
+    is_assessor,
+    sees_every_review,
+    waiting_reviews,
+)
+from .sla import (
+    DAYS_LEFT_BUCKETS,
+    Deadline,
+    OnTimeRate,
+    deadline,
+    review_attention,
+    sla_overview,
+)
+
+__all__ = [
+    "DAYS_LEFT_BUCKETS",
+    "QUEUE_SORTS",
+    "QUEUE_STATUSES",
+    "Attempt",
+    "Deadline",
+    "OnTimeRate",
+    "RelatedSubmissions",
+    "assessor_is_eligible",
+    "credential_has_assessor",
+    "deadline",
+    "eligible_assessors",
+    "is_assessor",
+    "queue_assessors",
+    "queue_credentials",
+    "related_submissions",
+    "review_attention",
+    "review_get_for_user",
+    "review_queue",
+    "review_scores",
+    "sees_every_review",
+    "sla_overview",
+    "waiting_reviews",
+]

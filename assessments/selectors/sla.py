@@ -1,0 +1,151 @@
+"""The review SLA as pages show it: days left per review, and the staff overview."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ..business_days import business_days_until, calendar_for, holiday_calendar
+from ..models import Review, ReviewState
+
+
+@dataclass
+class Deadline:
+    due_on: datetime.date | None
+    days_left: int | None  # business days; 0 on the due date
+    overdue_days: int  # calendar days past the due date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_days > 0
+
+
+def deadline(review: Review, *, today: datetime.date | None = None) -> Deadline:
+    """Days left for a review in its organization's business days (no queries
+    when the submission's credential and organization are loaded)."""
+    today = today or timezone.localdate()
+    if not review.is_open:
+        return Deadline(review.due_on, None, 0)
+    calendar = calendar_for(review.submission.credential.organization)
+    return Deadline(
+        review.due_on,
+        business_days_until(today, review.due_on, calendar=calendar),
+        max((today - review.due_on).days, 0),
+    )
+
+
+# --- the staff overview ---------------------------------------------------------------
+
+DAYS_LEFT_BUCKETS = [
+    ("Overdue", None, -1),
+    ("Due today", 0, 0),
+    ("1–3 business days", 1, 3),
+    ("4–7 business days", 4, 7),
+    ("8–14 business days", 8, 14),
+    ("More than 14 business days", 15, None),
+]
+
+
+def _bucket(days_left: int, overdue: bool) -> str:
+    if overdue:
+        return DAYS_LEFT_BUCKETS[0][0]
+    for label, low, high in DAYS_LEFT_BUCKETS[1:]:
+        if (low is None or days_left >= low) and (high is None or days_left <= high):
+            return label
+    return DAYS_LEFT_BUCKETS[-1][0]
+
+
+@dataclass
+class OnTimeRate:
+    days: int
+    decided: int
+    on_time: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.on_time / self.decided, 1) if self.decided else None
+
+
+def review_attention() -> dict[str, int]:
+    """Counts for the admin home: open reviews waiting for an assessor, and overdue."""
+    today = timezone.localdate()
+    return Review.objects.filter(state=ReviewState.OPEN).aggregate(
+        unassigned=Count("id", filter=Q(assessor__isnull=True)),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+
+
+def sla_overview(*, now: datetime.datetime | None = None, overdue_limit: int = 50) -> dict:
+    """Open reviews by business days left, the overdue and the unassigned lists,
+    load per assessor and the on-time rate of decisions over the last 30 and 90 days.
+
+    A fixed number of queries however many reviews exist: open reviews are
+    grouped by due date and calendar in the database.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    open_reviews = Review.objects.filter(state=ReviewState.OPEN)
+    groups = (
+        open_reviews.values(
+            "due_on",
+            country=F("submission__credential__organization__holiday_country"),
+            subdivision=F("submission__credential__organization__holiday_subdivision"),
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    buckets = {label: 0 for label, _, _ in DAYS_LEFT_BUCKETS}
+    total_open = 0
+    for group in groups:
+        calendar = holiday_calendar(group["country"] or "US", group["subdivision"] or "")
+        left = business_days_until(today, group["due_on"], calendar=calendar)
+        buckets[_bucket(left, group["due_on"] < today)] += group["n"]
+        total_open += group["n"]
+    overdue = list(
+        open_reviews.filter(due_on__lt=today)
+        .select_related(
+            "submission",
+            "submission__credential",
+            "submission__credential__organization",
+            "assessor",
+        )
+        .order_by("due_on", "id")[:overdue_limit]
+    )
+    unassigned = list(
+        open_reviews.filter(assessor__isnull=True)
+        .select_related(
+            "submission", "submission__credential", "submission__credential__organization"
+        )
+        .order_by("due_on", "id")[:overdue_limit]
+    )
+    load = list(
+        open_reviews.filter(assessor__isnull=False)
+        .values("assessor_id", "assessor__email", "assessor__name")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .order_by("-open", "assessor__email")
+    )
+    rates = []
+    decided = Review.objects.filter(state=ReviewState.DECIDED).annotate(
+        decided_on=TruncDate("decided_at")
+    )
+    for days in (30, 90):
+        since = now - datetime.timedelta(days=days)
+        figures = decided.filter(decided_at__gte=since).aggregate(
+            decided=Count("id"), on_time=Count("id", filter=Q(decided_on__lte=F("due_on")))
+        )
+        rates.append(OnTimeRate(days=days, **figures))
+    return {
+        "today": today,
+        "total_open": total_open,
+        "buckets": [(label, buckets[label]) for label, _, _ in DAYS_LEFT_BUCKETS],
+        "overdue_count": buckets[DAYS_LEFT_BUCKETS[0][0]],
+        "overdue": [(review, deadline(review, today=today)) for review in overdue],
+        "unassigned": open_reviews.filter(assessor__isnull=True).count(),
+        "unassigned_reviews": [(review, deadline(review, today=today)) for review in unassigned],
+        "load": load,
+        "rates": rates,
+    }
