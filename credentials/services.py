@@ -1,14 +1,30 @@
-"""Writes for credentials: publishing and favorites."""
+"""Writes for credentials: publishing, favorites, and loading a catalog from data."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
 
 from .exceptions import NotPublishable
-from .models import Favorite, MicroCredential
+from .models import (
+    EvidenceKind,
+    EvidenceRequirement,
+    Favorite,
+    MicroCredential,
+    Organization,
+    Part,
+    Prompt,
+    RubricCriterion,
+    Topic,
+)
+
+M = TypeVar("M", bound=models.Model)
 
 
 def favorite_set(*, user: User, credential: MicroCredential, favorite: bool) -> bool:
@@ -96,3 +112,146 @@ def credential_unpublish(
     credential.is_published = locked.is_published
     credential.published_at = locked.published_at
     return credential
+
+
+# --- loading a catalog (the demo data) ----------------------------------------------------
+
+
+@dataclass
+class CatalogTally:
+    """How many rows a catalog load created, and how many existing rows it changed."""
+
+    created: int = 0
+    updated: int = 0
+
+    def count(self, created: bool, changed: bool) -> None:
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+
+
+def catalog_load(*, catalog: Mapping[str, Any]) -> CatalogTally:
+    """Make the organizations, topics and credentials ``catalog`` describes exist as described.
+
+    ``catalog`` has the shape of ``credentials/fixtures/demo_catalog.toml``.
+    Rows are found by slug (a credential's prompts, evidence and criteria by
+    position) and only the fields that differ are written, so loading the same
+    catalog again changes nothing, not even ``updated_at``. A credential is
+    published (``credential_publish``) when it is created and the catalog says
+    so; after that, publishing is staff's decision and a reload leaves it
+    alone. One transaction: a catalog loads whole or not at all.
+    """
+    tally = CatalogTally()
+    with transaction.atomic():
+        organizations = {
+            spec["slug"]: _upsert(
+                tally, Organization, {"slug": spec["slug"]}, _without(spec, "slug")
+            )[0]
+            for spec in catalog["organizations"]
+        }
+        topics = {
+            slug: _upsert(tally, Topic, {"slug": slug}, {"name": name})[0]
+            for slug, name in catalog["topics"].items()
+        }
+        for spec in catalog["credentials"]:
+            _credential_load(tally, spec, catalog["prompt_arc"], organizations, topics)
+    return tally
+
+
+CATALOG_CREDENTIAL_FIELDS = (
+    "title",
+    "summary",
+    "overview",
+    "competency",
+    "key_method",
+    "method_components",
+    "research",
+    "evidence_instructions",
+    "estimated_hours",
+    "fee_cents",
+    "resubmission_fee_cents",
+)
+
+
+def _credential_load(
+    tally: CatalogTally,
+    spec: Mapping[str, Any],
+    arc: list[Mapping[str, Any]],
+    organizations: Mapping[str, Organization],
+    topics: Mapping[str, Topic],
+) -> MicroCredential:
+    values = {name: spec[name] for name in CATALOG_CREDENTIAL_FIELDS}
+    values["organization"] = organizations[spec["organization"]]
+    values["currency"] = spec.get("currency", "usd")
+    credential, created = _upsert(tally, MicroCredential, {"slug": spec["slug"]}, values)
+
+    wanted_topics = {topics[slug].pk for slug in spec["topics"]}
+    if set(credential.topics.values_list("pk", flat=True)) != wanted_topics:
+        credential.topics.set(wanted_topics)
+        tally.count(False, not created)
+    # Every credential's prompts follow the catalog's arc; the credential gives the words.
+    for step in arc:
+        _upsert(
+            tally,
+            Prompt,
+            {
+                "credential": credential,
+                "part": Part[step["part"].upper()],
+                "position": step["position"],
+            },
+            {
+                "text": spec["prompts"][step["key"]],
+                "word_limit": step["word_limit"],
+                "required": step["required"],
+            },
+        )
+    for position, evidence in enumerate(spec["evidence"], start=1):
+        _upsert(
+            tally,
+            EvidenceRequirement,
+            {"credential": credential, "position": position},
+            {
+                "title": evidence["title"],
+                "description": evidence["description"],
+                "kind": EvidenceKind(evidence["kind"]),
+                "required": evidence["required"],
+            },
+        )
+    for position, criterion in enumerate(spec["rubric"], start=1):
+        _upsert(
+            tally,
+            RubricCriterion,
+            {"credential": credential, "position": position},
+            {"title": criterion["title"], "description": criterion["description"]},
+        )
+    if created and spec["published"]:
+        credential_publish(credential=credential)
+    return credential
+
+
+def _without(spec: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {name: value for name, value in spec.items() if name != key}
+
+
+def _upsert(
+    tally: CatalogTally, model: type[M], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[M, bool]:
+    """Find a row by ``lookup`` and write only the ``values`` that differ; (row, created).
+
+    A row that already matches is not saved at all, so its ``updated_at``
+    stays put.
+    """
+    manager = model._default_manager
+    obj = manager.filter(**lookup).first()
+    if obj is None:
+        tally.count(True, True)
+        return manager.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        obj.save(update_fields=changed + auto_now)
+    tally.count(False, bool(changed))
+    return obj, False

@@ -116,3 +116,26 @@ def test_demo_issuers_have_a_valid_contact_email():
 
     for organization in Organization.objects.all():
         validate_email(organization.email)
+
+
+def test_an_edit_to_the_catalog_file_is_all_a_second_run_writes(tmp_path, monkeypatch, capsys):
+    from credentials.management.commands import seed_demo
+
+    call_command("seed_demo")
+    original = seed_demo.CATALOG.read_text()
+    edited = tmp_path / "demo_catalog.toml"
+    edited.write_text(
+        original.replace(
+            'title = "Checking for Understanding in Real Time"',
+            'title = "Checking for Understanding, Minute by Minute"',
+        )
+    )
+    monkeypatch.setattr(seed_demo, "CATALOG", edited)
+    capsys.readouterr()
+
+    call_command("seed_demo")
+
+    assert "0 rows created, 1 updated" in capsys.readouterr().out
+    credential = MicroCredential.objects.get(slug="checking-for-understanding")
+    assert credential.title == "Checking for Understanding, Minute by Minute"
+    assert credential.is_published

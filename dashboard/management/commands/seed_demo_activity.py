@@ -86,10 +86,10 @@ class Command(BaseCommand):
     def _accounts(self) -> None:
         from django.conf import settings
 
-        from credentials.management.commands.seed_demo import DEMO_PASSWORD, USERS
+        from credentials.management.commands.seed_demo import DEMO_PASSWORD, demo_catalog
 
         self.stdout.write(f"\nOpen {settings.SITE_URL} and log in with one of these accounts:")
-        for user in USERS:
+        for user in demo_catalog()["accounts"]:
             self.stdout.write(f"  {user['role']:<9} {user['email']:<22} password: {DEMO_PASSWORD}")
 
     def _help_request(self, learner) -> None:
