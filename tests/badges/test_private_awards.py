@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+from django.utils import timezone
 
 from badges import services
 from badges.verification import verify_token
@@ -119,7 +120,8 @@ def test_revoked_private_assertion_is_404_not_410_for_strangers(
 def test_permitted_staff_see_a_private_awards_details_and_bare_staff_do_not(
     private_badge, badge_staff
 ):
-    date = private_badge.valid_from.strftime("%B %-d, %Y")
+    # The page shows the award's date in the site's time zone, not UTC's.
+    date = timezone.localtime(private_badge.valid_from).strftime("%B %-d, %Y")
     assert date in client_for(badge_staff).get(url(private_badge)).content.decode()
     bare = client_for(UserFactory(is_staff=True)).get(url(private_badge)).content.decode()
     assert date not in bare

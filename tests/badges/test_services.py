@@ -14,6 +14,7 @@ from badges.exceptions import BadgeError, NotOwner
 from badges.models import BadgeEvent, IssuedBadge, IssuerKey, StatusList, Visibility
 from badges.verification import verify_token
 from submissions.models import Status
+from tests.accounts.factories import UserFactory
 from tests.assessments.factories import all_met, make_assessor, submit_for_review
 from tests.badges.factories import award_row, decided_award
 from tests.credentials.factories import CredentialFactory
@@ -99,8 +100,8 @@ def test_each_organization_signs_with_its_own_key(badge, other_learner):
 def test_status_indexes_are_unique_and_roll_over_to_a_new_list(learner, credential):
     first = award_row(learner=learner, credential=credential).badge
     StatusList.objects.filter(pk=first.status_list_id).update(size=2)
-    second = award_row(learner=learner, credential=credential).badge
-    third = award_row(learner=learner, credential=credential).badge
+    second = award_row(learner=UserFactory(), credential=credential).badge
+    third = award_row(learner=UserFactory(), credential=credential).badge
     assert (first.status_list.number, first.status_index) == (1, 0)
     assert (second.status_list.number, second.status_index) == (1, 1)
     assert (third.status_list.number, third.status_index) == (2, 0)
@@ -172,9 +173,11 @@ def test_revocation_is_recorded_once_and_emails_the_learner_once(
     }
 
 
-def test_re_award_after_revocation_issues_a_new_credential(badge, learner, credential, staff_user):
+def test_an_award_after_a_revocation_takes_a_new_credential_and_status_index(
+    badge, other_learner, credential, staff_user
+):
     services.badge_revoke(badge_id=badge.pk, reason="Issued in error.", actor=staff_user)
-    again = decided_award(learner=learner, credential=credential).badge
+    again = decided_award(learner=other_learner, credential=credential).badge
 
     assert again.pk != badge.pk and again.uuid != badge.uuid
     assert again.status_index != badge.status_index

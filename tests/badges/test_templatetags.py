@@ -53,8 +53,10 @@ def test_panel_renders_nothing_without_an_award(learner, credential, django_asse
 def test_panel_runs_no_query_per_row_in_a_list(
     rows, learner, credential, django_assert_num_queries
 ):
-    for _ in range(rows):
-        award_row(learner=learner, credential=credential)
+    # One application per credential: each row is an award of another credential.
+    award_row(learner=learner, credential=credential)
+    for _ in range(rows - 1):
+        award_row(learner=learner, credential=CredentialFactory(with_content=True))
     submissions = with_badges(Submission.objects.filter(learner=learner).order_by("pk"))
     with django_assert_num_queries(1):
         html = ROW.render(Context({"submissions": submissions}))
@@ -64,22 +66,24 @@ def test_panel_runs_no_query_per_row_in_a_list(
 def test_upcoming_expiries_lists_only_awards_expiring_within_90_days(
     learner, other_learner, organization, staff_user, django_assert_num_queries
 ):
-    yearly = CredentialFactory(organization=organization, validity_months=12, with_content=True)
+    def yearly():
+        return CredentialFactory(organization=organization, validity_months=12, with_content=True)
+
     forever = CredentialFactory(organization=organization, with_content=True)
     soon = award_row(
-        learner=learner, credential=yearly, awarded_at=NOW - datetime.timedelta(days=300)
+        learner=learner, credential=yearly(), awarded_at=NOW - datetime.timedelta(days=300)
     )
-    award_row(learner=learner, credential=yearly, awarded_at=NOW)  # a year away
+    award_row(learner=learner, credential=yearly(), awarded_at=NOW)  # a year away
     award_row(learner=learner, credential=forever, awarded_at=NOW)  # never expires
     gone = award_row(
-        learner=learner, credential=yearly, awarded_at=NOW - datetime.timedelta(days=400)
+        learner=learner, credential=yearly(), awarded_at=NOW - datetime.timedelta(days=400)
     )
     revoked = award_row(
-        learner=learner, credential=yearly, awarded_at=NOW - datetime.timedelta(days=320)
+        learner=learner, credential=yearly(), awarded_at=NOW - datetime.timedelta(days=320)
     )
     services.badge_revoke(badge_id=revoked.badge.pk, reason="Issued in error.", actor=staff_user)
     award_row(
-        learner=other_learner, credential=yearly, awarded_at=NOW - datetime.timedelta(days=300)
+        learner=other_learner, credential=yearly(), awarded_at=NOW - datetime.timedelta(days=300)
     )
 
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(1):
