@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 # `make run PORT=8080`: links in emails follow the port unless SITE_URL is set.
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format browser compose-check clean
+.PHONY: run install migrate demo test test-fast lint format browser compose-check clean architecture
 
 # uv installs the pinned set several times faster than pip: an installed uv, or
 # one put into the venv from PyPI. pip does the install if uv cannot.
@@ -60,6 +60,8 @@ lint: install
 	$(PY) -m core.checks.model_writes
 # Statuses change only through core.transitions.transition (allowlist beside the check).
 	$(PY) -m core.checks.status_writes
+# docs/architecture.md draws the apps' imports as they are (`make architecture` redraws it).
+	$(PY) -m core.checks.import_graph --check
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -79,6 +81,10 @@ bench: install
 		else echo "Install wrk (sudo apt-get install wrk) to run the benchmark." >&2; exit 1; fi; }
 	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) manage.py bench_run
+
+# Redraw the import graph in docs/architecture.md from the code and the layers contract.
+architecture: install
+	$(PY) -m core.checks.import_graph --write
 
 format: install
 	$(VENV)/bin/ruff format .
