@@ -796,7 +796,7 @@ class Chunk:
                         id=s.ids[Attestation].take(),
                         submission_id=sub_id,
                         kind=kind.value,
-                        statement=kind.label,
+                        statement=str(kind.label),
                         accepted_at=t["submitted"],
                     )
                 )

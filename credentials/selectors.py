@@ -8,6 +8,7 @@ for 500.
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from accounts.models import AnyUser, User
@@ -93,7 +94,7 @@ class CredentialPart:
     """One part of the application as the details page explains it."""
 
     number: int
-    label: str
+    label: str | Promise  # translated when shown
     prompts: list[Prompt] = field(default_factory=list)
     requirements: list[EvidenceRequirement] = field(default_factory=list)
 

@@ -363,7 +363,7 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
         Attestation.objects.bulk_create(
             [
                 Attestation(
-                    submission=locked, kind=kind.value, statement=kind.label, accepted_at=now
+                    submission=locked, kind=kind.value, statement=str(kind.label), accepted_at=now
                 )
                 for kind in AttestationKind
             ]

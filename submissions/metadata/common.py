@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+
 
 class UnreadableImage(Exception):
     """An image whose metadata cannot be removed because it cannot be read."""
@@ -14,4 +16,4 @@ class Cleaned:
     """The bytes to store, and what the learner should be told about them."""
 
     data: bytes
-    notices: list[str] = field(default_factory=list)
+    notices: list[str | Promise] = field(default_factory=list)  # translated when shown

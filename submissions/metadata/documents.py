@@ -14,6 +14,7 @@ import struct
 import zipfile
 import zlib
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .common import Cleaned
@@ -137,7 +138,7 @@ def _blank_xmp(data: bytes, out: bytearray) -> None:
 
 def clean_pdf(data: bytes) -> Cleaned:
     out = bytearray(data)
-    notices = []
+    notices: list[str | Promise] = []
     try:
         complete = _pdf_blank_info(data, out)
     except (ValueError, IndexError):
