@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from audit.admin import AuditTrailAdminMixin, audit_trail_url
 from config.admin_base import HistoryInline, ServiceRecordAdmin
 
 from . import selectors, services
@@ -21,7 +22,7 @@ from .models import AssessorScope, Assignment, Award, CriterionScore, Review, Re
 
 
 @admin.register(AssessorScope)
-class AssessorScopeAdmin(admin.ModelAdmin):
+class AssessorScopeAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = ["user", "credential", "organization", "is_active", "created_at"]
     list_filter = ["is_active", "organization"]
     list_select_related = ["user", "credential", "organization"]
@@ -81,8 +82,13 @@ class CriterionScoreInline(HistoryInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ServiceRecordAdmin):
-    """Reviews are changed only through the review page and the reassign form."""
+class ReviewAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
+    """Reviews are changed only through the review page and the reassign form.
+
+    The change page links to the review's audit trail (opened, assigned,
+    decided) and to its application's (applied, submitted, paid, decided):
+    applications have no admin page of their own.
+    """
 
     change_form_template = "admin/assessments/review/change_form.html"
     change_list_template = "admin/assessments/review/change_list.html"
@@ -124,6 +130,13 @@ class ReviewAdmin(ServiceRecordAdmin):
     @admin.display(description="Submission ID", ordering="submission__reference")
     def reference(self, obj):
         return obj.submission.reference
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["application_trail_url"] = audit_trail_url(request, obj.submission)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     @admin.display(description="Credential", ordering="submission__credential__title")
     def credential(self, obj):

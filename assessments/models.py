@@ -50,6 +50,14 @@ class ReviewState(models.TextChoices):
     DECIDED = "decided", pgettext_lazy("review", "Decided")
 
 
+# The only moves a review makes: a decision is final, so a decided review
+# never opens again (``assessments.services.review_decide``).
+REVIEW_TRANSITIONS: dict[str, set[str]] = {
+    ReviewState.OPEN: {ReviewState.DECIDED},
+    ReviewState.DECIDED: set(),
+}
+
+
 class Outcome(models.TextChoices):
     AWARDED = "awarded", pgettext_lazy("outcome", "Awarded")
     DENIED = "denied", pgettext_lazy("outcome", "Denied")

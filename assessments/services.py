@@ -5,6 +5,11 @@ lock the review row and use a conditional UPDATE, so a double click or two
 tabs decide once. Follow-up email is stored in the outbox in the same
 transaction (``assessments.emails``) and sent after the commit, so it exists
 exactly when the change does and can never undo what was recorded.
+
+A review's state moves along ``REVIEW_TRANSITIONS`` through
+``core.transitions.transition``; opening, each (re)assignment, the decision
+and every change to an assessor scope are written to the audit trail with
+the actor who asked (None: the system), in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from audit.services import record
+from core.transitions import transition
 from credentials.models import Organization
 from submissions.models import Submission
 from submissions.services import submission_record_decision, submission_set_decision_due
@@ -34,6 +41,7 @@ from .exceptions import (
     NotAssigned,
 )
 from .models import (
+    REVIEW_TRANSITIONS,
     AssessorScope,
     Assignment,
     Award,
@@ -46,6 +54,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 MAX_FEEDBACK_CHARS = 10_000
+# What an assessor scope grants, as its audit events record it.
+SCOPE_FIELDS = ("user_id", "organization_id", "credential_id", "is_active")
 
 
 def _lock(review_id: int) -> Review:
@@ -89,6 +99,15 @@ def review_open(*, submission: Submission, actor: User | None = None) -> Review:
         due_on, remind_on = sla_dates(submission=submission)
         submission_set_decision_due(submission=submission, due_on=due_on)
         review = Review.objects.create(submission=submission, due_on=due_on, remind_on=remind_on)
+        # Whoever moved the submission into review (the learner submitting, the
+        # payer) opened it; None when the system did (a webhook).
+        record(
+            actor=actor,
+            verb="review.opened",
+            target=review,
+            after={"state": review.state, "due_on": due_on},
+            data={"reference": submission.reference},
+        )
         assessor = selectors.eligible_assessors(submission=submission).first()
         if assessor is None:
             # Staff see it on the admin home and the SLA overview; adding an
@@ -100,8 +119,18 @@ def review_open(*, submission: Submission, actor: User | None = None) -> Review:
 
 
 def _assign(review: Review, assessor: User, *, assigned_by: User | None, reason: str) -> Assignment:
+    """Give a locked (or just created) review to ``assessor``: end the current
+    assignment, start a new one, audit it and queue the assessor's email."""
     now = timezone.now()
     replaced = Assignment.objects.filter(review=review, ended_at__isnull=True).update(ended_at=now)
+    record(
+        actor=assigned_by,
+        verb="review.assigned",
+        target=review,
+        before={"assessor": review.assessor_id},
+        after={"assessor": assessor.pk},
+        data={"reason": reason},
+    )
     review.assessor = assessor
     review.assigned_at = now
     # A new assessor gets their own reminder when the due date nears.
@@ -195,10 +224,25 @@ def assessor_scope_save(*, scope: AssessorScope, actor: User | None = None) -> i
     a task).
 
     Returns how many reviews are waiting in its reach, for staff to hear.
-    Saving an inactive scope assigns nothing. Safe to repeat.
+    Saving an inactive scope assigns nothing. The audit trail records who
+    granted, changed or deactivated it. Safe to repeat.
     """
     with transaction.atomic():
+        before = (
+            AssessorScope.objects.filter(pk=scope.pk).values(*SCOPE_FIELDS).first()
+            if scope.pk
+            else None
+        )
         scope.save()
+        after = {name: getattr(scope, name) for name in SCOPE_FIELDS}
+        if before != after:
+            record(
+                actor=actor,
+                verb="assessor_scope.changed" if before else "assessor_scope.granted",
+                target=scope,
+                before=before or {},
+                after=after,
+            )
         if not scope.is_active:
             return 0
         # A scope naming an organization covers all of its credentials.
@@ -398,25 +442,18 @@ def review_decide(
             raise DecisionInvalid(problems)
         _store(review, merged, comment)
         now = timezone.now()
-        # Conditional as well as locked: where the database has no row locks, a
-        # second decision arriving at the same moment still changes nothing.
-        claimed = Review.objects.filter(pk=review.pk, state=ReviewState.OPEN).update(
-            state=ReviewState.DECIDED,
-            outcome=outcome,
-            decided_by=actor,
-            decided_at=now,
-            comment=review.comment,
-        )
-        if not claimed:
-            review.refresh_from_db()
-            if review.outcome == outcome:
-                return review
-            raise AlreadyDecided(review.get_outcome_display())
-        review.state, review.outcome, review.decided_by, review.decided_at = (
-            ReviewState.DECIDED,
-            outcome,
-            actor,
-            now,
+        # The row is locked (``_lock``), so a second decision waits here and
+        # then finds the review decided above.
+        transition(
+            review,
+            field="state",
+            to=ReviewState.DECIDED,
+            allowed=REVIEW_TRANSITIONS,
+            actor=actor,
+            verb=f"review.{outcome}",
+            changes={"outcome": outcome, "decided_by": actor, "decided_at": now},
+            update_fields=("comment",),
+            data={"reference": review.submission.reference},
         )
         submission = submission_record_decision(
             submission_id=review.submission_id,

@@ -31,6 +31,7 @@ from typing import cast
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import DateTimeField
 from django.utils import timezone
@@ -46,6 +47,7 @@ from assessments.models import (
     Review,
     ReviewState,
 )
+from audit.models import SYSTEM, AuditEvent
 from badges.models import IssuedBadge, IssuerKey, StatusList
 from credentials.models import (
     EvidenceKind,
@@ -74,7 +76,6 @@ from submissions.models import (
     EvidenceLink,
     Response,
     Status,
-    StatusChange,
     Submission,
 )
 
@@ -151,7 +152,6 @@ AUTO_TIME_FIELDS = [
     (Submission, "updated_at"),
     (Attachment, "uploaded_at"),
     (EvidenceLink, "added_at"),
-    (StatusChange, "created_at"),
     (Review, "created_at"),
     (CriterionScore, "updated_at"),
     (Payment, "created_at"),
@@ -198,7 +198,7 @@ APPLICATION_MODELS = (
     Attachment,
     EvidenceLink,
     Attestation,
-    StatusChange,
+    AuditEvent,
     Payment,
     CouponRedemption,
     Review,
@@ -293,6 +293,10 @@ class Seeder:
             counter, rest = divmod(counter, len(alphabet))
             chars.append(alphabet[rest])
         return "".join(reversed(chars))
+
+    def submission_type(self) -> int:
+        """The content type id that names a submission in the audit trail."""
+        return ContentType.objects.get_for_model(Submission).pk
 
     def _reference(self) -> str:
         self.reference_counter += 1
@@ -709,6 +713,7 @@ class Chunk:
         s, rng, rows = self.s, self.s.rng, self.rows
         sub_id = s.ids[Submission].take()
         sub_uuid = s._uuid()
+        reference = s._reference()
         submitted = status != Status.DRAFT
         decided = status in (Status.AWARDED, Status.DENIED)
         fee = credential.resubmission_fee_cents if previous else credential.fee_cents
@@ -717,7 +722,7 @@ class Chunk:
             Submission(
                 id=sub_id,
                 uuid=sub_uuid,
-                reference=s._reference(),
+                reference=reference,
                 learner_id=learner_id,
                 credential_id=credential.id,
                 status=status,
@@ -812,16 +817,23 @@ class Chunk:
                 )
             if status == Status.AWARDED:
                 self._award(sub_id, learner_id, credential, t)
+        # The application's history, as the status moves write it to the audit trail.
+        submission_type = s.submission_type()
+        label = f"{reference} ({Status(status).label})"
         for from_status, to_status, actor, note, when in changes:
-            rows[StatusChange].append(
-                StatusChange(
-                    id=s.ids[StatusChange].take(),
-                    submission_id=sub_id,
-                    from_status=from_status,
-                    to_status=to_status,
-                    actor_id=actor,
-                    note=note,
+            rows[AuditEvent].append(
+                AuditEvent(
+                    id=s.ids[AuditEvent].take(),
                     created_at=when,
+                    actor_id=actor,
+                    actor_label=SYSTEM if actor is None else f"user {actor}",
+                    verb=f"submission.{to_status}",
+                    target_type_id=submission_type,
+                    target_id=str(sub_id),
+                    target_label=label,
+                    before={"status": from_status} if from_status else {},
+                    after={"status": to_status},
+                    data={"note": note, "reference": reference},
                 )
             )
         return sub_id

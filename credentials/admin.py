@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.template.defaultfilters import pluralize
 
+from audit.admin import AuditTrailAdminMixin
 from config.admin_base import MoneyAdminMixin, OrderedInline
 
 from . import selectors, services
@@ -77,7 +78,7 @@ class RubricCriterionInline(OrderedInline):
 
 
 @admin.register(MicroCredential)
-class MicroCredentialAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class MicroCredentialAdmin(AuditTrailAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
     money_fields = {"fee_cents": "", "resubmission_fee_cents": ""}
     list_display = [
         "title",

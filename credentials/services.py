@@ -1,5 +1,10 @@
-"""Writes for credentials: publishing, favorites, and loading a catalog from data."""
+"""Writes for credentials: publishing, favorites, and loading a catalog from data.
 
+Publishing and unpublishing are audited with the staff member who asked
+(``audit.AuditEvent``); favorites are a learner's own bookmarks and are not.
+"""
+
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -10,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import record
 
 from .exceptions import NotPublishable
 from .models import (
@@ -80,9 +86,27 @@ def credential_publish(
             locked.is_published = True
             locked.published_at = timezone.now()
             locked.save(update_fields=["is_published", "published_at", "updated_at"])
+            _record_publication(locked, actor=actor, verb="credential.published")
     credential.is_published = locked.is_published
     credential.published_at = locked.published_at
     return credential
+
+
+def _record_publication(
+    credential: MicroCredential,
+    *,
+    actor: User | None,
+    verb: str,
+    published_at: datetime.datetime | None = None,
+) -> None:
+    """Audit who opened or closed a credential to the public, in the same transaction."""
+    record(
+        actor=actor,
+        verb=verb,
+        target=credential,
+        before={"is_published": not credential.is_published, "published_at": published_at},
+        after={"is_published": credential.is_published, "published_at": credential.published_at},
+    )
 
 
 def _check_issuer(credential: MicroCredential) -> None:
@@ -106,9 +130,13 @@ def credential_unpublish(
     with transaction.atomic():
         locked = MicroCredential.objects.select_for_update(no_key=True).get(pk=credential.pk)
         if locked.is_published:
+            published_at = locked.published_at
             locked.is_published = False
             locked.published_at = None
             locked.save(update_fields=["is_published", "published_at", "updated_at"])
+            _record_publication(
+                locked, actor=actor, verb="credential.unpublished", published_at=published_at
+            )
     credential.is_published = locked.is_published
     credential.published_at = locked.published_at
     return credential

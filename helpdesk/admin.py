@@ -9,18 +9,24 @@ with its actor and time. Answering needs ``helpdesk.change_ticket``.
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
+from audit.admin import AuditTrailAdminMixin
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
 from config.admin_base import HistoryInline, ServiceRecordAdmin
 
 from . import services
 from .exceptions import HelpdeskError
 from .forms import TicketResponseForm
 from .markup import render_answer
-from .models import FaqEntry, FaqTopic, Ticket, TicketEvent, TicketReply, TicketStatus
+from .models import FaqEntry, FaqTopic, Ticket, TicketReply, TicketStatus
 
 
 @admin.register(FaqTopic)
@@ -88,12 +94,6 @@ class TicketReplyInline(TicketHistoryInline):
     verbose_name_plural = "Answers sent"
 
 
-class TicketEventInline(TicketHistoryInline):
-    model = TicketEvent
-    fields = ["created_at", "actor", "kind", "from_status", "to_status", "assignee", "note"]
-    verbose_name_plural = "History"
-
-
 class AssigneeFilter(admin.SimpleListFilter):
     title = "assigned to"
     parameter_name = "assigned"
@@ -122,12 +122,13 @@ INFO_FIELDS = [
     "page_link",
     "subject",
     "message_text",
+    "history",
 ]
 RESPONSE_FIELDS = ["assign_to", "set_status", "answer"]
 
 
 @admin.register(Ticket)
-class TicketAdmin(ServiceRecordAdmin):
+class TicketAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
     form = TicketResponseForm
     list_display = [
         "reference",
@@ -145,7 +146,7 @@ class TicketAdmin(ServiceRecordAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
     readonly_fields = INFO_FIELDS
-    inlines = [TicketReplyInline, TicketEventInline]
+    inlines = [TicketReplyInline]
     actions = ["assign_to_me", "close_tickets"]
     # The site's page for a request is its requester's alone.
     view_on_site = False
@@ -185,6 +186,28 @@ class TicketAdmin(ServiceRecordAdmin):
     def message_text(self, obj):
         return format_html('<div style="white-space: pre-wrap">{}</div>', obj.message)
 
+    @admin.display(description="History")
+    def history(self, obj):
+        """The ticket's audit trail, oldest first: when, who, what.
+
+        Shown to whoever may see the ticket (the full audit list needs
+        ``audit.view_auditevent``, behind the "Audit trail" button).
+        """
+        events = list(audit_events_for(obj).order_by("created_at", "id"))
+        if not events:
+            return "-"
+        ids = {e.after.get("assignee") for e in events} - {None}
+        emails = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "email"))
+        rows = (
+            (
+                date_format(localtime(e.created_at), "SHORT_DATETIME_FORMAT"),
+                e.actor_label,
+                _describe(e, emails),
+            )
+            for e in events
+        )
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} · {} · {}</li>", rows))
+
     def save_model(self, request, obj, form, change):
         """Apply the response through the services: assign, answer, then reopen or close."""
         data = form.cleaned_data
@@ -221,3 +244,11 @@ class TicketAdmin(ServiceRecordAdmin):
             services.ticket_set_status(ticket_id=pk, status=TicketStatus.CLOSED, actor=request.user)
             done += 1
         self.message_user(request, f"{done} request(s) closed.", messages.SUCCESS)
+
+
+def _describe(event: AuditEvent, emails: dict[int, str]) -> str:
+    """One event in words: "closed (duplicate)", "assigned (agent@example.org)"."""
+    what = event.verb.removeprefix("ticket.")
+    assignee = event.after.get("assignee")
+    detail = emails.get(assignee, "") if assignee else event.data.get("note", "")
+    return f"{what} ({detail})" if detail else what

@@ -4,7 +4,8 @@ FAQ topics and entries are content that staff edit in the admin; their slugs
 are addresses other pages link to, so they are fixed once saved. A ticket is
 written by ``helpdesk.services`` only: its status moves along
 ``TICKET_TRANSITIONS`` and every change (created, assigned, answered, status)
-leaves a ``TicketEvent`` with its actor and time.
+leaves an event with its actor and time in the one audit trail
+(``audit.AuditEvent``).
 """
 
 import secrets
@@ -179,33 +180,3 @@ class TicketReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.reference} answer {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class TicketEventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    ASSIGNED = "assigned", "Assigned"
-    ANSWERED = "answered", "Answered"
-    STATUS = "status", "Status changed"
-
-
-class TicketEvent(models.Model):
-    """Audit trail: every change to a ticket, who made it and when."""
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=10, choices=TicketEventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=10, choices=TicketStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=TicketStatus.choices, blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.ticket.reference}: {self.get_kind_display()}"

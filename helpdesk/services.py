@@ -1,9 +1,13 @@
 """Every change to help requests: create, assign, answer, reopen or close.
 
-Each function runs in one transaction, locks the ticket it changes, records a
-``TicketEvent`` with the actor and time, and queues its email through the
-outbox in the same transaction, so an email exists exactly when the change
-was committed. FAQ content is plain admin-edited data and has no services.
+Each function runs in one transaction, locks the ticket it changes, writes
+an audit event with the actor and time (status moves through
+``core.transitions.transition`` along ``TICKET_TRANSITIONS``), and queues
+its email through the outbox in the same transaction, so an email exists
+exactly when the change was committed. The ticket's history in admin is read
+from that one audit trail: the ticket's own ``TicketEvent`` table, which
+repeated it, is gone (its rows were copied into the trail). FAQ content is
+plain admin-edited data and has no services.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import User
+from audit.services import Actor, record
+from core.errors import IllegalTransition
+from core.transitions import transition
 from notifications.services import email_enqueue
 from submissions.models import Submission
 
@@ -32,8 +39,6 @@ from .exceptions import (
 from .models import (
     TICKET_TRANSITIONS,
     Ticket,
-    TicketEvent,
-    TicketEventKind,
     TicketReply,
     TicketStatus,
 )
@@ -120,12 +125,12 @@ def ticket_create(
             created_at=now,
             updated_at=now,
         )
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEventKind.CREATED,
+        record(
             actor=requester,
-            to_status=TicketStatus.OPEN,
-            created_at=now,
+            verb="ticket.created",
+            target=ticket,
+            after={"status": ticket.status},
+            data={"reference": ticket.reference},
         )
         email_enqueue(
             to=[settings.HELPDESK_EMAIL],
@@ -150,23 +155,34 @@ def _lock(ticket_id: int) -> Ticket:
 
 
 def _move(
-    ticket: Ticket, target: str, *, actor: User | None, now: datetime, note: str = ""
+    ticket: Ticket,
+    target: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    changes: dict[str, object] | None = None,
+    data: dict[str, object] | None = None,
 ) -> None:
-    """Set the status and record the move (the caller saves the ticket)."""
-    if target not in TICKET_TRANSITIONS[TicketStatus(ticket.status)]:
-        raise IllegalTicketTransition(ticket.status, target)
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind=TicketEventKind.ANSWERED
-        if target == TicketStatus.ANSWERED
-        else TicketEventKind.STATUS,
-        actor=actor,
-        from_status=ticket.status,
-        to_status=target,
-        note=note[:300],
-        created_at=now,
-    )
-    ticket.status = target
+    """Move a locked ticket along TICKET_TRANSITIONS, save it and audit the move.
+
+    ``changes`` are the fields set with the move (kept in the audit event).
+    A move the table refuses raises IllegalTicketTransition, a HelpdeskError
+    like every other refusal here.
+    """
+    ticket.updated_at = now
+    try:
+        transition(
+            ticket,
+            to=target,
+            allowed=TICKET_TRANSITIONS,
+            actor=actor,
+            verb=f"ticket.{target}",
+            changes=changes,
+            update_fields=["updated_at"],
+            data={"reference": ticket.reference, **(data or {})},
+        )
+    except IllegalTransition as refused:
+        raise IllegalTicketTransition(refused.current, refused.target) from refused
 
 
 def ticket_assign(*, ticket_id: int, assignee: User | None, actor: User | None) -> Ticket:
@@ -184,17 +200,17 @@ def ticket_assign(*, ticket_id: int, assignee: User | None, actor: User | None) 
         ticket = _lock(ticket_id)
         if ticket.assignee_id == getattr(assignee, "pk", None):
             return ticket
-        now = timezone.now()
+        before = ticket.assignee_id
         ticket.assignee = assignee
-        ticket.updated_at = now
+        ticket.updated_at = timezone.now()
         ticket.save(update_fields=["assignee", "updated_at"])
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEventKind.ASSIGNED,
+        record(
             actor=actor,
-            assignee=assignee,
-            note="" if assignee else "Unassigned",
-            created_at=now,
+            verb="ticket.assigned" if assignee else "ticket.unassigned",
+            target=ticket,
+            before={"assignee": before},
+            after={"assignee": ticket.assignee_id},
+            data={"reference": ticket.reference},
         )
     return ticket
 
@@ -215,20 +231,24 @@ def ticket_answer(*, ticket_id: int, body: str, actor: User | None) -> TicketRep
         now = timezone.now()
         reply = TicketReply.objects.create(ticket=ticket, author=actor, body=body, created_at=now)
         if ticket.status != TicketStatus.ANSWERED:
-            _move(ticket, TicketStatus.ANSWERED, actor=actor, now=now)
-        else:
-            TicketEvent.objects.create(
-                ticket=ticket,
-                kind=TicketEventKind.ANSWERED,
+            _move(
+                ticket,
+                TicketStatus.ANSWERED,
                 actor=actor,
-                from_status=ticket.status,
-                to_status=ticket.status,
-                note="Another answer",
-                created_at=now,
+                now=now,
+                changes={"answered_at": now},
+                data={"reply": reply.pk},
             )
-        ticket.answered_at = now
-        ticket.updated_at = now
-        ticket.save(update_fields=["status", "answered_at", "updated_at"])
+        else:
+            # Another answer: no move, but the trail still says who wrote it.
+            ticket.answered_at = ticket.updated_at = now
+            ticket.save(update_fields=["answered_at", "updated_at"])
+            record(
+                actor=actor,
+                verb="ticket.answered",
+                target=ticket,
+                data={"reference": ticket.reference, "reply": reply.pk, "note": "Another answer"},
+            )
         requester = ticket.requester
         email_enqueue(
             to=[requester.email if requester else ticket.email],
@@ -258,8 +278,11 @@ def ticket_set_status(*, ticket_id: int, status: str, actor: User | None, note: 
             return ticket
         if status == TicketStatus.ANSWERED:
             raise IllegalTicketTransition(ticket.status, status)
-        now = timezone.now()
-        _move(ticket, status, actor=actor, now=now, note=note)
-        ticket.updated_at = now
-        ticket.save(update_fields=["status", "updated_at"])
+        _move(
+            ticket,
+            status,
+            actor=actor,
+            now=timezone.now(),
+            data={"note": note[:300]} if note else None,
+        )
     return ticket

@@ -256,24 +256,3 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission.reference}: {self.kind}"
-
-
-class StatusChange(models.Model):
-    """Audit trail: every status move with who made it and when."""
-
-    submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.submission.reference}: {self.from_status} -> {self.to_status}"

@@ -4,21 +4,37 @@ Each function runs in a transaction, takes its arguments by keyword, and is
 safe to repeat where the docstring says so: status moves lock the row and
 return early when the move already happened, and draft saves use the version
 number so two tabs never silently overwrite each other.
+
+Status moves go through ``core.transitions.transition`` along
+``TRANSITIONS``, which writes the application's history into the one audit
+trail (``audit.AuditEvent``: who, from which status to which, when, with a
+note such as "Submitted" or "Paid"); the opening of a draft is its first
+event. The application's own ``StatusChange`` table, which only repeated
+that and was read by no page, is gone (its rows were copied into the audit
+trail): staff read an application's history from the "Audit trail" of its
+review in admin, or the audit list filtered to it.
+
+Evidence files follow the transaction (``submissions.storage``): removals
+happen once it commits, files stored in a save that rolls back are removed,
+and a resubmission copies files by streaming them before it locks anything.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from audit.services import record
+from core.errors import IllegalTransition as IllegalMove
+from core.transitions import transition
 from credentials.models import EvidenceKind, MicroCredential, Part
 from notifications.services import email_enqueue
 
@@ -34,16 +50,17 @@ from .exceptions import (
 )
 from .models import (
     SUBMITTED_STATUSES,
+    TRANSITIONS,
     Attachment,
     Attestation,
     AttestationKind,
     EvidenceLink,
     Response,
     Status,
-    StatusChange,
     Submission,
 )
 from .selectors import submission_current
+from .storage import EvidenceFiles, evidence_files
 from .uploads import check_upload
 from .words import answer_problem, count_words, normalize_answer, over_limit
 
@@ -102,9 +119,7 @@ def submission_apply(*, learner: User, credential: MicroCredential) -> tuple[Sub
         with transaction.atomic():
             draft = Submission.objects.create(learner=learner, credential=credential)
             _snapshot_prompts(draft)
-            StatusChange.objects.create(
-                submission=draft, to_status=Status.DRAFT, actor=learner, note="Applied"
-            )
+            _record_draft_started(draft, actor=learner, note="Applied")
     except IntegrityError:
         return Submission.objects.get(
             learner=learner, credential=credential, status=Status.DRAFT
@@ -174,7 +189,9 @@ def draft_save(
     """
     if submission.learner_id != actor.pk:
         raise NotEditable()
-    with transaction.atomic():
+    # Files follow the transaction: removed ones go once it commits, stored
+    # ones are removed again if it rolls back (submissions.storage).
+    with evidence_files() as files, transaction.atomic():
         new_version = _bump_version(submission, version)
         responses = {r.pk: r for r in submission.responses.all()}
         refused: dict[int, str] = {}
@@ -192,7 +209,7 @@ def draft_save(
                 response.save(update_fields=["text"])
         if changes.remove_attachments:
             for attachment in submission.attachments.filter(uuid__in=changes.remove_attachments):
-                attachment.file.delete(save=False)
+                files.delete_on_commit(attachment.file.name)
                 attachment.delete()
         if changes.remove_links:
             submission.links.filter(pk__in=changes.remove_links).delete()
@@ -205,7 +222,7 @@ def draft_save(
                 requirement=requirement,
                 requirement_title=requirement.title if requirement else "",
             )
-        upload_errors = _store_uploads(submission, changes.uploads)
+        upload_errors = _store_uploads(submission, changes.uploads, files)
     return SaveResult(
         version=new_version,
         saved_at=submission.updated_at,
@@ -215,10 +232,12 @@ def draft_save(
     )
 
 
-def _store_uploads(submission: Submission, uploads: list) -> list[str]:
+def _store_uploads(submission: Submission, uploads: list, files: EvidenceFiles) -> list[str]:
     from django.conf import settings
 
     errors: list[str] = []
+    if not uploads:
+        return errors
     existing = list(submission.attachments.values_list("size", flat=True))
     total, count = sum(existing), len(existing)
     for upload, requirement in uploads:
@@ -244,6 +263,7 @@ def _store_uploads(submission: Submission, uploads: list) -> list[str]:
         )
         # Stored without its personal metadata; what could not be removed is reported.
         attachment.file.save(checked.name, checked.file, save=False)
+        files.written(attachment.file.name)
         attachment.save()
         errors.extend(checked.notices)
         total, count = total + checked.size, count + 1
@@ -297,18 +317,46 @@ def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _move(submission: Submission, target: str, *, actor: User | None, note: str = "") -> None:
-    """Apply one status move allowed by TRANSITIONS and record it."""
-    if not submission.can_move_to(target):
-        raise IllegalTransition(submission.status, target)
-    StatusChange.objects.create(
-        submission=submission,
-        from_status=submission.status,
-        to_status=target,
+def _move(
+    submission: Submission,
+    target: str,
+    *,
+    actor: User | None,
+    note: str,
+    changes: dict[str, object] | None = None,
+    update_fields: tuple[str, ...] = (),
+) -> None:
+    """Move a locked submission along TRANSITIONS, save it and audit the move.
+
+    ``changes`` are the fields set with the move (kept in the audit event);
+    ``update_fields`` the ones the caller already set that must be saved too.
+    A move the table refuses raises this app's IllegalTransition, so callers
+    catch one family of errors (SubmissionError).
+    """
+    try:
+        transition(
+            submission,
+            to=target,
+            allowed=TRANSITIONS,
+            actor=actor,
+            verb=f"submission.{target}",
+            changes=changes,
+            update_fields=update_fields,
+            data={"note": note, "reference": submission.reference},
+        )
+    except IllegalMove as refused:
+        raise IllegalTransition(refused.current, refused.target) from refused
+
+
+def _record_draft_started(draft: Submission, *, actor: User, note: str) -> None:
+    """The first event of an attempt's trail: a draft opened (applied or resubmitted)."""
+    record(
         actor=actor,
-        note=note,
+        verb="submission.draft",
+        target=draft,
+        after={"status": draft.status},
+        data={"note": note, "reference": draft.reference},
     )
-    submission.status = target
 
 
 def _lock(submission_id: int) -> Submission:
@@ -372,24 +420,14 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
             {"id": c.pk, "title": c.title, "description": c.description}
             for c in locked.credential.rubric_criteria.all()
         ]
-        locked.submitted_at = now
         fee = locked.fee_cents
         _move(
             locked,
             Status.AWAITING_PAYMENT if fee else Status.IN_REVIEW,
             actor=actor,
             note="Submitted",
-        )
-        if not fee:
-            locked.review_started_at = now
-        locked.save(
-            update_fields=[
-                "status",
-                "rubric_snapshot",
-                "submitted_at",
-                "review_started_at",
-                "updated_at",
-            ]
+            changes={"submitted_at": now, "review_started_at": None if fee else now},
+            update_fields=("rubric_snapshot",),
         )
         if not fee:
             signals.review_started.send(sender=Submission, submission=locked, actor=actor)
@@ -421,9 +459,13 @@ def submission_mark_paid(
             return locked
         if locked.status != Status.AWAITING_PAYMENT:
             raise IllegalTransition(locked.status, Status.IN_REVIEW)
-        _move(locked, Status.IN_REVIEW, actor=actor, note=note)
-        locked.review_started_at = timezone.now()
-        locked.save(update_fields=["status", "review_started_at", "updated_at"])
+        _move(
+            locked,
+            Status.IN_REVIEW,
+            actor=actor,
+            note=note,
+            changes={"review_started_at": timezone.now()},
+        )
         signals.review_started.send(sender=Submission, submission=locked, actor=actor)
     return locked
 
@@ -448,10 +490,32 @@ def submission_record_decision(
         locked = _lock(submission_id)
         if locked.status == target:
             return locked
-        _move(locked, target, actor=actor, note="Decision")
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at", "updated_at"])
+        _move(locked, target, actor=actor, note="Decision", changes={"decided_at": timezone.now()})
     return locked
+
+
+def _resubmission_refused(denied: Submission, actor: User) -> None:
+    """Raise why ``actor`` cannot start a next attempt after ``denied``; None if they can.
+
+    An attempt already started after it is not a refusal (resubmit returns it).
+    """
+    if denied.learner_id != actor.pk:
+        raise NotEditable()
+    if denied.status != Status.DENIED:
+        raise IllegalTransition(denied.status, Status.DRAFT)
+    if Submission.objects.filter(previous=denied).exists():
+        return
+    current = submission_current(learner=actor, credential=denied.credential)
+    if current is not None and current.status in (*SUBMITTED_STATUSES, Status.AWARDED):
+        raise AlreadyApplied(current)
+    if Submission.objects.filter(
+        learner=actor, credential=denied.credential, status=Status.DRAFT
+    ).exists():
+        raise SubmissionError(
+            gettext(
+                "You already have a draft for this micro-credential; open it from your dashboard."
+            )
+        )
 
 
 def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
@@ -460,66 +524,73 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
     Answers are matched to the credential's current prompts; links and files
     are copied (the denied attempt keeps its own). Safe to repeat: returns the
     attempt already started.
+
+    The files are copied first, streamed in chunks, before the transaction
+    that locks the denied attempt: copying up to 100 MB must not hold the row
+    (or any transaction) open, and a denied attempt's evidence no longer
+    changes. The checks run again under the lock; copies that end up unused
+    (a refusal, or a double click that lost the race) are removed.
     """
-    with transaction.atomic():
-        denied = _lock(submission.pk)
-        if denied.learner_id != actor.pk:
-            raise NotEditable()
-        if denied.status != Status.DENIED:
-            raise IllegalTransition(denied.status, Status.DRAFT)
-        existing = Submission.objects.filter(previous=denied).first()
-        if existing:
-            return existing
-        current = submission_current(learner=actor, credential=denied.credential)
-        if current is not None and current.status in (*SUBMITTED_STATUSES, Status.AWARDED):
-            raise AlreadyApplied(current)
-        if Submission.objects.filter(
-            learner=actor, credential=denied.credential, status=Status.DRAFT
-        ).exists():
-            raise SubmissionError(
-                gettext(
-                    "You already have a draft for this micro-credential; "
-                    "open it from your dashboard."
-                )
+    denied = Submission.objects.select_related("credential").get(pk=submission.pk)
+    _resubmission_refused(denied, actor)
+    existing = Submission.objects.filter(previous=denied).first()
+    if existing:
+        return existing
+    draft_uuid = uuid.uuid4()
+    with evidence_files() as files:
+        copies = [
+            (old, files.copy(old.file.name, _evidence_key(old, draft_uuid)))
+            for old in denied.attachments.all()
+        ]
+        with transaction.atomic():
+            denied = _lock(submission.pk)
+            _resubmission_refused(denied, actor)
+            existing = Submission.objects.filter(previous=denied).first()
+            if existing:
+                files.discard()
+                return existing
+            draft = Submission.objects.create(
+                uuid=draft_uuid, learner=actor, credential=denied.credential, previous=denied
             )
-        draft = Submission.objects.create(
-            learner=actor, credential=denied.credential, previous=denied
-        )
-        _snapshot_prompts(draft)
-        old_answers = {r.prompt_id: r.text for r in denied.responses.all() if r.prompt_id}
-        for response in draft.responses.all():
-            if response.prompt_id in old_answers:
-                response.text = old_answers[response.prompt_id]
-                response.save(update_fields=["text"])
-        EvidenceLink.objects.bulk_create(
-            [
-                EvidenceLink(
-                    submission=draft,
-                    requirement_id=link.requirement_id,
-                    requirement_title=link.requirement_title,
-                    title=link.title,
-                    url=link.url,
-                )
-                for link in denied.links.all()
-            ]
-        )
-        for old in denied.attachments.all():
-            copy = Attachment(
-                submission=draft,
-                requirement_id=old.requirement_id,
-                requirement_title=old.requirement_title,
-                original_name=old.original_name,
-                content_type=old.content_type,
-                size=old.size,
-                sha256=old.sha256,
+            _snapshot_prompts(draft)
+            old_answers = {r.prompt_id: r.text for r in denied.responses.all() if r.prompt_id}
+            for response in draft.responses.all():
+                if response.prompt_id in old_answers:
+                    response.text = old_answers[response.prompt_id]
+                    response.save(update_fields=["text"])
+            EvidenceLink.objects.bulk_create(
+                [
+                    EvidenceLink(
+                        submission=draft,
+                        requirement_id=link.requirement_id,
+                        requirement_title=link.requirement_title,
+                        title=link.title,
+                        url=link.url,
+                    )
+                    for link in denied.links.all()
+                ]
             )
-            with old.file.open("rb") as fh:
-                copy.file.save(old.original_name, ContentFile(fh.read()), save=False)
-            copy.save()
-        StatusChange.objects.create(
-            submission=draft,
-            to_status=Status.DRAFT,
-            actor=actor,
-            note=f"Resubmission of {denied.reference}",
-        )
+            Attachment.objects.bulk_create(
+                [
+                    Attachment(
+                        submission=draft,
+                        requirement_id=old.requirement_id,
+                        requirement_title=old.requirement_title,
+                        file=name,
+                        original_name=old.original_name,
+                        content_type=old.content_type,
+                        size=old.size,
+                        sha256=old.sha256,
+                    )
+                    for old, name in copies
+                ]
+            )
+            _record_draft_started(draft, actor=actor, note=f"Resubmission of {denied.reference}")
     return draft
+
+
+def _evidence_key(old: Attachment, draft_uuid: uuid.UUID) -> str:
+    """A new storage key for a copy of ``old`` in the draft ``draft_uuid``
+    (the same random, type-named key every upload gets)."""
+    target = Attachment(submission=Submission(uuid=draft_uuid), content_type=old.content_type)
+    return Attachment.file.field.generate_filename(target, old.original_name)

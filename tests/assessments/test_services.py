@@ -16,7 +16,8 @@ from assessments.exceptions import (
     NotAssigned,
 )
 from assessments.models import AssessorScope, Assignment, Award, Outcome, Review, ReviewState
-from submissions.models import Status, StatusChange
+from audit.selectors import audit_events_for
+from submissions.models import Status
 from tests.accounts.factories import UserFactory
 from tests.assessments.conftest import DUE_ON, SUBMITTED_AT
 from tests.assessments.factories import (
@@ -27,6 +28,7 @@ from tests.assessments.factories import (
     submit_for_review,
 )
 from tests.credentials.factories import CredentialFactory, OrganizationFactory
+from tests.submissions.factories import moves_to
 
 pytestmark = pytest.mark.django_db
 
@@ -287,7 +289,7 @@ def test_award_moves_the_submission_and_creates_the_award(
     assert review.decided_at is not None
     award = Award.objects.get(submission=submission)
     assert (award.learner, award.credential) == (learner, credential)
-    change = StatusChange.objects.filter(submission=submission, to_status=Status.AWARDED).get()
+    change = audit_events_for(submission).get(verb="submission.awarded")
     assert change.actor == assessor
     assert [m.to for m in mail.outbox if "Congratulations" in m.subject] == [[learner.email]]
 
@@ -390,7 +392,7 @@ def test_decisions_are_made_once(review, assessor, django_capture_on_commit_call
         )
     assert again.decided_at == first.decided_at
     assert Award.objects.count() == 1
-    assert StatusChange.objects.filter(to_status=Status.AWARDED).count() == 1
+    assert moves_to(review.submission, Status.AWARDED) == 1
     assert sum("Congratulations" in m.subject for m in mail.outbox) == 1
 
     with pytest.raises(AlreadyDecided):
@@ -455,5 +457,5 @@ def test_two_simultaneous_decisions_record_one(learner, credential, assessor):
         thread.join()
 
     assert errors == []
-    assert StatusChange.objects.filter(to_status=Status.DENIED).count() == 1
+    assert moves_to(review.submission, Status.DENIED) == 1
     assert Review.objects.get(pk=review.pk).outcome == Outcome.DENIED

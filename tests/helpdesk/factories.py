@@ -6,6 +6,7 @@ import factory
 from django.apps import apps
 from django.contrib.auth.models import Permission
 
+from audit.selectors import audit_events_for
 from helpdesk import services
 from helpdesk.models import FaqEntry, FaqTopic, Ticket
 from tests.accounts.factories import UserFactory
@@ -68,3 +69,8 @@ def load_initial_answers() -> None:
     """What the data migration loads; browser tests empty the database, so tests
     that need the initial answers load them (it never duplicates or overwrites)."""
     importlib.import_module("helpdesk.migrations.0002_initial_faq").load_initial_faq(apps, None)
+
+
+def trail(ticket):
+    """The ticket's audit events, oldest first."""
+    return list(audit_events_for(ticket).order_by("created_at", "id"))

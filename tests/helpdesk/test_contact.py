@@ -13,7 +13,7 @@ from helpdesk import services
 from helpdesk.models import Ticket, TicketStatus
 from notifications.models import OutboundEmail
 from tests.assessments.factories import submit_for_review
-from tests.helpdesk.factories import ticket_for
+from tests.helpdesk.factories import ticket_for, trail
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,8 @@ def test_signed_in_learner_sends_a_request_about_their_own_application(
     assert ticket.submission == submission
     assert ticket.page_url == submission.get_absolute_url()
     assert ticket.status == TicketStatus.OPEN
-    assert ticket.events.get().actor == learner
+    [created] = trail(ticket)
+    assert (created.verb, created.actor) == ("ticket.created", learner)
     page = learner_client.get(response["Location"]).content.decode()
     assert f"We received your request {ticket.reference}" in page
     assert submission.reference in page

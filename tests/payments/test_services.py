@@ -24,10 +24,10 @@ from payments.models import (
 )
 from payments.providers import StripeProvider
 from submissions import services as submission_services
-from submissions.models import Status, StatusChange
+from submissions.models import Status
 from tests.credentials.factories import CredentialFactory
 from tests.payments.factories import CouponFactory, awaiting_payment
-from tests.submissions.factories import submitted_application
+from tests.submissions.factories import moves_to, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -201,9 +201,7 @@ def test_test_mode_completes_through_the_same_once_only_path(learner):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED
     assert payment.method_label == "Visa ending in 4242 (test mode)"
-    assert (
-        StatusChange.objects.filter(submission=submission, to_status=Status.IN_REVIEW).count() == 1
-    )
+    assert moves_to(submission, Status.IN_REVIEW) == 1
 
 
 def test_test_mode_decline_card_is_declined_and_can_be_retried(learner):
@@ -271,10 +269,7 @@ def test_reconciliation_is_idempotent_and_leaves_open_and_recent_sessions(stripe
     open_one.refresh_from_db()
     recent.refresh_from_db()
     assert open_one.status == recent.status == PaymentStatus.PENDING
-    assert (
-        StatusChange.objects.filter(submission=paid.submission, to_status=Status.IN_REVIEW).count()
-        == 1
-    )
+    assert moves_to(paid.submission, Status.IN_REVIEW) == 1
 
 
 def test_reconciliation_survives_stripe_being_down(stripe_stub, learner):

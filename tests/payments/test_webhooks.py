@@ -17,10 +17,11 @@ from payments.models import (
     WebhookEventStatus,
 )
 from payments.services import attempts
-from submissions.models import Status, StatusChange
+from submissions.models import Status
 from tests.payments.conftest import sign
 from tests.payments.factories import CouponFactory, awaiting_payment
 from tests.payments.stripe_recorded import event_payload
+from tests.submissions.factories import moves_to
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def started(stripe_stub, learner):
 
 
 def _moves_into_review(submission) -> int:
-    return StatusChange.objects.filter(submission=submission, to_status=Status.IN_REVIEW).count()
+    return moves_to(submission, Status.IN_REVIEW)
 
 
 def test_signed_completed_event_puts_the_submission_in_review_and_emails_a_receipt(

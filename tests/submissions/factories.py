@@ -4,6 +4,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.selectors import audit_events_for
 from submissions import services
 from submissions.models import AttestationKind
 
@@ -53,6 +54,11 @@ def submitted_application(learner, credential):
     return services.submission_submit(
         submission=draft, actor=learner, attestations=ALL_ATTESTATIONS
     )
+
+
+def moves_to(submission, status) -> int:
+    """How many times the audit trail recorded ``submission`` moving to ``status``."""
+    return audit_events_for(submission).filter(verb=f"submission.{status}").count()
 
 
 def big_file(size):

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 
+from audit.selectors import audit_events_for
 from credentials.models import Prompt
 from submissions import services
 from submissions.exceptions import (
@@ -10,13 +11,14 @@ from submissions.exceptions import (
     NotEditable,
     SubmissionError,
 )
-from submissions.models import Attestation, Status, StatusChange, Submission
+from submissions.models import Attestation, Status, Submission
 from tests.accounts.factories import UserFactory
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import (
     ALL_ATTESTATIONS,
     complete_draft,
     fill_answers,
+    moves_to,
     pdf_upload,
     submitted_application,
 )
@@ -169,9 +171,7 @@ def test_paid_submission_waits_for_payment(learner):
     assert paid.status == Status.IN_REVIEW
     again = services.submission_mark_paid(submission_id=submission.pk)
     assert again.status == Status.IN_REVIEW
-    assert (
-        StatusChange.objects.filter(submission=submission, to_status=Status.IN_REVIEW).count() == 1
-    )
+    assert moves_to(submission, Status.IN_REVIEW) == 1
 
 
 def test_submit_twice_moves_once(learner, credential):
@@ -180,7 +180,7 @@ def test_submit_twice_moves_once(learner, credential):
         submission=submission, actor=learner, attestations=ALL_ATTESTATIONS
     )
     assert again.status == Status.IN_REVIEW
-    assert StatusChange.objects.filter(submission=submission).count() == 2  # applied, submitted
+    assert audit_events_for(submission).count() == 2  # applied, submitted
     assert Attestation.objects.filter(submission=submission).count() == 3
 
 

@@ -4,9 +4,15 @@ from django.test import Client
 from django.urls import reverse
 
 from submissions import services
-from submissions.models import Status, StatusChange, Submission
+from submissions.models import Status, Submission
 from tests.credentials.factories import CredentialFactory
-from tests.submissions.factories import PDF_BYTES, page_data, pdf_upload, submitted_application
+from tests.submissions.factories import (
+    PDF_BYTES,
+    moves_to,
+    page_data,
+    pdf_upload,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +187,7 @@ def test_submit_then_double_post_moves_once(learner_client, draft):
     data.pop("files")
     second = learner_client.post(draft.get_absolute_url(), data, follow=True)
     assert "already been submitted" in second.content.decode()
-    assert StatusChange.objects.filter(submission=draft, to_status=Status.IN_REVIEW).count() == 1
+    assert moves_to(draft, Status.IN_REVIEW) == 1
 
 
 def test_submitted_application_is_read_only(learner_client, learner, credential):
