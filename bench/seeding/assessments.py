@@ -1,0 +1,150 @@
+"""Assessments in bulk: assessors' scopes, and the review of each application in
+or past review (its assignment, rubric scores and, once awarded, the award), with
+the SLA dates the assessment services would have set."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from assessments.models import (
+    AssessorScope,
+    Assignment,
+    Award,
+    CriterionScore,
+    Outcome,
+    Review,
+    ReviewState,
+)
+from assessments.services import sla_dates
+from submissions.models import Status, Submission
+
+from .badges import Badges
+from .base import Bulk
+from .credentials import CredentialInfo
+from .submissions import Attempt
+
+
+def scopes(
+    bulk: Bulk, assessor_ids: list[int], organization_ids: list[int]
+) -> dict[int, list[int]]:
+    """Each assessor holds a scope on one organization (a few on a second one);
+    return the assessors of each organization."""
+    by_org: dict[int, list[int]] = {org_id: [] for org_id in organization_ids}
+    rows = []
+    for i, user_id in enumerate(assessor_ids):
+        orgs = [organization_ids[i % len(organization_ids)]]
+        if bulk.rng.random() < 0.2:
+            orgs.append(bulk.rng.choice(organization_ids))
+        for org_id in set(orgs):
+            rows.append(AssessorScope(user_id=user_id, organization_id=org_id))
+            by_org[org_id].append(user_id)
+    bulk.write(AssessorScope, rows)
+    return by_org
+
+
+class Reviews:
+    def __init__(self, bulk: Bulk, badges: Badges, assessors_by_org: dict[int, list[int]]) -> None:
+        self.bulk, self.badges, self.assessors_by_org = bulk, badges, assessors_by_org
+        self._sla: dict[tuple[int, datetime.date], tuple[datetime.date, datetime.date]] = {}
+
+    def sla(
+        self, credential: CredentialInfo, started: datetime.datetime
+    ) -> tuple[datetime.date, datetime.date]:
+        """(due, remind) dates for a review that started at ``started``, by the
+        assessment services' own rule (business days in the organization's calendar)."""
+        key = (credential.organization_id, timezone.localdate(started))
+        if key not in self._sla:
+            entering = Submission(credential=credential.credential, review_started_at=started)
+            self._sla[key] = sla_dates(submission=entering)
+        return self._sla[key]
+
+    def for_application(self, attempt: Attempt, *, assessor: int | None) -> int | None:
+        """The review of an application in or past review; returns its assessor."""
+        bulk, rng, rows = self.bulk, self.bulk.rng, attempt.rows
+        credential, status, times = attempt.credential, attempt.status, attempt.times
+        submission_id = attempt.submission_id
+        review_id = bulk.id(Review)
+        pool = self.assessors_by_org[credential.organization_id]
+        if assessor is None and pool and (status != Status.IN_REVIEW or rng.random() > 0.03):
+            assessor = rng.choice(pool)
+        due_on, remind_on = times["due_on"], times["remind_on"]
+        is_open = status == Status.IN_REVIEW
+        reminded = escalated = progress = None
+        if is_open and assessor and remind_on <= bulk.today and rng.random() < 0.7:
+            reminded = bulk.at(remind_on, 6)
+        if is_open and due_on < bulk.today and rng.random() < 0.5:
+            escalated = bulk.at(due_on + datetime.timedelta(days=1), 6)
+        outcome = ""
+        if not is_open:
+            outcome = Outcome.AWARDED if status == Status.AWARDED else Outcome.DENIED
+        scored = len(credential.snapshot) if not is_open else 0
+        if is_open and assessor and rng.random() < 0.2:
+            scored = 2
+            progress = times["started"] + datetime.timedelta(days=rng.uniform(0, 3))
+        rows[Review].append(
+            Review(
+                id=review_id,
+                uuid=bulk.uuid(),
+                submission_id=submission_id,
+                assessor_id=assessor,
+                assigned_at=times["started"] if assessor else None,
+                state=ReviewState.OPEN if is_open else ReviewState.DECIDED,
+                due_on=due_on,
+                remind_on=remind_on,
+                reminder_sent_at=reminded,
+                escalated_at=escalated,
+                comment="" if is_open and not progress else bulk.text(),
+                progress_saved_at=progress or times.get("decided"),
+                outcome=outcome,
+                decided_by_id=assessor if not is_open else None,
+                decided_at=times.get("decided"),
+                created_at=times["started"],
+            )
+        )
+        if assessor:
+            rows[Assignment].append(
+                Assignment(
+                    id=bulk.id(Assignment),
+                    review_id=review_id,
+                    assessor_id=assessor,
+                    reason="Automatic: least loaded",
+                    assigned_at=times["started"],
+                )
+            )
+        for position, criterion in enumerate(credential.snapshot[:scored]):
+            met = True if status != Status.DENIED else position % 2 == 0
+            rows[CriterionScore].append(
+                CriterionScore(
+                    id=bulk.id(CriterionScore),
+                    review_id=review_id,
+                    criterion_id=criterion["id"],
+                    position=position,
+                    title=criterion["title"],
+                    description=criterion["description"],
+                    met=met,
+                    feedback="" if met else "Show how the evidence connects to the criterion.",
+                    updated_at=times.get("decided") or progress or times["started"],
+                )
+            )
+        if status == Status.AWARDED:
+            self._award(attempt)
+        return assessor
+
+    def _award(self, attempt: Attempt) -> None:
+        award_id = self.bulk.id(Award)
+        credential, awarded_at = attempt.credential, attempt.times["decided"]
+        attempt.rows[Award].append(
+            Award(
+                id=award_id,
+                uuid=self.bulk.uuid(),
+                submission_id=attempt.submission_id,
+                learner_id=attempt.learner_id,
+                credential_id=credential.id,
+                awarded_at=awarded_at,
+            )
+        )
+        self.badges.issue(
+            attempt.rows, award_id=award_id, credential=credential, awarded_at=awarded_at
+        )

@@ -1,0 +1,164 @@
+"""What every bulk builder shares: reserved primary keys, batched writes, the
+seeded random source and the clock, and stored times on auto_now fields."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import random
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
+
+from django.db import connection, models
+from django.db.models import DateTimeField
+from django.utils import timezone
+
+BATCH_SIZE = 2000
+SEED = 2026
+DOMAIN = "bench.example.org"
+
+WORDS = (
+    "students lesson feedback formative evidence classroom learning reading writing "
+    "discussion questions strategy practice goals rubric peer reflection data growth "
+    "assessment math science literacy vocabulary groups inquiry model explain revise "
+    "check understanding small group whole class exit ticket conference portfolio "
+    "family community culture routine norms engagement choice voice support scaffold "
+    "differentiate objective criteria success teacher plan unit week period grade "
+    "project presentation observe notes adjust next steps impact outcomes improved"
+).split()
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+K = TypeVar("K")
+
+
+def reserve_ids(model: type[models.Model], count: int) -> int:
+    """Reserve ``count`` consecutive primary keys from the table's sequence; return the first."""
+    if count <= 0:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)",
+            [model._meta.db_table, model._meta.pk.column],
+        )
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, nextval(%s) + %s - 1)", [sequence, sequence, count])
+        last = cursor.fetchone()[0]
+    return last - count + 1
+
+
+class Ids:
+    """Hands out primary keys for one model from blocks reserved in the database,
+    so children can point at their parents before anything is written."""
+
+    def __init__(self, model: type[models.Model], block: int = 50_000) -> None:
+        self.model, self.block = model, block
+        self.next = self.end = 0
+
+    def take(self) -> int:
+        if self.next >= self.end:
+            self.next = reserve_ids(self.model, self.block)
+            self.end = self.next + self.block
+        value = self.next
+        self.next += 1
+        return value
+
+
+@contextlib.contextmanager
+def explicit_timestamps(fields: Iterable[tuple[type[models.Model], str]]) -> Iterator[None]:
+    """Let bulk_create keep the times the seed sets on auto_now(_add) fields."""
+    saved = []
+    for model, name in fields:
+        f = cast(DateTimeField, model._meta.get_field(name))
+        saved.append((f, f.auto_now, f.auto_now_add))
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+@dataclass
+class Counts:
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, n: int) -> None:
+        self.rows[name] = self.rows.get(name, 0) + n
+
+
+class Bulk:
+    """The seeded random source, the clock, reserved ids and the batched writer.
+
+    A fixed seed makes two runs at the same scale identical.
+    """
+
+    def __init__(self, *, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)  # noqa: S311  (reproducible data, not secrets)
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.counts = Counts()
+        self.texts = [self.paragraph() for _ in range(400)]
+        self.hashes = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(1000)]
+        self._ids: dict[type[models.Model], Ids] = {}
+        self._counters: dict[str, int] = {}
+
+    def id(self, model: type[models.Model]) -> int:
+        """A primary key reserved for a row of ``model``."""
+        if model not in self._ids:
+            self._ids[model] = Ids(model)
+        return self._ids[model].take()
+
+    def write(self, model: type[models.Model], rows: Sequence[models.Model]) -> None:
+        if rows:
+            model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+            self.counts.add(model._meta.label, len(rows))
+
+    def paragraph(self) -> str:
+        n = self.rng.randint(40, 220)
+        words = [self.rng.choice(WORDS) for _ in range(n)]
+        words[0] = words[0].capitalize()
+        return " ".join(words) + "."
+
+    def text(self) -> str:
+        return self.rng.choice(self.texts)
+
+    def uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def code(self, prefix: str, length: int) -> str:
+        """``prefix`` and the next number of its series, in the codes' alphabet."""
+        counter = self._counters[prefix] = self._counters.get(prefix, 0) + 1
+        chars = []
+        for _ in range(length):
+            counter, rest = divmod(counter, len(CODE_ALPHABET))
+            chars.append(CODE_ALPHABET[rest])
+        return prefix + "".join(reversed(chars))
+
+    def pick(self, weights: dict[K, float]) -> K:
+        """A key drawn with the given probabilities."""
+        r = self.rng.random()
+        total = 0.0
+        for key, weight in weights.items():
+            total += weight
+            if r < total:
+                return key
+        return key
+
+    def ago(
+        self, low_days: float, high_days: float, before: datetime.datetime | None = None
+    ) -> datetime.datetime:
+        base = before or self.now
+        return base - datetime.timedelta(days=self.rng.uniform(low_days, high_days))
+
+    @staticmethod
+    def weekday(day: datetime.date) -> datetime.date:
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        return day
+
+    @staticmethod
+    def at(day: datetime.date, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
