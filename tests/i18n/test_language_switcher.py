@@ -34,14 +34,15 @@ def test_a_browser_that_prefers_spanish_gets_spanish_pages(client):
 def test_the_switcher_is_a_plain_form_offering_the_other_language(client):
     html = client.get(f"{CATALOG}?q=math").content.decode()
 
-    form = re.search(
-        r'<form method="post" action="%s"[^>]*>(.*?)</form>' % reverse("set_language"), html, re.S
-    )
+    action = reverse("set_language")
+    form = re.search(rf'<form method="post" action="{action}"[^>]*>(.*?)</form>', html, re.S)
     assert form, "no language form posting to set_language"
     body = form.group(1)
     assert 'name="csrfmiddlewaretoken"' in body
     assert '<input type="hidden" name="next" value="/credentials/?q=math">' in body
-    assert re.search(r'<button type="submit" name="language" value="es" lang="es"[^>]*>Español<', body)
+    assert re.search(
+        r'<button type="submit" name="language" value="es" lang="es"[^>]*>Español<', body
+    )
     assert 'value="en"' not in body
 
 
