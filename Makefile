@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 # `make run PORT=8080`: links in emails follow the port unless SITE_URL is set.
 PORT ?= 8000
 
-.PHONY: run install migrate demo test test-fast lint format browser compose-check clean architecture
+.PHONY: run install migrate demo test test-fast lint format browser compose-check clean architecture messages
 
 # uv installs the pinned set several times faster than pip: an installed uv, or
 # one put into the venv from PyPI. pip does the install if uv cannot.
@@ -62,6 +62,8 @@ lint: install
 	$(PY) -m core.checks.status_writes
 # docs/architecture.md draws the apps' imports as they are (`make architecture` redraws it).
 	$(PY) -m core.checks.import_graph --check
+# Every message translated, none fuzzy, and each .mo compiled from its .po (`make messages`).
+	$(PY) -m core.checks.translations
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -81,6 +83,20 @@ bench: install
 		else echo "Install wrk (sudo apt-get install wrk) to run the benchmark." >&2; exit 1; fi; }
 	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) manage.py bench_run
+
+# Collect every translatable string into locale/*/LC_MESSAGES/*.po (pages and
+# Python as django.po, page scripts as djangojs.po) and compile the .mo files the
+# site reads. New strings arrive untranslated and `make lint` fails until they are
+# translated. The .mo files are committed, so running the site needs no gettext.
+I18N_SKIP := --ignore=.venv --ignore=node_modules --ignore=var --ignore=build --ignore=tests
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+		else echo "Install GNU gettext (sudo apt-get install gettext) to update the translations." >&2; exit 1; fi; }
+	$(PY) manage.py makemessages --all --no-obsolete $(I18N_SKIP)
+	$(PY) manage.py makemessages --all --no-obsolete -d djangojs $(I18N_SKIP)
+	$(PY) manage.py compilemessages $(I18N_SKIP)
+	$(PY) -m core.checks.translations
 
 # Redraw the import graph in docs/architecture.md from the code and the layers contract.
 architecture: install

@@ -5,6 +5,8 @@ Every error here carries a message that is safe to show the assessor or staff.
 
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from core.errors import UserFacingError
 
 
@@ -14,7 +16,7 @@ class AssessmentError(UserFacingError):
 
 class NotAssigned(AssessmentError):
     def __init__(self) -> None:
-        super().__init__("This review is not assigned to you.")
+        super().__init__(_("This review is not assigned to you."))
 
 
 class AlreadyDecided(AssessmentError):
@@ -23,7 +25,8 @@ class AlreadyDecided(AssessmentError):
     def __init__(self, outcome: str) -> None:
         self.outcome = outcome
         super().__init__(
-            f"This submission has already been decided ({outcome}); decisions are final."
+            _("This submission has already been decided (%(outcome)s); decisions are final.")
+            % {"outcome": outcome}
         )
 
 
@@ -45,4 +48,4 @@ class DecisionInvalid(AssessmentError):
 
     def __init__(self, errors: list[DecisionProblem]) -> None:
         self.errors = errors
-        super().__init__("The decision cannot be recorded yet. Please fix the items marked.")
+        super().__init__(_("The decision cannot be recorded yet. Please fix the items marked."))

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from core.views import user_errors
@@ -115,7 +116,7 @@ def review(request, uuid):
     if request.method == "POST":
         if not can_score:
             if not review.is_open:
-                messages.info(request, "This submission has already been decided.")
+                messages.info(request, gettext("This submission has already been decided."))
                 return redirect("assessments:review", uuid=uuid)
             raise PermissionDenied("Only the assigned assessor can score this review.")
         if form.is_valid():
@@ -128,7 +129,7 @@ def review(request, uuid):
                     comment=form.cleaned_data["comment"],
                 )
                 if action == ACTION_SAVE:
-                    messages.success(request, "Progress saved.")
+                    messages.success(request, gettext("Progress saved."))
                     return redirect("assessments:review", uuid=uuid)
                 if request.POST.get("confirm_decision") == action:
                     services.review_decide(review_id=review.pk, actor=request.user, outcome=action)
@@ -139,12 +140,15 @@ def review(request, uuid):
                 messages.error(request, str(exc))
             else:
                 if not confirm_decision:
-                    verb = "awarded" if action == Outcome.AWARDED else "denied"
-                    messages.success(
-                        request,
-                        f"{review.submission.reference} {verb}. "
-                        "The learner will be notified by email.",
-                    )
+                    if action == Outcome.AWARDED:
+                        done = gettext(
+                            "%(reference)s awarded. The learner will be notified by email."
+                        )
+                    else:
+                        done = gettext(
+                            "%(reference)s denied. The learner will be notified by email."
+                        )
+                    messages.success(request, done % {"reference": review.submission.reference})
                     return redirect("assessments:queue")
     submission = submission_with_content(review.submission)
     return render(
@@ -179,9 +183,15 @@ def _decision_to_confirm(request, review, action: str) -> str:
     messages.warning(
         request,
         format_html(
-            'Your marks are saved. <a href="#confirm-decision">Confirm the decision</a> to {} '
-            "{}: it is final.",
-            "award" if action == Outcome.AWARDED else "deny",
+            gettext(
+                'Your marks are saved. <a href="#confirm-decision">Confirm the decision</a> to '
+                "award {}: it is final."
+            )
+            if action == Outcome.AWARDED
+            else gettext(
+                'Your marks are saved. <a href="#confirm-decision">Confirm the decision</a> to '
+                "deny {}: it is final."
+            ),
             review.submission.reference,
         ),
     )

@@ -3,6 +3,9 @@
 Every error here carries a message that is safe to show the learner.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from core.errors import UserFacingError
 
 
@@ -13,8 +16,16 @@ class SubmissionError(UserFacingError):
 class IllegalTransition(SubmissionError):
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
-        now, then = current.replace("_", " "), target.replace("_", " ")
-        super().__init__(f"This application is {now} and cannot move to {then}.")
+        from .models import Status
+
+        labels = {value: str(label).lower() for value, label in Status.choices}
+        super().__init__(
+            _("This application is %(current)s and cannot move to %(target)s.")
+            % {
+                "current": labels.get(current, current.replace("_", " ")),
+                "target": labels.get(target, target.replace("_", " ")),
+            }
+        )
 
 
 class NotEditable(SubmissionError):
@@ -22,7 +33,7 @@ class NotEditable(SubmissionError):
     notice = True
 
     def __init__(self) -> None:
-        super().__init__("This application has been submitted and can no longer be changed.")
+        super().__init__(_("This application has been submitted and can no longer be changed."))
 
 
 class DraftConflict(SubmissionError):
@@ -31,8 +42,11 @@ class DraftConflict(SubmissionError):
     def __init__(self, current_version: int):
         self.current_version = current_version
         super().__init__(
-            "This draft was saved from another tab or device after you opened this page. "
-            "Your text is still here: review it and press Save draft again to keep your version."
+            _(
+                "This draft was saved from another tab or device after you opened this page. "
+                "Your text is still here: review it and press Save draft again to keep your "
+                "version."
+            )
         )
 
 
@@ -41,7 +55,7 @@ class IncompleteSubmission(SubmissionError):
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
-        super().__init__("Your application is not complete yet. Please fix the items listed.")
+        super().__init__(_("Your application is not complete yet. Please fix the items listed."))
 
 
 class InvalidUpload(SubmissionError):
@@ -58,16 +72,20 @@ class AlreadyApplied(SubmissionError):
     notice = True
 
     MESSAGES = {
-        "awaiting_payment": "You have already applied: {ref} is submitted and waits for payment.",
-        "in_review": "You have already applied: {ref} is in review.",
-        "awarded": "You have already earned this micro-credential with {ref}.",
-        "denied": (
-            "You have already applied: {ref} was not awarded yet. Read its feedback and use "
+        "awaiting_payment": gettext_lazy(
+            "You have already applied: %(ref)s is submitted and waits for payment."
+        ),
+        "in_review": gettext_lazy("You have already applied: %(ref)s is in review."),
+        "awarded": gettext_lazy("You have already earned this micro-credential with %(ref)s."),
+        "denied": gettext_lazy(
+            "You have already applied: %(ref)s was not awarded yet. Read its feedback and use "
             "Resubmit to start your next attempt."
         ),
     }
 
     def __init__(self, submission) -> None:
         self.submission = submission
-        template = self.MESSAGES.get(submission.status, "You have already applied: see {ref}.")
-        super().__init__(template.format(ref=submission.reference))
+        template = self.MESSAGES.get(
+            submission.status, gettext_lazy("You have already applied: see %(ref)s.")
+        )
+        super().__init__(template % {"ref": submission.reference})

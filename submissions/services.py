@@ -243,8 +243,8 @@ def _store_uploads(submission: Submission, uploads: list, files: EvidenceFiles) 
     for upload, requirement in uploads:
         if count >= settings.EVIDENCE_MAX_FILES:
             errors.append(
-                f"“{upload.name}” was not added: an application can have at most "
-                f"{settings.EVIDENCE_MAX_FILES} files."
+                gettext("“%(name)s” was not added: an application can have at most %(most)s files.")
+                % {"name": upload.name, "most": settings.EVIDENCE_MAX_FILES}
             )
             continue
         try:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.views import signed_out_json
@@ -36,7 +37,9 @@ def apply(request, slug):
     except AlreadyApplied as exc:
         return _to_existing_application(request, exc)
     if not created:
-        messages.info(request, "You already have a draft for this micro-credential; here it is.")
+        messages.info(
+            request, gettext("You already have a draft for this micro-credential; here it is.")
+        )
     return redirect(draft)
 
 
@@ -46,7 +49,7 @@ def _to_existing_application(request, exc: AlreadyApplied):
     return redirect(selectors.application_next_step(exc.submission).url)
 
 
-SIGNED_OUT_SAVE = (
+SIGNED_OUT_SAVE = gettext_lazy(
     "You were signed out, so your last changes were not saved. Sign in to go back to your "
     "application, where you can restore the text this browser kept for you."
 )
@@ -71,7 +74,7 @@ def detail(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     if submission.status != Status.DRAFT:
         if request.method == "POST":
-            messages.info(request, "This application has already been submitted.")
+            messages.info(request, gettext("This application has already been submitted."))
             return redirect(submission)
         return _render_submitted(request, submission)
     if request.method == "POST":
@@ -98,10 +101,10 @@ def _render_draft(request, submission, form, *, problems=None, conflict=None, st
 
 
 PART_TITLES = {
-    1: "Part 1: Overview",
-    2: "Part 2: Evidence",
-    3: "Part 3: Reflection",
-    4: "Part 4: Reflection on impact",
+    1: gettext_lazy("Part 1: Overview"),
+    2: gettext_lazy("Part 2: Evidence"),
+    3: gettext_lazy("Part 3: Reflection"),
+    4: gettext_lazy("Part 4: Reflection on impact"),
 }
 
 
@@ -120,7 +123,9 @@ def _post_draft(request, submission):
     link_ok = form.link_is_valid()
     skipped_files = files_skipped(request)
     if "version" in form.errors:
-        messages.error(request, "The page was out of date. Please reload it and try again.")
+        messages.error(
+            request, gettext("The page was out of date. Please reload it and try again.")
+        )
         return redirect(submission)
     data = form.cleaned_data
     changes = services.DraftChanges(
@@ -160,13 +165,13 @@ def _post_draft(request, submission):
     # A refused link needs no copying: the rebound form validates it again.
     refused = form.answer_errors()
     has_errors = bool(result.upload_errors or refused or skipped_files) or not link_ok
-    saved_at = time_format(timezone.localtime(result.saved_at), "g:i A")
-    saved = f"Draft saved at {saved_at}."
+    saved_at = _clock(result.saved_at)
+    saved = gettext("Draft saved at %(time)s.") % {"time": saved_at}
     if refused:
-        saved = (
+        saved = gettext(
             "Some answers were not saved; their saved text was kept. "
-            f"Everything else was saved at {saved_at}."
-        )
+            "Everything else was saved at %(time)s."
+        ) % {"time": saved_at}
 
     if request.POST.get("action") == "submit" and not has_errors:
         try:
@@ -177,7 +182,9 @@ def _post_draft(request, submission):
             messages.success(request, saved)
             return _render_draft(request, submission, fresh, problems=exc.problems, status=422)
         messages.success(
-            request, f"Your application was submitted. Your submission ID is {submitted.reference}."
+            request,
+            gettext("Your application was submitted. Your submission ID is %(reference)s.")
+            % {"reference": submitted.reference},
         )
         return redirect(submitted)
 
@@ -199,16 +206,26 @@ def _attention_message(saved: str, form: ApplicationForm, over_limit: list[int])
     links = format_html_join(
         ", ", '<a href="{}">{}</a>', ((href, Truncator(text).chars(60)) for href, text in targets)
     )
-    return format_html("{} Some items need your attention: {}.", saved, links)
+    return format_html(
+        "{} {}", saved, format_html(gettext("Some items need your attention: {}."), links)
+    )
+
+
+def _clock(moment) -> str:
+    """The time of day a save happened, as the reader's language writes it."""
+    return time_format(timezone.localtime(moment), gettext("g:i A"))
 
 
 def _too_many_files(chosen: int) -> str:
-    return (
-        f"You chose {chosen} files; one save can add at most "
-        f"{settings.UPLOAD_MAX_FILES_PER_REQUEST}, so none of them were added (your text was "
-        f"saved). An application holds up to {settings.EVIDENCE_MAX_FILES} files: choose fewer "
-        "and save again."
-    )
+    return gettext(
+        "You chose %(chosen)s files; one save can add at most %(per_save)s, so none of them "
+        "were added (your text was saved). An application holds up to %(most)s files: choose "
+        "fewer and save again."
+    ) % {
+        "chosen": chosen,
+        "per_save": settings.UPLOAD_MAX_FILES_PER_REQUEST,
+        "most": settings.EVIDENCE_MAX_FILES,
+    }
 
 
 def _rebind(request, submission, version, *, keep_link=False, missing=()):
@@ -257,15 +274,15 @@ def autosave(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
     if submission.status != Status.DRAFT:
         return JsonResponse(
-            {"ok": False, "error": "This application has been submitted."}, status=409
+            {"ok": False, "error": gettext("This application has been submitted.")}, status=409
         )
     submission = selectors.submission_with_content(submission)
     form = ApplicationForm(request.POST, submission=submission)
     form.is_valid()
     if "version" in form.errors:
-        return JsonResponse({"ok": False, "error": "The page is out of date."}, status=400)
+        return JsonResponse({"ok": False, "error": gettext("The page is out of date.")}, status=400)
     answers, refused = form.answers(), form.answer_errors()
-    not_saved = "Some answers were not saved: see the messages beside them."
+    not_saved = gettext("Some answers were not saved: see the messages beside them.")
     if refused and not answers:
         return JsonResponse({"ok": False, "error": not_saved, "errors": refused}, status=422)
     try:
@@ -280,8 +297,7 @@ def autosave(request, uuid):
             {"ok": False, "conflict": True, "error": str(exc), "version": exc.current_version},
             status=409,
         )
-    saved = time_format(timezone.localtime(result.saved_at), "g:i A")
-    body = {"ok": not refused, "version": result.version, "saved_at": saved}
+    body = {"ok": not refused, "version": result.version, "saved_at": _clock(result.saved_at)}
     if refused:
         return JsonResponse({**body, "error": not_saved, "errors": refused}, status=422)
     return JsonResponse(body)
@@ -298,7 +314,8 @@ def resubmit(request, uuid):
         return _to_existing_application(request, exc)
     messages.success(
         request,
-        f"Your new attempt starts from {submission.reference}: review it, update it and submit.",
+        gettext("Your new attempt starts from %(reference)s: review it, update it and submit.")
+        % {"reference": submission.reference},
     )
     return redirect(draft)
 
