@@ -169,3 +169,14 @@ def test_page_scripts_get_their_sentences_in_spanish(spanish_world):
     assert "Guardado autom\\u00e1ticamente a las %(time)s." in script or (
         "Guardado automáticamente a las %(time)s." in script
     )
+
+
+def test_error_pages_are_spanish(db):
+    client = spanish_client()
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Página no encontrada" in html
+    assert not english_left(html)
