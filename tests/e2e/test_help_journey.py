@@ -6,25 +6,15 @@ Accessible (axe) at each step, usable without scripts, and within a 375 px phone
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from helpdesk import services
 from helpdesk.models import Ticket
 from tests.accounts.factories import UserFactory
+from tests.e2e.helpers import sign_in
 from tests.helpdesk.factories import load_initial_answers
 
 PHONE = {"width": 375, "height": 800}
-
-
-def _sign_in(page: Page, live_url: str, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_url}]
-    )
 
 
 @pytest.fixture
@@ -42,7 +32,7 @@ def test_learner_searches_then_asks_the_helpdesk_and_reads_the_answer(
 ):
     learner = UserFactory(email="asker@example.org", name="Asa Asker")
     staff = UserFactory(email="desk@example.org", is_staff=True, is_superuser=True)
-    _sign_in(page, live_url, learner)
+    sign_in(page, live_url, learner)
 
     page.goto(f"{live_url}/credentials/")
     page.get_by_role("contentinfo").get_by_role("link", name="help center").click()
