@@ -53,6 +53,14 @@ INSTALLED_APPS = [
     "dashboard",
     "badges",
     "helpdesk",
+    "studio",
+    "quality",
+    "checks",
+    "calibration",
+    "programs",
+    "obapi",
+    "analytics",
+    "partner_api",
 ]
 
 MIDDLEWARE = [

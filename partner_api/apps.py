@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PartnerApiConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partner_api"
+    verbose_name = "Partner API"

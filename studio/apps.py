@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StudioConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "studio"
+    verbose_name = "Credential studio"
