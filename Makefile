@@ -93,8 +93,8 @@ messages: install
 	@command -v msgfmt >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 		else echo "Install GNU gettext (sudo apt-get install gettext) to update the translations." >&2; exit 1; fi; }
-	$(PY) manage.py makemessages --all --no-obsolete $(I18N_SKIP)
-	$(PY) manage.py makemessages --all --no-obsolete -d djangojs $(I18N_SKIP)
+	$(PY) manage.py makemessages --all --no-obsolete --no-location $(I18N_SKIP)
+	$(PY) manage.py makemessages --all --no-obsolete --no-location -d djangojs $(I18N_SKIP)
 	$(PY) manage.py compilemessages $(I18N_SKIP)
 	$(PY) -m core.checks.translations
 

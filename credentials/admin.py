@@ -22,6 +22,7 @@ from .models import (
     Favorite,
     MicroCredential,
     Organization,
+    OrganizationMember,
     Prompt,
     RubricCriterion,
     Topic,
@@ -39,8 +40,50 @@ COMPACT_TEXT: Mapping[type[models.Field], Mapping[str, Any]] = {
 }
 
 
+class OrganizationMemberInline(admin.TabularInline):
+    """Roles are shown here; adding or removing one goes through the services so it
+    is audited (see ``OrganizationAdmin.save_formset``)."""
+
+    model = OrganizationMember
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "team"]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    inlines = [OrganizationMemberInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrganizationMember:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for member in formset.deleted_objects:
+            services.member_remove(
+                organization=member.organization,
+                user=member.user,
+                role=member.role,
+                actor=request.user,
+            )
+        for member, _changed in formset.changed_objects:
+            # A role edited in place is the old role removed and the new one added.
+            previous = OrganizationMember.objects.get(pk=member.pk)
+            services.member_remove(
+                organization=previous.organization,
+                user=previous.user,
+                role=previous.role,
+                actor=request.user,
+            )
+        for member in [*formset.new_objects, *(m for m, _ in formset.changed_objects)]:
+            services.member_add(
+                organization=form.instance,
+                user=member.user,
+                role=member.role,
+                team=member.team,
+                actor=request.user,
+            )
+        return None
+
     # A website typed without a scheme is taken as https://.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "email", "url"]

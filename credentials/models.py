@@ -58,6 +58,42 @@ class Organization(models.Model):
         return self.name
 
 
+class MemberRole(models.TextChoices):
+    ADMIN = "admin", _("Organization admin")
+    DESIGNER = "designer", _("Designer")
+    REVIEWER = "reviewer", _("Quality reviewer")
+
+
+class OrganizationMember(models.Model):
+    """A user's role in an organization; one row per role, so a user can hold several
+    roles in several organizations. Admins run the organization's review rounds,
+    designers author its credentials, reviewers score quality review rounds."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=MemberRole.choices)
+    team = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Optional team name; reviewers can be kept off their own team's credentials.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user", "role"], name="unique_organization_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="member_by_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)

@@ -16,8 +16,10 @@ from accounts.models import AnyUser, User
 from .models import (
     EvidenceRequirement,
     Favorite,
+    MemberRole,
     MicroCredential,
     Organization,
+    OrganizationMember,
     Part,
     Prompt,
     Topic,
@@ -174,3 +176,51 @@ def credential_publish_warnings(*, credential: MicroCredential) -> list[str]:
         for _receiver, warnings in publish_check.send(sender=MicroCredential, credential=credential)
         for warning in warnings or ()
     ]
+
+
+def member_roles(*, user: AnyUser) -> dict[int, set[str]]:
+    """Every role ``user`` holds, by organization id, in one query (empty for visitors)."""
+    if not user.is_authenticated:
+        return {}
+    roles: dict[int, set[str]] = {}
+    for organization_id, role in OrganizationMember.objects.filter(user=user).values_list(
+        "organization_id", "role"
+    ):
+        roles.setdefault(organization_id, set()).add(role)
+    return roles
+
+
+def member_has_role(
+    *, user: AnyUser, organization: Organization, roles: tuple[MemberRole | str, ...]
+) -> bool:
+    """Whether ``user`` holds any of ``roles`` in ``organization``; visitors hold none."""
+    if not user.is_authenticated:
+        return False
+    return OrganizationMember.objects.filter(
+        user=user, organization=organization, role__in=roles
+    ).exists()
+
+
+def organizations_for_member(
+    *, user: AnyUser, roles: tuple[MemberRole | str, ...]
+) -> QuerySet[Organization]:
+    """Organizations in which ``user`` holds any of ``roles`` (the studio's and review
+    rounds' scope), each once."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        Exists(
+            OrganizationMember.objects.filter(
+                organization=OuterRef("pk"), user=user, role__in=roles
+            )
+        )
+    ).order_by("name")
+
+
+def organization_members(
+    *, organization: Organization, role: MemberRole | str
+) -> QuerySet[OrganizationMember]:
+    """The members holding ``role`` in ``organization``, users joined."""
+    return OrganizationMember.objects.filter(organization=organization, role=role).select_related(
+        "user"
+    )

@@ -22,8 +22,10 @@ from .models import (
     EvidenceKind,
     EvidenceRequirement,
     Favorite,
+    MemberRole,
     MicroCredential,
     Organization,
+    OrganizationMember,
     Part,
     Prompt,
     RubricCriterion,
@@ -283,3 +285,52 @@ def _upsert(
         obj.save(update_fields=changed + auto_now)
     tally.count(False, bool(changed))
     return obj, False
+
+
+def member_add(
+    *,
+    organization: Organization,
+    user: User,
+    role: MemberRole | str,
+    actor: User | None,
+    team: str = "",
+) -> OrganizationMember:
+    """Give ``user`` a role in ``organization`` (admin, designer, reviewer).
+
+    Safe to repeat: a role the user already holds is returned unchanged (its
+    team updated if another is given). Audited with the actor, because roles
+    decide who may author, review and publish the organization's credentials.
+    """
+    with transaction.atomic():
+        member, created = OrganizationMember.objects.get_or_create(
+            organization=organization, user=user, role=role, defaults={"team": team}
+        )
+        if not created and team and member.team != team:
+            member.team = team
+            member.save(update_fields=["team"])
+        if created:
+            record(
+                actor=actor,
+                verb="organization.member_added",
+                target=organization,
+                data={"user": user.pk, "role": str(role), "team": team},
+            )
+    return member
+
+
+def member_remove(
+    *, organization: Organization, user: User, role: MemberRole | str, actor: User | None
+) -> bool:
+    """Take a role away; True if it was held. Safe to repeat (a second call removes nothing)."""
+    with transaction.atomic():
+        deleted, _ = OrganizationMember.objects.filter(
+            organization=organization, user=user, role=role
+        ).delete()
+        if deleted:
+            record(
+                actor=actor,
+                verb="organization.member_removed",
+                target=organization,
+                data={"user": user.pk, "role": str(role)},
+            )
+    return bool(deleted)
