@@ -108,6 +108,11 @@ class Submission(models.Model):
     review_started_at = models.DateTimeField(null=True, blank=True)
     decision_due_on = models.DateField(null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # "What I changed": written by the learner on a resubmission, read by the assessor.
+    resubmission_note = models.TextField(blank=True)
+    # Colleagues the learner worked with, as they named them: [{"name": ..., "email": ...}]
+    # (either may be empty). Shared evidence among declared collaborators is not flagged.
+    collaborators = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -256,3 +261,30 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission.reference}: {self.kind}"
+
+
+class ExtraAttempt(models.Model):
+    """One further attempt staff allow a learner past the credential's attempt limit.
+
+    The limit sends the learner to a conversation with staff first; this row is
+    its outcome, so the next Resubmit is allowed (``submissions.services.attempt_grant``).
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extra_attempts"
+    )
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="extra_attempts"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        indexes = [models.Index(fields=["learner", "credential"])]
+
+    def __str__(self) -> str:
+        return f"Extra attempt for {self.learner} at {self.credential}"
