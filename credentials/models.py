@@ -7,11 +7,13 @@ changes an application that has been submitted.
 """
 
 import uuid
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Organization(models.Model):
@@ -110,15 +112,47 @@ class MicroCredentialQuerySet(models.QuerySet["MicroCredential"]):
         return self.filter(is_published=True)
 
 
+class VersionStatus(models.TextChoices):
+    """Where one version of a credential stands (the studio's list shows it)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", pgettext_lazy("credential version", "In review")
+    PUBLISHED = "published", pgettext_lazy("credential version", "Published")
+    RETIRED = "retired", pgettext_lazy("credential version", "Retired")
+
+
 class MicroCredential(models.Model):
-    """A competency-based micro-credential and everything learners need to apply."""
+    """A competency-based micro-credential and everything learners need to apply.
+
+    Each version of a credential is its own row: a published version is never
+    edited in place; a designer opens a new version (a copy with the next
+    number), and publishing it retires the previous one. The versions of one
+    credential share ``lineage`` and ``slug``; at most one of them is
+    published. Applications point at the row they were written against.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lineage = models.UUIDField(
+        default=uuid4,
+        editable=False,
+        db_index=True,
+        help_text="Shared by every version of one credential.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    previous_version = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="credentials"
     )
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    # Shared by the versions of one credential (unique per version, see Meta).
+    slug = models.SlugField(max_length=120)
     summary = models.CharField(max_length=400, help_text="One or two sentences for the catalog.")
     overview = models.TextField(blank=True)
     competency = models.TextField(help_text="The competency the educator demonstrates.")
@@ -143,13 +177,28 @@ class MicroCredential(models.Model):
     )
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer version was published in this one's place.
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MicroCredentialQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["title", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lineage", "version"], name="unique_credential_version"
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "version"], name="unique_credential_slug_version"
+            ),
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=models.Q(is_published=True),
+                name="one_published_version_per_credential",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -160,6 +209,16 @@ class MicroCredential(models.Model):
     @property
     def is_free(self) -> bool:
         return self.fee_cents == 0
+
+    @property
+    def is_retired(self) -> bool:
+        return not self.is_published and self.retired_at is not None
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a version that was never opened to learners can change; a published
+        or retired one is read-only (open a new version instead)."""
+        return not self.is_published and self.retired_at is None
 
 
 class Part(models.IntegerChoices):

@@ -72,10 +72,12 @@ def credential_list(
 
 
 def credential_get_published(*, slug: str, include_unpublished: bool = False) -> MicroCredential:
-    """One credential with everything its details and printable pages show.
+    """The published version of a credential with everything its details and
+    printable pages show.
 
     Raises ``MicroCredential.DoesNotExist`` for an unknown slug, and for an
-    unpublished one unless ``include_unpublished`` (staff preview) is set.
+    unpublished one unless ``include_unpublished`` (staff preview) is set;
+    then the published version still comes first, else the latest one.
     """
     qs = MicroCredential.objects.select_related("organization").prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("name")),
@@ -88,7 +90,18 @@ def credential_get_published(*, slug: str, include_unpublished: bool = False) ->
     )
     if not include_unpublished:
         qs = qs.published()
-    return qs.get(slug=slug)
+    credential = qs.filter(slug=slug).order_by("-is_published", "-version").first()
+    if credential is None:
+        raise MicroCredential.DoesNotExist(slug)
+    return credential
+
+
+def credential_current_version(*, credential: MicroCredential) -> MicroCredential | None:
+    """The published version of ``credential``'s lineage (itself when it is the
+    published one), or None while no version is published. One query."""
+    if credential.is_published:
+        return credential
+    return MicroCredential.objects.published().filter(lineage=credential.lineage).first()
 
 
 @dataclass

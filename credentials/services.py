@@ -70,28 +70,166 @@ def favorite_toggle(*, user: User, credential: MicroCredential) -> bool:
 def credential_publish(
     *, credential: MicroCredential, actor: User | None = None
 ) -> MicroCredential:
-    """Open a credential to the catalog, applications and its public pages.
+    """Open a credential version to the catalog, applications and its public pages.
 
     Requires an issuing organization with a valid contact email, which every
-    badge's issuer profile publishes (NotPublishable otherwise). Locks the row
-    so two staff members publishing at once record one publication time.
-    Publishing a published credential changes nothing.
+    badge's issuer profile publishes (NotPublishable otherwise). The version
+    published before it in the same lineage is retired in the same
+    transaction (unpublished, its rows and the applications written against
+    it kept), so a credential always has at most one published version.
+    Locks every version of the lineage, so two staff members publishing at
+    once record one publication time and never two published versions.
+    Publishing a published version changes nothing.
     """
     with transaction.atomic():
+        lineage = list(
+            MicroCredential.objects.select_for_update(no_key=True)
+            .filter(lineage=credential.lineage)
+            .order_by("pk")
+        )
         locked = (
-            MicroCredential.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("organization")
-            .get(pk=credential.pk)
+            MicroCredential.objects.select_related("organization")
+            .filter(pk=credential.pk)
+            .get()
         )
         if not locked.is_published:
             _check_issuer(locked)
+            now = timezone.now()
+            for other in lineage:
+                if other.pk != locked.pk and other.is_published:
+                    _retire(other, actor=actor, replaced_by=locked, now=now)
             locked.is_published = True
-            locked.published_at = timezone.now()
-            locked.save(update_fields=["is_published", "published_at", "updated_at"])
+            locked.published_at = now
+            locked.retired_at = None
+            locked.save(update_fields=["is_published", "published_at", "retired_at", "updated_at"])
             _record_publication(locked, actor=actor, verb="credential.published")
     credential.is_published = locked.is_published
     credential.published_at = locked.published_at
+    credential.retired_at = locked.retired_at
     return credential
+
+
+def _retire(
+    credential: MicroCredential,
+    *,
+    actor: User | None,
+    replaced_by: MicroCredential,
+    now: datetime.datetime,
+) -> None:
+    """Take a locked, published version out of the catalog because ``replaced_by`` is
+    published in its place; audited in the caller's transaction."""
+    published_at = credential.published_at
+    credential.is_published = False
+    credential.retired_at = now
+    credential.save(update_fields=["is_published", "retired_at", "updated_at"])
+    record(
+        actor=actor,
+        verb="credential.retired",
+        target=credential,
+        before={"is_published": True, "published_at": published_at},
+        after={"is_published": False, "retired_at": now},
+        data={"version": credential.version, "replaced_by_version": replaced_by.version},
+    )
+
+
+def credential_version_open(*, credential: MicroCredential, actor: User | None) -> MicroCredential:
+    """Open the next version of ``credential``'s lineage: an unpublished copy to edit.
+
+    Copies every field, the topics, prompts, evidence requirements and rubric
+    criteria of the lineage's latest version into version N+1, which points
+    at it through ``previous_version``. Learners' applications keep the row
+    they were written against. Safe to repeat: when the lineage already has
+    an unpublished version that was never published, that draft is returned
+    and nothing is created (a lineage has at most one draft). Locks the
+    lineage's rows so two designers clicking at once open one version.
+    Audited with the actor.
+    """
+    with transaction.atomic():
+        versions = list(
+            MicroCredential.objects.select_for_update(no_key=True)
+            .filter(lineage=credential.lineage)
+            .order_by("version")
+        )
+        for version in versions:
+            if version.is_editable:
+                return version
+        latest = versions[-1]
+        source = (
+            MicroCredential.objects.prefetch_related(
+                "topics", "prompts", "evidence_requirements", "rubric_criteria"
+            )
+            .filter(pk=latest.pk)
+            .get()
+        )
+        copied = {
+            field.attname: getattr(source, field.attname)
+            for field in MicroCredential._meta.concrete_fields
+            # The quality mark belongs to the version that was reviewed.
+            if field.name not in VERSION_OWN_FIELDS and not field.name.startswith("quality")
+        }
+        new = MicroCredential.objects.create(
+            **copied, version=latest.version + 1, previous_version=source
+        )
+        new.topics.set(source.topics.all())
+        Prompt.objects.bulk_create(
+            [
+                Prompt(
+                    credential=new,
+                    part=p.part,
+                    position=p.position,
+                    text=p.text,
+                    help_text=p.help_text,
+                    word_limit=p.word_limit,
+                    required=p.required,
+                )
+                for p in source.prompts.all()
+            ]
+        )
+        EvidenceRequirement.objects.bulk_create(
+            [
+                EvidenceRequirement(
+                    credential=new,
+                    position=e.position,
+                    title=e.title,
+                    description=e.description,
+                    kind=e.kind,
+                    required=e.required,
+                )
+                for e in source.evidence_requirements.all()
+            ]
+        )
+        RubricCriterion.objects.bulk_create(
+            [
+                RubricCriterion(
+                    credential=new, position=c.position, title=c.title, description=c.description
+                )
+                for c in source.rubric_criteria.all()
+            ]
+        )
+        record(
+            actor=actor,
+            verb="credential.version_opened",
+            target=new,
+            after={"version": new.version},
+            data={"lineage": str(new.lineage), "from_version": source.version},
+        )
+    return new
+
+
+# A new version gets its own identity, number and publication state; the rest is copied.
+VERSION_OWN_FIELDS = frozenset(
+    {
+        "id",
+        "uuid",
+        "version",
+        "previous_version",
+        "is_published",
+        "published_at",
+        "retired_at",
+        "created_at",
+        "updated_at",
+    }
+)
 
 
 def _record_publication(
@@ -214,7 +352,10 @@ def _credential_load(
     values = {name: spec[name] for name in CATALOG_CREDENTIAL_FIELDS}
     values["organization"] = organizations[spec["organization"]]
     values["currency"] = spec.get("currency", "usd")
-    credential, created = _upsert(tally, MicroCredential, {"slug": spec["slug"]}, values)
+    # The catalog describes a credential's first version; later ones are the designers'.
+    credential, created = _upsert(
+        tally, MicroCredential, {"slug": spec["slug"], "version": 1}, values
+    )
 
     wanted_topics = {topics[slug].pk for slug in spec["topics"]}
     if set(credential.topics.values_list("pk", flat=True)) != wanted_topics:

@@ -65,14 +65,15 @@ def submission_current(
 ) -> Submission | None:
     """The learner's application for a credential, or None if they never applied.
 
-    A learner has one application per credential: their draft, else the
-    attempt awaiting payment or in review, else the awarded one, else the
-    latest denied attempt (where Resubmit starts the next). One query.
+    A learner has one application per credential, whichever of its versions
+    it was written against: their draft, else the attempt awaiting payment or
+    in review, else the awarded one, else the latest denied attempt (where
+    Resubmit starts the next). One query.
     """
     if learner is None or not learner.is_authenticated:
         return None
     attempts = list(
-        Submission.objects.filter(learner_id=learner.pk, credential=credential)
+        Submission.objects.filter(learner_id=learner.pk, credential__lineage=credential.lineage)
         .select_related("credential")
         .order_by("-created_at", "-id")
     )

@@ -509,7 +509,7 @@ def _resubmission_refused(denied: Submission, actor: User) -> None:
     if current is not None and current.status in (*SUBMITTED_STATUSES, Status.AWARDED):
         raise AlreadyApplied(current)
     if Submission.objects.filter(
-        learner=actor, credential=denied.credential, status=Status.DRAFT
+        learner=actor, credential__lineage=denied.credential.lineage, status=Status.DRAFT
     ).exists():
         raise SubmissionError(
             gettext(

@@ -19,6 +19,7 @@ from config.parsing import valid_uuids
 from config.uploads import files_skipped
 from core.views import user_errors
 from credentials.models import MicroCredential
+from credentials.selectors import credential_current_version
 
 from . import selectors, services
 from .downloads import attachment_response
@@ -96,6 +97,8 @@ def _render_draft(request, submission, form, *, problems=None, conflict=None, st
         "max_file_mb": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024),
         "max_total_mb": settings.EVIDENCE_MAX_TOTAL_BYTES // (1024 * 1024),
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        # A draft keeps the version it was started on; say so once a newer one is out.
+        "current_version": credential_current_version(credential=submission.credential),
     }
     return render(request, "submissions/submission_edit.html", context, status=status)
 
