@@ -249,6 +249,13 @@ STORAGES = {
 EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=25 * 1024 * 1024)
 EVIDENCE_MAX_TOTAL_BYTES = env.int("EVIDENCE_MAX_TOTAL_BYTES", default=100 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=20)
+# Opening addresses people gave us (evidence links): core.safe_fetch. Private,
+# loopback and link-local addresses are never opened; only tests allow them, to
+# reach the local server that imitates outside pages. Not read from the environment.
+SAFE_FETCH_ALLOW_PRIVATE = False
+SAFE_FETCH_TIMEOUT = 8.0  # seconds for one fetch, every redirect included
+SAFE_FETCH_MAX_BYTES = 1024 * 1024
+SAFE_FETCH_USER_AGENT = "MicroCredentialsLinkCheck/1.0 (evidence link check; anonymous visitor)"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # One request stores at most this many files; the others are refused with a
