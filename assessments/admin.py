@@ -18,7 +18,16 @@ from config.admin_base import HistoryInline, ServiceRecordAdmin
 from . import selectors, services
 from .exceptions import AssessmentError
 from .forms import ReassignForm
-from .models import AssessorScope, Assignment, Award, CriterionScore, Review, ReviewState
+from .models import (
+    AssessorCertification,
+    AssessorScope,
+    Assignment,
+    Award,
+    CriterionScore,
+    OrganizationReviewSettings,
+    Review,
+    ReviewState,
+)
 
 
 @admin.register(AssessorScope)
@@ -239,3 +248,34 @@ class AwardAdmin(ServiceRecordAdmin):
     readonly_fields = ("uuid", "submission", "learner", "credential", "awarded_at")
     fields = readonly_fields
     date_hierarchy = "awarded_at"
+
+
+@admin.register(OrganizationReviewSettings)
+class OrganizationReviewSettingsAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
+    """The decision SLA per organization (3, 5, 14 business days...)."""
+
+    list_display = ["organization", "sla_business_days", "updated_at"]
+    list_select_related = ["organization"]
+    fields = ["organization", "sla_business_days"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        services.review_settings_save(
+            organization=obj.organization,
+            sla_business_days=obj.sla_business_days,
+            actor=request.user,
+        )
+        obj.pk = OrganizationReviewSettings.objects.get(organization=obj.organization).pk
+
+
+@admin.register(AssessorCertification)
+class AssessorCertificationAdmin(ServiceRecordAdmin):
+    """Who may take live reviews where calibration applies; granted by passing it."""
+
+    list_display = ["user", "credential", "organization", "certified_at", "valid_until"]
+    list_select_related = ["user", "credential", "organization"]
+    search_fields = ["user__email", "user__name", "credential__title", "organization__name"]
+    readonly_fields = ("user", "credential", "organization", "certified_at", "valid_until")
+    fields = readonly_fields

@@ -12,6 +12,7 @@ Rows here change only through ``assessments.services``.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
@@ -210,3 +211,118 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential} awarded to {self.learner}"
+
+
+class OrganizationReviewSettings(models.Model):
+    """How an organization runs its reviews: the decision SLA in business days.
+
+    Without a row (or with the field empty) the site default applies
+    (``settings.SLA_BUSINESS_DAYS``, 14). Read by ``assessments.services.sla_dates``
+    wherever a due date is computed; edited by staff in admin.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="review_settings"
+    )
+    sla_business_days = models.PositiveSmallIntegerField(
+        "decision within (business days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Business days from entering review to the decision. Empty: the site "
+        "default (14).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "organization review settings"
+        verbose_name_plural = "organization review settings"
+
+    def __str__(self) -> str:
+        return f"Review settings of {self.organization}"
+
+
+class CalibrationRequirement(models.Model):
+    """A credential, or every credential of an organization, whose live reviews go
+    only to certified assessors.
+
+    The calibration app (a higher floor) owns calibration sets; it tells this
+    app through ``assessments.services.calibration_requirement_set`` whenever a
+    set starts or stops applying, so assignment can filter on certification
+    without importing upward.
+    """
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    credential = models.ForeignKey(
+        MicroCredential, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True, credential__isnull=False)
+                | Q(organization__isnull=False, credential__isnull=True),
+                name="calibration_requirement_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["credential"],
+                condition=Q(credential__isnull=False),
+                name="calibration_requirement_per_credential",
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(organization__isnull=False),
+                name="calibration_requirement_per_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calibration required for {self.credential or self.organization}"
+
+
+class AssessorCertification(models.Model):
+    """An assessor certified (by passing calibration) for one credential or for
+    every credential of an organization, until ``valid_until``.
+
+    Written by ``assessments.services.certification_grant`` (called by the
+    calibration app); renewal moves ``valid_until`` on the same row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor_certifications"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    credential = models.ForeignKey(
+        MicroCredential, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    certified_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True, credential__isnull=False)
+                | Q(organization__isnull=False, credential__isnull=True),
+                name="certification_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "credential"],
+                condition=Q(credential__isnull=False),
+                name="certification_per_user_credential",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(organization__isnull=False),
+                name="certification_per_user_organization",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "valid_until"], name="certification_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} certified for {self.credential or self.organization}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.services import record
 from core.transitions import transition
-from credentials.models import Organization
+from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
 from submissions.services import submission_record_decision, submission_set_decision_due
 
@@ -42,10 +43,13 @@ from .exceptions import (
 )
 from .models import (
     REVIEW_TRANSITIONS,
+    AssessorCertification,
     AssessorScope,
     Assignment,
     Award,
+    CalibrationRequirement,
     CriterionScore,
+    OrganizationReviewSettings,
     Outcome,
     Review,
     ReviewState,
@@ -72,14 +76,19 @@ def _lock(review_id: int) -> Review:
 def sla_dates(*, submission: Submission) -> tuple[datetime.date, datetime.date]:
     """The decision due date and the reminder date for a submission entering review.
 
-    The clock starts on the (local) day review started; the due date is
-    SLA_BUSINESS_DAYS business days later in the issuing organization's
-    calendar, and the reminder SLA_REMINDER_BUSINESS_DAYS business days before it.
+    The clock starts on the (local) day review started; the due date is the
+    organization's SLA (OrganizationReviewSettings, else SLA_BUSINESS_DAYS)
+    business days later in its calendar, and the reminder
+    SLA_REMINDER_BUSINESS_DAYS business days before it (at most half the SLA).
     """
-    calendar = calendar_for(submission.credential.organization)
+    organization = submission.credential.organization
+    calendar = calendar_for(organization)
     started = timezone.localdate(submission.review_started_at or timezone.now())
-    due_on = add_business_days(started, settings.SLA_BUSINESS_DAYS, calendar=calendar)
-    remind_on = add_business_days(due_on, -settings.SLA_REMINDER_BUSINESS_DAYS, calendar=calendar)
+    days = selectors.sla_business_days(organization_id=organization.pk)
+    due_on = add_business_days(started, days, calendar=calendar)
+    # A short SLA (3 or 5 days) still reminds within its second half, not on day one.
+    remind = min(settings.SLA_REMINDER_BUSINESS_DAYS, max(days // 2, 1))
+    remind_on = add_business_days(due_on, -remind, calendar=calendar)
     return due_on, remind_on
 
 
@@ -510,3 +519,112 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         ).update(escalated_at=now)
         emails.queue_sweep_emails(stamp=now, reminded=reminded, escalated=escalated)
     return SweepResult(reminded=reminded, escalated=escalated, stamp=now)
+
+
+# --- calibration: certification and the organization's SLA --------------------------------
+
+
+def calibration_requirement_set(
+    *,
+    credential: MicroCredential | None = None,
+    organization: Organization | None = None,
+    required: bool,
+    actor: User | None,
+) -> bool:
+    """Say whether live reviews of a credential (or of every credential of an
+    organization) go only to certified assessors; return whether anything changed.
+
+    Called by the calibration app when a calibration set starts or stops
+    applying. Reviews already assigned keep their assessor. Safe to repeat.
+    """
+    if (credential is None) == (organization is None):
+        raise ValueError("Name a credential or an organization.")
+    target: dict[str, Any] = (
+        {"credential": credential} if credential else {"organization": organization}
+    )
+    with transaction.atomic():
+        existing = CalibrationRequirement.objects.filter(**target).first()
+        if required and existing is None:
+            requirement = CalibrationRequirement.objects.create(**target)
+            record(actor=actor, verb="calibration.required", target=requirement)
+            return True
+        if not required and existing is not None:
+            record(actor=actor, verb="calibration.not_required", target=existing)
+            existing.delete()
+            return True
+    return False
+
+
+def certification_grant(
+    *,
+    user: User,
+    credential: MicroCredential | None = None,
+    organization: Organization | None = None,
+    valid_until: datetime.datetime,
+    actor: User | None,
+) -> AssessorCertification:
+    """Certify ``user`` for a credential (or an organization's credentials) until
+    ``valid_until``; renewal moves the date on the same row.
+
+    Once it commits, reviews waiting for an assessor in its reach are assigned
+    (as when a scope is added). Audited with the actor (None: the system, after
+    a passed calibration). Safe to repeat.
+    """
+    if (credential is None) == (organization is None):
+        raise ValueError("Name a credential or an organization.")
+    target: dict[str, Any] = (
+        {"credential": credential} if credential else {"organization": organization}
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        certification, created = AssessorCertification.objects.select_for_update().get_or_create(
+            user=user, **target, defaults={"certified_at": now, "valid_until": valid_until}
+        )
+        before = None if created else {"valid_until": certification.valid_until}
+        if not created:
+            certification.certified_at = now
+            certification.valid_until = valid_until
+            certification.save(update_fields=["certified_at", "valid_until"])
+        record(
+            actor=actor,
+            verb="certification.granted" if created else "certification.renewed",
+            target=certification,
+            before=before or {},
+            after={"valid_until": valid_until, "user": user.pk},
+        )
+        reach: dict[str, int | None] = (
+            {"credential_id": credential.pk}
+            if credential is not None
+            else {"organization_id": getattr(organization, "pk", None)}
+        )
+        if selectors.waiting_reviews(**reach).exists():
+            _assign_waiting_on_commit(reach)
+    return certification
+
+
+def review_settings_save(
+    *, organization: Organization, sla_business_days: int | None, actor: User | None
+) -> OrganizationReviewSettings:
+    """Set an organization's decision SLA in business days (None: the site default).
+
+    Applies to submissions entering review from now on; due dates already set
+    stay. Audited; safe to repeat.
+    """
+    if sla_business_days is not None and not 1 <= sla_business_days <= 60:
+        raise AssessmentError(gettext("Choose between 1 and 60 business days."))
+    with transaction.atomic():
+        review_settings, _ = OrganizationReviewSettings.objects.select_for_update().get_or_create(
+            organization=organization
+        )
+        before = review_settings.sla_business_days
+        if before != sla_business_days:
+            review_settings.sla_business_days = sla_business_days
+            review_settings.save(update_fields=["sla_business_days", "updated_at"])
+            record(
+                actor=actor,
+                verb="review_settings.changed",
+                target=review_settings,
+                before={"sla_business_days": before},
+                after={"sla_business_days": sla_business_days},
+            )
+    return review_settings

@@ -18,6 +18,7 @@ from .review import (
 )
 from .scopes import (
     assessor_is_eligible,
+    certified_or_not_required,
     credential_has_assessor,
     eligible_assessors,
     is_assessor,
@@ -30,6 +31,8 @@ from .sla import (
     OnTimeRate,
     deadline,
     review_attention,
+    sla_business_days,
+    sla_business_days_by_organization,
     sla_overview,
 )
 
@@ -42,6 +45,7 @@ __all__ = [
     "OnTimeRate",
     "RelatedSubmissions",
     "assessor_is_eligible",
+    "certified_or_not_required",
     "credential_has_assessor",
     "deadline",
     "eligible_assessors",
@@ -54,6 +58,8 @@ __all__ = [
     "review_queue",
     "review_scores",
     "sees_every_review",
+    "sla_business_days",
+    "sla_business_days_by_organization",
     "sla_overview",
     "waiting_reviews",
 ]

@@ -2,28 +2,56 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import AnyUser, User
 from credentials.models import MicroCredential
 from submissions.models import Submission
 from submissions.selectors import can_view_every_submission
 
-from ..models import AssessorScope, Assignment, Review, ReviewState
+from ..models import (
+    AssessorCertification,
+    AssessorScope,
+    Assignment,
+    CalibrationRequirement,
+    Review,
+    ReviewState,
+)
 
 
 def _scopes_for(credential: MicroCredential) -> QuerySet[AssessorScope]:
-    return AssessorScope.objects.filter(is_active=True).filter(
-        Q(credential_id=credential.pk) | Q(organization_id=credential.organization_id)
+    """Active scopes covering the credential whose user may take live reviews:
+    where calibration is required, only certified users (one query, set-wise)."""
+    return (
+        AssessorScope.objects.filter(is_active=True)
+        .filter(Q(credential_id=credential.pk) | Q(organization_id=credential.organization_id))
+        .filter(certified_or_not_required(credential=credential, user=OuterRef("user_id")))
     )
+
+
+def certified_or_not_required(*, credential: MicroCredential, user: Any) -> Q:
+    """A condition true when ``user`` (an outer reference or an id) may take live
+    reviews of the credential as far as calibration goes: no calibration set
+    applies to it (no CalibrationRequirement for it or its organization), or
+    the user holds an unexpired certification for it or its organization."""
+    covers = Q(credential_id=credential.pk) | Q(organization_id=credential.organization_id)
+    required = Exists(CalibrationRequirement.objects.filter(covers))
+    certified = Exists(
+        AssessorCertification.objects.filter(covers, user_id=user, valid_until__gt=timezone.now())
+    )
+    return ~Q(required) | Q(certified)
 
 
 def eligible_assessors(*, submission: Submission) -> QuerySet[User]:
     """Users who may assess this submission, least loaded first.
 
     Eligible: an active user with an active scope for the credential or its
-    organization, who is not the learner. Load is the number of open reviews
+    organization, who is not the learner and, where a calibration set applies
+    to the credential, holds a current certification. Load is the number of open reviews
     assigned to them; ties go to whoever was assigned least recently.
     """
     open_reviews = (

@@ -5,12 +5,36 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ..business_days import business_days_until, calendar_for, holiday_calendar
-from ..models import Review, ReviewState
+from ..models import OrganizationReviewSettings, Review, ReviewState
+
+
+def sla_business_days(*, organization_id: int | None) -> int:
+    """An organization's decision SLA in business days: its own setting, else the
+    site default (``settings.SLA_BUSINESS_DAYS``). One query."""
+    days = (
+        OrganizationReviewSettings.objects.filter(organization_id=organization_id)
+        .values_list("sla_business_days", flat=True)
+        .first()
+        if organization_id is not None
+        else None
+    )
+    return days or settings.SLA_BUSINESS_DAYS
+
+
+def sla_business_days_by_organization(organization_ids: list[int]) -> dict[int, int]:
+    """The SLA of several organizations at once (one query), for set-wise statistics."""
+    chosen = dict(
+        OrganizationReviewSettings.objects.filter(
+            organization_id__in=organization_ids, sla_business_days__isnull=False
+        ).values_list("organization_id", "sla_business_days")
+    )
+    return {pk: chosen.get(pk) or settings.SLA_BUSINESS_DAYS for pk in organization_ids}
 
 
 @dataclass

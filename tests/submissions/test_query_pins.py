@@ -57,8 +57,8 @@ def test_submit_of_a_free_application_into_review(draft, learner, django_assert_
     complete_draft(draft, learner)
     # Submit (savepoint, lock, the answers, files, links and requirements
     # checked, attestations, the rubric, the move and its audit event), then
-    # the review opened in the same transaction (due date, review, audit,
-    # least-loaded assessor, assignment with its audit and email), then the
-    # learner's receipt email.
-    with django_assert_num_queries(29):
+    # the review opened in the same transaction (the organization's SLA, due
+    # date, review, audit, least-loaded assessor, assignment with its audit and
+    # email), then the learner's receipt email.
+    with django_assert_num_queries(30):
         services.submission_submit(submission=draft, actor=learner, attestations=ALL_ATTESTATIONS)
