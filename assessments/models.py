@@ -6,7 +6,11 @@ Review: its current assessor, the SLA dates, the rubric scores and, once,
 the decision. Every (re)assignment is kept as an Assignment row. An award
 is the record a later badge hangs on.
 
-Rows here change only through ``assessments.services``.
+Scoring policies, paired scorings and adjudication (Scoring, ScoringMark)
+are described on their models below.
+
+Rows here change only through ``assessments.services`` and, for scoring
+policies and scorings, ``assessments.scoring``.
 """
 
 import uuid
@@ -64,6 +68,16 @@ class Outcome(models.TextChoices):
     DENIED = "denied", pgettext_lazy("outcome", "Denied")
 
 
+class ScoringModel(models.TextChoices):
+    """How many people score a submission and who settles a disagreement."""
+
+    SINGLE = "single", pgettext_lazy("scoring model", "Single assessor")
+    DOUBLE = "double", pgettext_lazy("scoring model", "Two independent assessors")
+    DOUBLE_ADJUDICATED = "double_adjudicated", pgettext_lazy(
+        "scoring model", "Two independent assessors with adjudication"
+    )
+
+
 class Review(models.Model):
     """The assessment of one submission, from entering review to its decision."""
 
@@ -98,6 +112,17 @@ class Review(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # How this review is scored, fixed when it opens from the credential's
+    # ScoringPolicy (a later policy change never alters an open review). Under
+    # "single" the assessor above scores on this row (CriterionScore) as
+    # always; otherwise the scorings live in Scoring rows and this row, its
+    # comment and scores carry only the final decision the learner reads.
+    scoring_model = models.CharField(
+        max_length=20, choices=ScoringModel.choices, default=ScoringModel.SINGLE
+    )
+    # A single-scored review drawn for a hidden second scoring (kind "sample")
+    # that measures agreement and never changes the decision.
+    sampled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -326,3 +351,225 @@ class AssessorCertification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} certified for {self.credential or self.organization}"
+
+
+# --- scoring models: policies, paired scorings, adjudication -------------------------------
+
+
+class PriorAssessor(models.TextChoices):
+    """Whether someone who scored an earlier attempt of the same chain is chosen again."""
+
+    ANY = "any", pgettext_lazy("prior assessor", "No preference")
+    PREFER = "prefer", pgettext_lazy("prior assessor", "Prefer the earlier assessor")
+    AVOID = "avoid", pgettext_lazy("prior assessor", "Avoid the earlier assessor")
+
+
+class ScoringPolicy(models.Model):
+    """How an organization's submissions are scored: its default (no credential)
+    or one credential's override.
+
+    The policy in force for a submission is its credential's row, else its
+    organization's row, else single scoring with no sample and no preference
+    (``assessments.selectors.scoring_policy_for``). Every field of that one
+    row applies. A review keeps the scoring model it opened with
+    (``Review.scoring_model``, ``Review.sampled``).
+
+    - ``scoring_model``: single, double (two blind assessors; the submission
+      is awarded only when both award, otherwise denied with the feedback of
+      a scoring that denied), or double with adjudication (when the two
+      differ on any criterion or on the outcome a third person decides).
+    - ``sample_percent``: under single scoring, this share of reviews gets a
+      hidden second scoring (kind "sample") that measures agreement only. The
+      draw is deterministic: review ``pk`` modulo 100 below the percentage.
+    - ``prior_assessor``: prefer or avoid whoever scored an earlier attempt
+      of the same chain when assigning (avoiding never leaves a review
+      unassigned while that person is the only one eligible).
+
+    Rows change only through ``assessments.scoring`` (the scoring services);
+    staff edit them in admin.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scoring_policies"
+    )
+    credential = models.OneToOneField(
+        MicroCredential,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scoring_policy",
+        help_text="Empty: the organization's default for credentials without their own policy.",
+    )
+    scoring_model = models.CharField(
+        max_length=20, choices=ScoringModel.choices, default=ScoringModel.SINGLE
+    )
+    sample_percent = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=(
+            "Single scoring only: the percentage of reviews that also get a hidden second "
+            "scoring, used only to measure agreement."
+        ),
+    )
+    prior_assessor = models.CharField(
+        max_length=10, choices=PriorAssessor.choices, default=PriorAssessor.ANY
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "scoring policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(credential__isnull=True),
+                name="one_default_scoring_policy_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_percent__lte=100), name="scoring_sample_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential or self.organization}: {self.get_scoring_model_display()}"
+
+
+class ScoringKind(models.TextChoices):
+    FIRST = "first", pgettext_lazy("scoring", "First scoring")
+    SECOND = "second", pgettext_lazy("scoring", "Second scoring")
+    ADJUDICATION = "adjudication", pgettext_lazy("scoring", "Adjudication")
+    SAMPLE = "sample", pgettext_lazy("scoring", "Sampled second scoring")
+
+
+# The scorings compared for agreement: a review's FIRST against its SECOND or SAMPLE.
+PAIRED_KINDS = (ScoringKind.SECOND, ScoringKind.SAMPLE)
+
+
+class ScoringState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("scoring", "Open")
+    SUBMITTED = "submitted", pgettext_lazy("scoring", "Submitted")
+
+
+# A submitted scoring is final, like a decision.
+SCORING_TRANSITIONS: dict[str, set[str]] = {
+    ScoringState.OPEN: {ScoringState.SUBMITTED},
+    ScoringState.SUBMITTED: set(),
+}
+
+
+class Scoring(models.Model):
+    """One person's scoring of one review: per-criterion marks (ScoringMark) and an outcome.
+
+    Written for every review not scored singly, and for the sampled ones:
+
+    - double / double with adjudication: ``first`` and ``second`` by two
+      different assessors, blind to each other until both are submitted;
+      ``adjudication`` by a third person when the two differ (with
+      adjudication only). The final decision is copied onto the Review.
+    - single with a sample: ``sample`` by a second assessor, hidden from the
+      learner; when the live review is decided its scoring is copied into a
+      ``first`` Scoring so the pair reads like any other.
+    - plain single reviews have no Scoring: their one scoring is the Review
+      (``assessor``, ``outcome``) and its CriterionScore rows.
+
+    Reading pairs set-wise (agreement, kappa): join a review's submitted
+    ``first`` with its submitted ``second`` or ``sample`` (``PAIRED_KINDS``)
+    on ``review_id``, and their marks on ``criterion_id``;
+    ``assessments.selectors.scoring_pairs()`` (outcomes) and
+    ``criterion_pairs()`` (marks) return exactly that as values() querysets
+    ready for GROUP BY. An ``adjudication`` against the pair gives the
+    reversal rate.
+
+    ``due_on``/``remind_on`` are the review's (the SLA clock covers the whole
+    process); the SLA sweep reminds and escalates each open scoring with its
+    own stamps.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scorings")
+    kind = models.CharField(max_length=12, choices=ScoringKind.choices)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scorings",
+        help_text="Empty while no eligible assessor exists.",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        max_length=10, choices=ScoringState.choices, default=ScoringState.OPEN
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    comment = models.TextField("overall feedback", blank=True)
+    progress_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField()
+    remind_on = models.DateField()
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review_id", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["assessor", "state", "due_on"], name="scoring_queue"),
+            models.Index(fields=["kind", "state", "submitted_at"], name="scoring_submitted"),
+            models.Index(
+                fields=["remind_on"],
+                condition=Q(state="open", reminder_sent_at__isnull=True),
+                name="scoring_reminder_pending",
+            ),
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state="open", escalated_at__isnull=True),
+                name="scoring_escalation_pending",
+            ),
+            models.Index(fields=["reminder_sent_at"], name="scoring_reminder_stamp"),
+            models.Index(fields=["escalated_at"], name="scoring_escalation_stamp"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "kind"], name="one_scoring_per_kind"),
+            models.CheckConstraint(
+                condition=Q(state="open", outcome="")
+                | Q(state="submitted", submitted_at__isnull=False) & ~Q(outcome=""),
+                name="scoring_submission_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.review_id} by {self.assessor}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ScoringState.OPEN
+
+
+class ScoringMark(models.Model):
+    """One criterion as one scoring marked it: met / not yet met, with feedback.
+
+    ``criterion_id`` is the id in the submission's rubric snapshot, the same
+    as ``CriterionScore.criterion_id``, so marks of two scorings join on it.
+    """
+
+    scoring = models.ForeignKey(Scoring, on_delete=models.CASCADE, related_name="marks")
+    criterion_id = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    met = models.BooleanField(null=True, blank=True, help_text="Empty until marked.")
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scoring", "criterion_id"], name="one_mark_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scoring}: {self.title}"
+
+    @property
+    def mark_label(self) -> str:
+        if self.met is None:
+            return gettext("Not marked")
+        return gettext("Met") if self.met else gettext("Not yet met")

@@ -4,6 +4,7 @@
     queue    the assessor queue, its filters and sorts
     review   the review page and every attempt in a submission's chain
     sla      days left per review and the staff SLA overview
+    scoring  scoring policies, paired scorings for agreement, blindness
 
 Callers keep one name to ask (``assessments.selectors.<name>``).
 """
@@ -24,6 +25,14 @@ from .scopes import (
     is_assessor,
     sees_every_review,
     waiting_reviews,
+)
+from .scoring import (
+    criterion_pairs,
+    review_scorings,
+    scoring_for_user,
+    scoring_pairs,
+    scoring_policy_for,
+    visible_scorings,
 )
 from .sla import (
     DAYS_LEFT_BUCKETS,
@@ -47,6 +56,7 @@ __all__ = [
     "assessor_is_eligible",
     "certified_or_not_required",
     "credential_has_assessor",
+    "criterion_pairs",
     "deadline",
     "eligible_assessors",
     "is_assessor",
@@ -56,10 +66,15 @@ __all__ = [
     "review_attention",
     "review_get_for_user",
     "review_queue",
+    "review_scorings",
     "review_scores",
+    "scoring_for_user",
+    "scoring_pairs",
+    "scoring_policy_for",
     "sees_every_review",
     "sla_business_days",
     "sla_business_days_by_organization",
     "sla_overview",
+    "visible_scorings",
     "waiting_reviews",
 ]
