@@ -171,6 +171,14 @@ class MicroCredential(models.Model):
         "assessment fee", default=0, help_text="0 means the credential is free."
     )
     resubmission_fee_cents = models.PositiveIntegerField("resubmission fee", default=0)
+    attempt_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Attempts a learner may make before talking with staff, who can then allow "
+            "another; empty = unlimited."
+        ),
+    )
     currency = models.CharField(max_length=3, default="usd")
     validity_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Awards expire after this many months; empty = never."
