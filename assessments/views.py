@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.views import user_errors
 from credentials.models import Part
+from submissions.changes import attempt_changes
 from submissions.downloads import neutral_name, shows_file_names
 from submissions.selectors import submission_with_content
 
@@ -196,3 +198,37 @@ def _decision_to_confirm(request, review, action: str) -> str:
         ),
     )
     return action
+
+
+@require_http_methods(["GET"])
+def review_changes(request, uuid):
+    """What changed since the previous attempt, beside that attempt's feedback.
+
+    For the assigned assessor and staff who oversee reviews; 404 for anyone
+    else (the learner, another assessor, a visitor who is not signed in)."""
+    review = selectors.review_get_for_user(submission_uuid=uuid, user=request.user)
+    submission = review.submission
+    changes = attempt_changes(submission)
+    if changes is None:
+        raise Http404("A first attempt has nothing to compare.")
+    related = selectors.related_submissions(submission=submission)
+    previous_attempt = next(
+        (a for a in related.attempts if a.submission.pk == changes.previous.pk), None
+    )
+    own_names = shows_file_names(submission, request.user)
+
+    def name(attachment, number):
+        return attachment.original_name if own_names else neutral_name(attachment, number)
+
+    return render(
+        request,
+        "assessments/review_changes.html",
+        {
+            "review": review,
+            "submission": submission,
+            "changes": changes,
+            "files": [(change, name(change.attachment, change.number)) for change in changes.files],
+            "previous_attempt": previous_attempt,
+            "show_numbers": related.show_numbers,
+        },
+    )

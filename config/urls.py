@@ -30,6 +30,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
     path("assess/", include("assessments.urls")),
+    path("checks/", include("checks.urls")),
     path("badges/", include("badges.urls")),
     path("help/", include("helpdesk.urls")),
     path("faq/", RedirectView.as_view(pattern_name="helpdesk:center", query_string=True)),

@@ -89,3 +89,17 @@ class AlreadyApplied(SubmissionError):
             submission.status, gettext_lazy("You have already applied: see %(ref)s.")
         )
         super().__init__(template % {"ref": submission.reference})
+
+
+class AttemptLimitReached(SubmissionError):
+    """Every attempt the credential allows is used: a conversation with staff comes first."""
+
+    def __init__(self, allowed: int):
+        self.allowed = allowed
+        super().__init__(
+            _(
+                "You have made the %(allowed)s attempts this micro-credential allows. Before "
+                "another, talk with our staff: send a help request from this application."
+            )
+            % {"allowed": allowed}
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credentials.models import EvidenceRequirement
 
+from .collaborators import format_collaborators, parse_collaborators
 from .models import AttestationKind, Submission
 from .uploads import ACCEPT_ATTRIBUTE
 from .words import answer_problem, count_words, normalize_answer, over_limit
@@ -110,6 +111,51 @@ class ApplicationForm(forms.Form):
             self.fields[f"attest_{kind.value}"] = forms.BooleanField(
                 required=False, label=kind.label
             )
+        self.fields["collaborators"] = forms.CharField(
+            required=False,
+            max_length=5000,
+            label=_("Colleagues you worked with"),
+            help_text=_(
+                "One per line: a name or an email address (or both, as Name <email>). "
+                "Leave it empty if you worked alone."
+            ),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            initial=format_collaborators(submission.collaborators),
+        )
+        if submission.previous_id:
+            self.fields["resubmission_note"] = forms.CharField(
+                required=False,
+                max_length=3000,
+                label=_("What I changed since my last attempt"),
+                help_text=_(
+                    "A few sentences for the assessor: what you revised, added or removed "
+                    "after the feedback."
+                ),
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=submission.resubmission_note,
+            )
+
+    def clean_collaborators(self) -> list[dict[str, str]]:
+        return parse_collaborators(self.cleaned_data.get("collaborators") or "")
+
+    def _posted(self, name: str) -> bool:
+        return name in self.fields and not self.fields[name].widget.value_omitted_from_data(
+            self.data, self.files, self.add_prefix(name)
+        )
+
+    def collaborators(self) -> list[dict[str, str]] | None:
+        """The declared colleagues, or None when the field did not arrive or was refused
+        (the stored list is then kept)."""
+        if not self._posted("collaborators") or "collaborators" in self.errors:
+            return None
+        value: list[dict[str, str]] = self.cleaned_data.get("collaborators", [])
+        return value
+
+    def resubmission_note(self) -> str | None:
+        """The note on a resubmission, or None when it did not arrive or was refused."""
+        if not self._posted("resubmission_note") or "resubmission_note" in self.errors:
+            return None
+        return str(self.cleaned_data.get("resubmission_note", "")).strip()
 
     def clean_link_url(self) -> str:
         url = self.cleaned_data["link_url"].strip()

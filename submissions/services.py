@@ -39,8 +39,10 @@ from credentials.models import EvidenceKind, MicroCredential, Part
 from notifications.services import email_enqueue
 
 from . import signals
+from .attempts import attempt_policy
 from .exceptions import (
     AlreadyApplied,
+    AttemptLimitReached,
     DraftConflict,
     IllegalTransition,
     IncompleteSubmission,
@@ -55,6 +57,7 @@ from .models import (
     Attestation,
     AttestationKind,
     EvidenceLink,
+    ExtraAttempt,
     Response,
     Status,
     Submission,
@@ -148,6 +151,9 @@ class DraftChanges:
     new_link: dict | None = None  # {"title", "url", "requirement"}
     remove_attachments: list = field(default_factory=list)  # attachment uuids
     remove_links: list = field(default_factory=list)  # link ids
+    # None keeps what is stored (the field did not arrive or was refused).
+    collaborators: list[dict[str, str]] | None = None
+    resubmission_note: str | None = None
 
 
 @dataclass
@@ -222,6 +228,7 @@ def draft_save(
                 requirement=requirement,
                 requirement_title=requirement.title if requirement else "",
             )
+        _save_declarations(submission, changes)
         upload_errors = _store_uploads(submission, changes.uploads, files)
     return SaveResult(
         version=new_version,
@@ -230,6 +237,23 @@ def draft_save(
         over_limit=[r.pk for r in responses.values() if over_limit(r.text, r.word_limit)],
         refused_answers=refused,
     )
+
+
+def _save_declarations(submission: Submission, changes: DraftChanges) -> None:
+    """The declared collaborators and the resubmission note, when the page sent them."""
+    values: dict[str, object] = {}
+    if changes.collaborators is not None and changes.collaborators != submission.collaborators:
+        values["collaborators"] = changes.collaborators
+    if (
+        changes.resubmission_note is not None
+        and submission.previous_id
+        and changes.resubmission_note != submission.resubmission_note
+    ):
+        values["resubmission_note"] = changes.resubmission_note
+    if values:
+        Submission.objects.filter(pk=submission.pk).update(**values)
+        for name, value in values.items():
+            setattr(submission, name, value)
 
 
 def _store_uploads(submission: Submission, uploads: list, files: EvidenceFiles) -> list[str]:
@@ -429,6 +453,7 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
             changes={"submitted_at": now, "review_started_at": None if fee else now},
             update_fields=("rubric_snapshot",),
         )
+        signals.submitted.send(sender=Submission, submission=locked, actor=actor)
         if not fee:
             signals.review_started.send(sender=Submission, submission=locked, actor=actor)
         _queue_received_email(locked)
@@ -508,6 +533,9 @@ def _resubmission_refused(denied: Submission, actor: User) -> None:
     current = submission_current(learner=actor, credential=denied.credential)
     if current is not None and current.status in (*SUBMITTED_STATUSES, Status.AWARDED):
         raise AlreadyApplied(current)
+    policy = attempt_policy(denied)
+    if not policy.may_try_again:
+        raise AttemptLimitReached(policy.allowed or 0)
     if Submission.objects.filter(
         learner=actor, credential__lineage=denied.credential.lineage, status=Status.DRAFT
     ).exists():
@@ -594,3 +622,32 @@ def _evidence_key(old: Attachment, draft_uuid: uuid.UUID) -> str:
     (the same random, type-named key every upload gets)."""
     target = Attachment(submission=Submission(uuid=draft_uuid), content_type=old.content_type)
     return Attachment.file.field.generate_filename(target, old.original_name)
+
+
+def attempt_grant(
+    *, learner: User, credential: MicroCredential, actor: User, note: str = ""
+) -> ExtraAttempt:
+    """Allow a learner one more attempt past the credential's attempt limit.
+
+    For staff with the ``submissions.add_extraattempt`` permission, after the
+    conversation the limit asks for. Not idempotent: each call is one more
+    attempt, so the admin form is the place to call it, once per decision.
+    Audited with the actor and note.
+    """
+    if not actor.has_perm("submissions.add_extraattempt"):
+        raise SubmissionError(gettext("You cannot allow further attempts."))
+    with transaction.atomic():
+        grant = ExtraAttempt.objects.create(
+            learner=learner,
+            credential=credential,
+            granted_by=actor,
+            note=note.strip(),
+            granted_at=timezone.now(),
+        )
+        record(
+            actor=actor,
+            verb="submission.extra_attempt",
+            target=grant,
+            data={"learner": learner.email, "credential": credential.slug, "note": grant.note},
+        )
+    return grant

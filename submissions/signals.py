@@ -4,9 +4,16 @@
 into review (after submit for a free credential, after payment otherwise);
 receivers (assignment, the review SLA) run in that same transaction, so the
 move and its consequences commit together or not at all.
+
+``submitted`` is sent inside the transaction of a submit (the content is
+frozen from then on); evidence checks listen to it and queue their work.
 """
 
 from django.dispatch import Signal
 
 # Sent with: submission, actor.
 review_started = Signal()
+
+# Sent with: submission, actor; inside the transaction of a submit, once per
+# submitted attempt. Receivers that do slow work queue it on commit.
+submitted = Signal()

@@ -138,6 +138,8 @@ def _post_draft(request, submission):
         new_link=form.new_link() if link_ok else None,
         remove_attachments=valid_uuids(request.POST.getlist("remove_attachment")),
         remove_links=[int(x) for x in request.POST.getlist("remove_link") if x.isdigit()],
+        collaborators=form.collaborators(),
+        resubmission_note=form.resubmission_note(),
     )
     try:
         result = services.draft_save(

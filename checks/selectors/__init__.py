@@ -1,0 +1,1 @@
+"""Reads shaped for pages, one module per family of checks."""

@@ -1,0 +1,11 @@
+"""Background checks on submitted applications (thin wrappers around services)."""
+
+from celery import shared_task
+
+from .services import duplicates
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def fingerprint_submission(submission_id: int) -> int:
+    """Fingerprint a submitted application and flag shared evidence; how many flags opened."""
+    return len(duplicates.submission_fingerprint(submission_id=submission_id))
