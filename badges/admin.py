@@ -14,7 +14,7 @@ from config.admin_base import HistoryInline, ServiceRecordAdmin
 from . import services
 from .exceptions import BadgeError
 from .forms import RevocationForm
-from .models import BadgeEvent, IssuedBadge, IssuerKey, StatusList
+from .models import AchievementAlignment, BadgeEvent, IssuedBadge, IssuerKey, StatusList
 
 
 class BadgeEventInline(HistoryInline):
@@ -145,7 +145,8 @@ class IssuerKeyAdmin(ServiceRecordAdmin):
         "created_by",
         "retired_at",
     ]
-    actions = ["rotate"]
+    list_filter = ["organization", "algorithm", ("retired_at", admin.EmptyFieldListFilter)]
+    actions = ["rotate", "use_rs256", "use_eddsa"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
@@ -153,15 +154,42 @@ class IssuerKeyAdmin(ServiceRecordAdmin):
     def has_rotate_permission(self, request):
         return request.user.has_perm("badges.change_issuerkey")
 
+    def _organizations(self, queryset):
+        return {key.organization_id: key.organization for key in queryset}.values()
+
     @admin.action(
-        description="Rotate: sign with a new key (old keys stay published)",
+        description="Rotate: sign with new keys (old keys stay published)",
         permissions=["rotate"],
     )
     def rotate(self, request, queryset):
-        organizations = {key.organization_id: key.organization for key in queryset}
-        for organization in organizations.values():
-            key = services.issuer_key_rotate(organization=organization, actor=request.user)
-            self.message_user(request, f"{organization}: now signing with {key.key_id}.")
+        for organization in self._organizations(queryset):
+            keys = services.issuer_key_rotate(organization=organization, actor=request.user)
+            names = ", ".join(f"{key.algorithm} {key.key_id}" for key in keys)
+            self.message_user(request, f"{organization}: now signing with {names}.")
+
+    @admin.action(
+        description="Sign VC-JWTs with RS256 (a new RSA key; Ed25519 keeps the proofs)",
+        permissions=["rotate"],
+    )
+    def use_rs256(self, request, queryset):
+        for organization in self._organizations(queryset):
+            changed = services.issuer_rs256_set(
+                organization=organization, enabled=True, actor=request.user
+            )
+            state = "now signs" if changed else "already signs"
+            self.message_user(request, f"{organization} {state} its VC-JWTs with RS256.")
+
+    @admin.action(
+        description="Sign VC-JWTs with EdDSA again (the RSA key stays published)",
+        permissions=["rotate"],
+    )
+    def use_eddsa(self, request, queryset):
+        for organization in self._organizations(queryset):
+            changed = services.issuer_rs256_set(
+                organization=organization, enabled=False, actor=request.user
+            )
+            state = "now signs" if changed else "already signs"
+            self.message_user(request, f"{organization} {state} its VC-JWTs with EdDSA.")
 
 
 @admin.register(StatusList)
@@ -171,3 +199,35 @@ class StatusListAdmin(ServiceRecordAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(AchievementAlignment)
+class AchievementAlignmentAdmin(admin.ModelAdmin):
+    """Alignments of credentials to external frameworks (CASE items,
+    Credential Engine CTIDs), published in badges issued afterwards."""
+
+    list_display = ["credential", "target_name", "target_type", "target_code", "position"]
+    list_filter = ["target_type", "credential__organization"]
+    list_select_related = ["credential"]
+    search_fields = ["target_name", "target_url", "target_code", "credential__title"]
+    autocomplete_fields = ["credential"]
+    fields = [
+        "credential",
+        "target_type",
+        "target_name",
+        "target_url",
+        "target_code",
+        "target_framework",
+        "target_description",
+        "position",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.alignment_save(alignment=obj, actor=request.user, created=not change)
+
+    def delete_model(self, request, obj):
+        services.alignment_delete(alignment=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for alignment in queryset:
+            services.alignment_delete(alignment=alignment, actor=request.user)

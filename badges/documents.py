@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -163,6 +163,45 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class AlignmentTarget:
+    """An alignment staff entered: a CASE item, a Credential Engine CTID..."""
+
+    target_type: str
+    name: str
+    url: str
+    code: str = ""
+    framework: str = ""
+    description: str = ""
+
+
+def _ob3_alignment(target: AlignmentTarget) -> dict:
+    alignment = {
+        "type": ["Alignment"],
+        "targetName": target.name,
+        "targetUrl": target.url,
+        "targetType": target.target_type,
+    }
+    if target.code:
+        alignment["targetCode"] = target.code
+    if target.framework:
+        alignment["targetFramework"] = target.framework
+    if target.description:
+        alignment["targetDescription"] = target.description
+    return alignment
+
+
+def _ob2_alignment(target: AlignmentTarget) -> dict:
+    alignment = {"targetName": target.name, "targetUrl": target.url}
+    if target.code:
+        alignment["targetCode"] = target.code
+    if target.framework:
+        alignment["targetFramework"] = target.framework
+    if target.description:
+        alignment["targetDescription"] = target.description
+    return alignment
+
+
+@dataclass(frozen=True)
 class Score:
     criterion_id: int
     title: str
@@ -201,8 +240,11 @@ def _result_description_id(credential, criterion_id: int) -> str:
     return f"{achievement_url(credential)}#criterion-{criterion_id}"
 
 
-def achievement(credential, criteria: list[Criterion]) -> dict:
-    """The Open Badges 3.0 Achievement: what the credential certifies."""
+def achievement(
+    credential, criteria: list[Criterion], alignments: list[AlignmentTarget] | None = None
+) -> dict:
+    """The Open Badges 3.0 Achievement: what the credential certifies, aligned
+    to its competency and to the external frameworks staff entered."""
     document = {
         "id": achievement_url(credential),
         "type": ["Achievement"],
@@ -218,7 +260,7 @@ def achievement(credential, criteria: list[Criterion]) -> dict:
             "type": "Image",
             "caption": f"Badge: {credential.title}",
         },
-        "alignment": [_alignment(credential)],
+        "alignment": [_alignment(credential)] + [_ob3_alignment(a) for a in alignments or []],
     }
     if criteria:
         document["resultDescription"] = [
@@ -268,7 +310,9 @@ def results(credential, scores: list[Score]) -> list[dict]:
     return out
 
 
-def badgeclass(credential, criteria: list[Criterion]) -> dict:
+def badgeclass(
+    credential, criteria: list[Criterion], alignments: list[AlignmentTarget] | None = None
+) -> dict:
     """The Open Badges 2.0 BadgeClass of a micro-credential."""
     return {
         "@context": OB2_CONTEXT,
@@ -288,7 +332,8 @@ def badgeclass(credential, criteria: list[Criterion]) -> dict:
                 "targetUrl": absolute(credential.get_absolute_url()),
                 "targetDescription": credential.competency.strip(),
             }
-        ],
+        ]
+        + [_ob2_alignment(a) for a in alignments or []],
     }
 
 
@@ -311,6 +356,7 @@ class Issue:
     status_index: int
     criteria: list[Criterion]
     scores: list[Score]
+    alignments: list[AlignmentTarget] = field(default_factory=list)
 
 
 def ob3_credential(issue: Issue) -> dict:
@@ -329,7 +375,7 @@ def ob3_credential(issue: Issue) -> dict:
                 "salt": issue.salt,
             }
         ],
-        "achievement": achievement(credential, issue.criteria),
+        "achievement": achievement(credential, issue.criteria, issue.alignments),
     }
     earned = results(credential, issue.scores)
     if earned:

@@ -37,3 +37,33 @@ class RevocationForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give a reason."))
         return reason
+
+
+class VerifyForm(forms.Form):
+    """A credential to verify: pasted text or a baked badge image."""
+
+    credential = forms.CharField(
+        label=_("Paste a credential"),
+        required=False,
+        max_length=2 * 1024 * 1024,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("An Open Badges 3.0 VC-JWT, or a JSON credential with an embedded proof."),
+    )
+    image = forms.FileField(
+        label=_("Or upload a badge image"),
+        required=False,
+        help_text=_("A baked PNG or SVG badge, at most 2 MB."),
+    )
+
+    def clean_image(self) -> object:
+        image = self.cleaned_data.get("image")
+        if image is not None and image.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return image
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not data.get("credential", "").strip() and not data.get("image"):
+            if not self.errors:
+                raise forms.ValidationError(_("Paste a credential or choose a badge image."))
+        return data

@@ -21,22 +21,34 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessments.models import Award
-from credentials.models import Organization
+from credentials.models import MicroCredential, Organization
 
 # 16 KiB of bits: the minimum size of a Bitstring Status List, so a list
 # does not reveal how many credentials an issuer has issued.
 STATUS_LIST_SIZE = 131_072
 
 
+class KeyAlgorithm(models.TextChoices):
+    EDDSA = "EdDSA", "EdDSA (Ed25519)"
+    RS256 = "RS256", "RS256 (RSA 2048)"
+
+
 class IssuerKey(models.Model):
-    """One signing key pair of an organization. The newest unretired key signs."""
+    """One signing key pair of an organization.
+
+    The active Ed25519 key signs every Data Integrity proof, and the VC-JWT
+    unless the organization also has an active RS256 key, which then signs
+    the VC-JWT. At most one active key per algorithm.
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="signing_keys"
     )
     # RFC 7638 thumbprint of the public key; the last part of the key's URL.
     key_id = models.CharField(max_length=64, unique=True)
-    algorithm = models.CharField(max_length=10, default="EdDSA")
+    algorithm = models.CharField(
+        max_length=10, choices=KeyAlgorithm.choices, default=KeyAlgorithm.EDDSA
+    )
     public_jwk = models.JSONField()
     private_key_encrypted = models.TextField(
         editable=False, help_text="PKCS#8 PEM, encrypted with BADGES_KEY_ENCRYPTION_KEY."
@@ -53,15 +65,15 @@ class IssuerKey(models.Model):
         ordering = ["organization", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization"],
+                fields=["organization", "algorithm"],
                 condition=Q(retired_at__isnull=True),
-                name="one_active_signing_key_per_organization",
+                name="one_active_key_per_organization_and_algorithm",
             ),
         ]
 
     def __str__(self) -> str:
         state = "retired" if self.retired_at else "active"
-        return f"{self.organization} key {self.key_id[:12]}… ({state})"
+        return f"{self.organization} {self.algorithm} key {self.key_id[:12]}… ({state})"
 
     @property
     def is_active(self) -> bool:
@@ -200,3 +212,47 @@ class BadgeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge}: {self.get_kind_display()}"
+
+
+class AlignmentTargetType(models.TextChoices):
+    """The Open Badges 3.0 AlignmentTargetType values staff may choose."""
+
+    CASE_ITEM = "CFItem", "CASE item (CFItem)"
+    CASE_RUBRIC = "CFRubric", "CASE rubric (CFRubric)"
+    CTDL = "CTDL", "Credential Engine (CTDL)"
+    CEASN_COMPETENCY = "ceasn:Competency", "Credential Engine competency (ceasn:Competency)"
+    CETERMS_CREDENTIAL = "ceterms:Credential", "Credential Engine credential (ceterms:Credential)"
+
+
+class AchievementAlignment(models.Model):
+    """A credential's alignment to an external framework (a CASE item, a
+    Credential Engine CTID...), published in the Achievement (Open Badges 3.0)
+    and the BadgeClass (Open Badges 2.0) of every badge issued afterwards."""
+
+    credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="alignments"
+    )
+    target_type = models.CharField(max_length=30, choices=AlignmentTargetType.choices)
+    target_name = models.CharField(max_length=200)
+    target_url = models.URLField(
+        max_length=500, help_text="The framework item's URL, e.g. a CASE item URI."
+    )
+    target_code = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Its code in the framework, e.g. a Credential Engine CTID (ce-...).",
+    )
+    target_framework = models.CharField(max_length=200, blank=True)
+    target_description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["credential", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "target_url"], name="one_alignment_per_target_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential}: {self.target_name}"

@@ -14,8 +14,9 @@ from accounts.models import AnyUser
 from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
 
+from . import documents
 from . import status_list as bitstring
-from .models import IssuedBadge, IssuerKey, StatusList
+from .models import AchievementAlignment, IssuedBadge, IssuerKey, StatusList
 
 _BADGE_RELATED = (
     "award",
@@ -182,3 +183,34 @@ def status_list_encoded(status_list: StatusList) -> str:
         status_list=status_list, revoked_at__isnull=False
     ).values_list("status_index", flat=True)
     return bitstring.encode(status_list.size, revoked)
+
+
+def alignments_for(*, credential: MicroCredential) -> list[documents.AlignmentTarget]:
+    """The credential's alignments to external frameworks, in staff's order."""
+    return [
+        documents.AlignmentTarget(
+            target_type=a.target_type,
+            name=a.target_name,
+            url=a.target_url,
+            code=a.target_code,
+            framework=a.target_framework,
+            description=a.target_description,
+        )
+        for a in AchievementAlignment.objects.filter(credential=credential)
+    ]
+
+
+def active_keys(*, organization: Organization) -> QuerySet[IssuerKey]:
+    return IssuerKey.objects.filter(organization=organization, retired_at__isnull=True)
+
+
+def organization_get_or_none(*, org_uuid: uuid.UUID) -> Organization | None:
+    return Organization.objects.filter(uuid=org_uuid).first()
+
+
+def badge_get_by_award_or_none(*, award_uuid: uuid.UUID) -> IssuedBadge | None:
+    """The badge of an award, whatever its visibility (for checking a hosted
+    assertion someone already holds; nothing of it is shown beyond the check)."""
+    return (
+        IssuedBadge.objects.select_related(*_BADGE_RELATED).filter(award__uuid=award_uuid).first()
+    )

@@ -11,18 +11,29 @@ import datetime
 import secrets
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
 from assessments.models import Award, CriterionScore
+from audit.services import record
 from credentials.models import Organization
 from notifications.services import email_enqueue
 
-from . import crypto, documents
+from . import crypto, data_integrity, documents, selectors
 from .exceptions import BadgeError, NotOwner
-from .models import BadgeEvent, IssuedBadge, IssuerKey, StatusList, Visibility
+from .models import (
+    AchievementAlignment,
+    BadgeEvent,
+    IssuedBadge,
+    IssuerKey,
+    KeyAlgorithm,
+    StatusList,
+    Visibility,
+)
 
 MAX_DISPLAY_NAME = 150
 MAX_REASON = 500
@@ -41,11 +52,14 @@ def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
 # --- keys ---------------------------------------------------------------------------------
 
 
-def _create_key(organization: Organization, actor: User | None = None) -> IssuerKey:
-    pair = crypto.generate_key_pair()
+def _create_key(
+    organization: Organization, actor: User | None = None, algorithm: str = KeyAlgorithm.EDDSA
+) -> IssuerKey:
+    pair = crypto.generate_key_pair(str(algorithm))
     return IssuerKey.objects.create(
         organization=organization,
         key_id=pair.key_id,
+        algorithm=algorithm,
         public_jwk=pair.public_jwk,
         private_key_encrypted=pair.private_key_encrypted,
         created_by=actor,
@@ -53,33 +67,95 @@ def _create_key(organization: Organization, actor: User | None = None) -> Issuer
 
 
 def issuer_key_active(*, organization: Organization) -> IssuerKey:
-    """The organization's signing key, generated on first use.
+    """The organization's Ed25519 key, generated on first use: it signs the
+    Data Integrity proofs, and the VC-JWTs unless an RS256 key is active.
 
     Safe to repeat and to run concurrently: a partial unique constraint allows
-    one active key per organization, so a second creator re-reads the winner's.
+    one active key per organization and algorithm, so a second creator
+    re-reads the winner's.
     """
-    key = IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).first()
+    active = IssuerKey.objects.filter(
+        organization=organization, algorithm=KeyAlgorithm.EDDSA, retired_at__isnull=True
+    )
+    key = active.first()
     if key is not None:
         return key
     try:
         with transaction.atomic():
             return _create_key(organization)
     except IntegrityError:
-        return IssuerKey.objects.get(organization=organization, retired_at__isnull=True)
+        return active.get()
 
 
-def issuer_key_rotate(*, organization: Organization, actor: User | None) -> IssuerKey:
-    """Retire the organization's signing key and start signing with a new one.
+def issuer_jwt_key(*, organization: Organization) -> IssuerKey:
+    """The key that signs the organization's VC-JWTs: its active RS256 key
+    when it has chosen RS256, else its Ed25519 key."""
+    rsa_key = IssuerKey.objects.filter(
+        organization=organization, algorithm=KeyAlgorithm.RS256, retired_at__isnull=True
+    ).first()
+    return rsa_key or issuer_key_active(organization=organization)
 
-    The retired key stays published in the organization's key set, so every
-    badge it signed keeps verifying. Returns the new key.
+
+def issuer_key_rotate(*, organization: Organization, actor: User | None) -> list[IssuerKey]:
+    """Retire each of the organization's active keys and replace it with a
+    new key of the same algorithm (an organization with none gets an Ed25519 key).
+
+    The retired keys stay published in the organization's key set, so every
+    badge they signed keeps verifying. Returns the new keys. Audited.
     """
     with transaction.atomic():
         now = timezone.now()
-        IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).update(
-            retired_at=now
+        active = list(
+            IssuerKey.objects.select_for_update()
+            .filter(organization=organization, retired_at__isnull=True)
+            .order_by("algorithm")
         )
-        return _create_key(organization, actor)
+        algorithms = [key.algorithm for key in active] or [str(KeyAlgorithm.EDDSA)]
+        IssuerKey.objects.filter(pk__in=[key.pk for key in active]).update(retired_at=now)
+        new = [_create_key(organization, actor, algorithm) for algorithm in algorithms]
+        record(
+            actor=actor,
+            verb="badges.keys_rotated",
+            target=organization,
+            before={"keys": [key.key_id for key in active]},
+            after={"keys": [key.key_id for key in new]},
+        )
+        return new
+
+
+def issuer_rs256_set(*, organization: Organization, enabled: bool, actor: User | None) -> bool:
+    """Choose whether the organization's VC-JWTs are signed with RS256
+    (an RSA 2048 key, created now) or EdDSA (its RS256 key is retired and
+    stays published). Badges issued earlier keep their signature.
+
+    Safe to repeat: asking for the current choice changes nothing. Returns
+    whether anything changed. Audited.
+    """
+    with transaction.atomic():
+        active = IssuerKey.objects.select_for_update().filter(
+            organization=organization, algorithm=KeyAlgorithm.RS256, retired_at__isnull=True
+        )
+        current = active.first()
+        if enabled == (current is not None):
+            return False
+        if enabled:
+            key = _create_key(organization, actor, KeyAlgorithm.RS256)
+            record(
+                actor=actor,
+                verb="badges.rs256_enabled",
+                target=organization,
+                after={"key": key.key_id},
+            )
+        else:
+            assert current is not None  # noqa: S101 - the branch above returned otherwise
+            active.update(retired_at=timezone.now())
+            record(
+                actor=actor,
+                verb="badges.rs256_disabled",
+                target=organization,
+                before={"key": current.key_id},
+            )
+        return True
 
 
 # --- status lists -------------------------------------------------------------------------
@@ -110,6 +186,70 @@ def _allocate_status_index(organization: Organization) -> tuple[StatusList, int]
 
 
 # --- issuing ------------------------------------------------------------------------------
+
+
+def issuer_profile_check(*, organization: Organization) -> None:
+    """Raise BadgeError unless the organization has what Open Badges requires
+    of an issuer profile: a name and a valid contact email (2.0 requires it;
+    earners and verifiers need someone to write to)."""
+    try:
+        validate_email(organization.email)
+    except ValidationError:
+        raise BadgeError(
+            gettext(
+                "%(organization)s cannot issue badges yet: it needs a valid contact email, "
+                "which every badge publishes. Add it on the organization's page first."
+            )
+            % {"organization": organization.name}
+        ) from None
+    if not organization.name.strip():
+        raise BadgeError(gettext("The issuing organization needs a name."))
+
+
+def sign_document(document: dict, *, key: IssuerKey, created: datetime.datetime) -> dict:
+    """``document`` with an embedded Data Integrity proof (eddsa-rdfc-2022)
+    by the organization's Ed25519 key, named by its did:key."""
+    private = crypto.ed25519_private_key(key.private_key_encrypted)
+    multikey = data_integrity.multikey(private.public_key())
+    return data_integrity.sign(
+        document,
+        private_key=private,
+        verification_method=f"did:key:{multikey}#{multikey}",
+        created=documents.iso(created),
+    )
+
+
+def alignment_save(
+    *, alignment: AchievementAlignment, actor: User | None, created: bool
+) -> AchievementAlignment:
+    """Store an alignment staff entered (already validated by the admin form);
+    badges issued from now on carry it. Audited."""
+    with transaction.atomic():
+        alignment.full_clean()
+        alignment.save()
+        record(
+            actor=actor,
+            verb="badges.alignment_added" if created else "badges.alignment_changed",
+            target=alignment.credential,
+            after={
+                "target_type": alignment.target_type,
+                "target_url": alignment.target_url,
+                "target_code": alignment.target_code,
+            },
+        )
+    return alignment
+
+
+def alignment_delete(*, alignment: AchievementAlignment, actor: User | None) -> None:
+    """Remove an alignment; badges issued earlier keep it (they are signed). Audited."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            verb="badges.alignment_removed",
+            target=alignment.credential,
+            before={"target_url": alignment.target_url},
+        )
+        alignment.delete()
 
 
 def _criteria_and_scores(
@@ -150,9 +290,11 @@ def badge_issue(*, award: Award) -> IssuedBadge:
     ).get(pk=award.pk)
     credential = award.credential
     organization = credential.organization
+    issuer_profile_check(organization=organization)
     try:
         with transaction.atomic():
-            signing_key = issuer_key_active(organization=organization)
+            signing_key = issuer_jwt_key(organization=organization)
+            proof_key = issuer_key_active(organization=organization)
             status_list, status_index = _allocate_status_index(organization)
             badge_uuid = uuid.uuid4()
             salt = secrets.token_hex(16)
@@ -176,13 +318,16 @@ def badge_issue(*, award: Award) -> IssuedBadge:
                 status_index=status_index,
                 criteria=criteria,
                 scores=scores,
+                alignments=selectors.alignments_for(credential=credential),
             )
             ob3 = documents.ob3_credential(issue)
             token = crypto.sign_jwt(
                 claims=documents.jwt_claims(ob3),
                 private_key_encrypted=signing_key.private_key_encrypted,
                 kid=documents.key_url(signing_key),
+                algorithm=signing_key.algorithm,
             )
+            ob3_signed = sign_document(ob3, key=proof_key, created=valid_from)
             badge = IssuedBadge.objects.create(
                 uuid=badge_uuid,
                 award=award,
@@ -195,7 +340,7 @@ def badge_issue(*, award: Award) -> IssuedBadge:
                 issued_at=timezone.now(),
                 valid_from=valid_from,
                 valid_until=valid_until,
-                ob3_json=documents.dumps(ob3),
+                ob3_json=documents.dumps(ob3_signed),
                 ob3_jwt=token,
                 ob2_json=documents.dumps(documents.ob2_assertion(issue)),
                 display_name=award.learner.name[:MAX_DISPLAY_NAME],

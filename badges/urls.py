@@ -5,6 +5,8 @@ from . import views
 app_name = "badges"
 
 urlpatterns = [
+    path("verify/", views.verify_credential, name="verify_any"),
+    path("verify/api/", views.verify_credential_api, name="verify_api"),
     path("<uuid:award_uuid>/", views.badge_detail, name="detail"),
     path("<uuid:award_uuid>/verify/", views.badge_verify, name="verify"),
     path("<uuid:award_uuid>/certificate/", views.badge_certificate, name="certificate"),

@@ -131,7 +131,7 @@ def verify_token(
         result.add(
             "signature", _("Signature"), False, _("No published key to check the signature.")
         )
-    elif header.get("alg") != crypto.ALGORITHM:
+    elif header.get("alg") != key.algorithm:
         result.add(
             "signature",
             _("Signature"),
@@ -154,7 +154,8 @@ def verify_token(
                 "signature",
                 _("Signature"),
                 True,
-                _("The credential is exactly as the issuer signed it (EdDSA, Ed25519)."),
+                _("The credential is exactly as the issuer signed it (%(algorithm)s).")
+                % {"algorithm": key.get_algorithm_display()},
             )
 
     # Contents: the registered claims agree with the credential they carry.

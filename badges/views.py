@@ -5,15 +5,18 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import baking, crypto, documents, images, selectors, services, sharing
+from . import baking, crypto, documents, images, selectors, services, sharing, verifier
 from .exceptions import BadgeError
-from .forms import BadgeSettingsForm
+from .forms import BadgeSettingsForm, VerifyForm
 from .models import IssuedBadge, Visibility
 from .verification import verify_token
 
@@ -220,7 +223,9 @@ def credential_achievement(request, credential_uuid):
     credential = _credential_or_404(credential_uuid)
     body = {
         "@context": [documents.VC_CONTEXT, documents.OB3_CONTEXT],
-        **documents.achievement(credential, _criteria(credential)),
+        **documents.achievement(
+            credential, _criteria(credential), selectors.alignments_for(credential=credential)
+        ),
     }
     return _document(body, content_type=JSON_LD)
 
@@ -228,7 +233,10 @@ def credential_achievement(request, credential_uuid):
 @require_safe
 def credential_badgeclass(request, credential_uuid):
     credential = _credential_or_404(credential_uuid)
-    return _document(documents.badgeclass(credential, _criteria(credential)), content_type=JSON_LD)
+    body = documents.badgeclass(
+        credential, _criteria(credential), selectors.alignments_for(credential=credential)
+    )
+    return _document(body, content_type=JSON_LD)
 
 
 @require_safe
@@ -282,23 +290,108 @@ def issuer_key(request, org_uuid, key_id):
 
 @require_safe
 def status_list(request, org_uuid, number):
-    """The issuer's BitstringStatusListCredential: JSON, or signed as a VC-JWT
-    for clients that ask for ``application/vc+jwt``. Always current."""
+    """The issuer's BitstringStatusListCredential, always signed and always
+    current: JSON with an embedded Data Integrity proof (eddsa-rdfc-2022), or
+    a VC-JWT for clients that ask for ``application/vc+jwt``."""
     status_list = selectors.status_list_get(org_uuid=org_uuid, number=number)
     if status_list is None:
         raise Http404("No such status list.")
+    now = timezone.now().replace(microsecond=0)
     document = documents.status_list_credential(
-        status_list, selectors.status_list_encoded(status_list), timezone.now()
+        status_list, selectors.status_list_encoded(status_list), now
     )
+    organization = status_list.organization
     accept = request.headers.get("Accept", "")
     if VC_JWT in accept or "application/jwt" in accept:
-        key = selectors.active_key(organization=status_list.organization)
-        if key is None:
-            raise Http404("No signing key.")
+        key = services.issuer_jwt_key(organization=organization)
         token = crypto.sign_jwt(
             claims=documents.jwt_claims(document),
             private_key_encrypted=key.private_key_encrypted,
             kid=documents.key_url(key),
+            algorithm=key.algorithm,
         )
         return _document(token, content_type=VC_JWT)
-    return _document(document, content_type=JSON_LD)
+    key = services.issuer_key_active(organization=organization)
+    return _document(services.sign_document(document, key=key, created=now), content_type=JSON_LD)
+
+
+# --- verifying any credential ------------------------------------------------------------
+
+VERIFY_LIMIT = 30  # verifications per client address
+VERIFY_WINDOW = 600  # seconds
+
+
+def _rate_limited(request) -> bool:
+    """True once a client address has verified VERIFY_LIMIT times in the window."""
+    key = f"badges:verify:{request.META.get('REMOTE_ADDR', '')}"
+    if cache.add(key, 1, VERIFY_WINDOW):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, VERIFY_WINDOW)
+        return False
+    return count > VERIFY_LIMIT
+
+
+def _too_many() -> str:
+    return gettext("Too many verifications from your address; try again in a few minutes.")
+
+
+def _verify_form_input(form: VerifyForm) -> verifier.Report:
+    upload = form.cleaned_data.get("image")
+    return verifier.verify(
+        text=form.cleaned_data.get("credential", ""),
+        upload=upload.read(verifier.MAX_INPUT_BYTES + 1) if upload else None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_credential(request):
+    """Verify a pasted or uploaded credential from any issuer; each check shown."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    report = None
+    limited = ""
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request):
+            limited, status = _too_many(), 429
+        elif form.is_valid():
+            report = _verify_form_input(form)
+    return render(
+        request,
+        "badges/verify.html",
+        {
+            "form": form,
+            "report": report,
+            "limited": limited,
+            "api_url": request.build_absolute_uri(reverse("badges:verify_api")),
+        },
+        status=status,
+    )
+
+
+@csrf_exempt  # a public, stateless API: it reads no session and changes nothing
+@require_http_methods(["POST"])
+def verify_credential_api(request):
+    """The same checks as JSON: post ``credential`` (form field or a JSON
+    body's key) or an ``image`` file."""
+    if _rate_limited(request):
+        return JsonResponse({"error": _too_many()}, status=429)
+    data = request.POST
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"error": gettext("The body is not JSON.")}, status=400)
+        credential = body.get("credential") if isinstance(body, dict) else None
+        if isinstance(credential, dict):
+            credential = json.dumps(credential)
+        data = {"credential": credential if isinstance(credential, str) else ""}
+    form = VerifyForm(data, request.FILES or None)
+    if not form.is_valid():
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    response = JsonResponse(_verify_form_input(form).as_dict())
+    response["Cache-Control"] = "no-store"
+    return response

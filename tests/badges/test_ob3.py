@@ -113,12 +113,16 @@ def test_credential_has_the_required_open_badges_3_fields(client, badge, learner
     assert "evidence" not in claims  # nothing the learner did not choose to share
 
 
-def test_json_download_is_the_signed_payload(client, badge):
+def test_json_download_is_the_signed_payload_with_an_embedded_proof(client, badge):
     token = client.get(f"/badges/{badge.award.uuid}/credential.jwt").content.decode()
     payload = b64url_json(token.split(".")[1])
     document = json.loads(client.get(f"/badges/{badge.award.uuid}/credential.json").content)
     registered = {"iss", "jti", "sub", "nbf", "exp"}
+    proof = document.pop("proof")
     assert {k: v for k, v in payload.items() if k not in registered} == document
+    assert proof["type"] == "DataIntegrityProof"
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert proof["verificationMethod"].startswith("did:key:z6Mk")
 
 
 def _tamper_payload(token: str) -> str:

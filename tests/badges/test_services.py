@@ -74,7 +74,7 @@ def test_rotation_signs_new_badges_with_a_new_key_and_old_ones_still_verify(
     client, badge, other_learner, credential, staff_user
 ):
     old_key = badge.signing_key
-    new_key = services.issuer_key_rotate(organization=credential.organization, actor=staff_user)
+    (new_key,) = services.issuer_key_rotate(organization=credential.organization, actor=staff_user)
     old_key.refresh_from_db()
     assert old_key.retired_at is not None and new_key.is_active
 
