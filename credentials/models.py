@@ -185,6 +185,9 @@ class MicroCredential(models.Model):
     )
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Incremented on every studio save; a save carrying an older number is a
+    # conflict (another tab saved in between), so nothing is silently overwritten.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     # Set when a newer version was published in this one's place.
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

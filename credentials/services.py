@@ -6,18 +6,19 @@ Publishing and unpublishing are audited with the staff member who asked
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from audit.services import record
 
-from .exceptions import NotPublishable
+from .exceptions import CredentialConflict, CredentialNotEditable, NotPublishable
 from .models import (
     EvidenceKind,
     EvidenceRequirement,
@@ -162,10 +163,10 @@ def credential_version_open(*, credential: MicroCredential, actor: User | None) 
             .get()
         )
         copied = {
-            field.attname: getattr(source, field.attname)
-            for field in MicroCredential._meta.concrete_fields
+            column.attname: getattr(source, column.attname)
+            for column in MicroCredential._meta.concrete_fields
             # The quality mark belongs to the version that was reviewed.
-            if field.name not in VERSION_OWN_FIELDS and not field.name.startswith("quality")
+            if column.name not in VERSION_OWN_FIELDS and not column.name.startswith("quality")
         }
         new = MicroCredential.objects.create(
             **copied, version=latest.version + 1, previous_version=source
@@ -226,6 +227,7 @@ VERSION_OWN_FIELDS = frozenset(
         "is_published",
         "published_at",
         "retired_at",
+        "revision",
         "created_at",
         "updated_at",
     }
@@ -475,3 +477,251 @@ def member_remove(
                 data={"user": user.pk, "role": str(role)},
             )
     return bool(deleted)
+
+
+# --- the designers' studio: creating and editing a version ---------------------------------
+
+
+def credential_create(
+    *, organization: Organization, actor: User, title: str, summary: str = ""
+) -> MicroCredential:
+    """Start a new credential (version 1, unpublished) for ``organization``.
+
+    The slug comes from the title and is made unique among credentials (all
+    versions of one credential share it). The caller checks that ``actor``
+    may design for the organization. Audited.
+    """
+    base = slugify(title)[:100] or "credential"
+    with transaction.atomic():
+        slug, number = base, 1
+        while MicroCredential.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        credential = MicroCredential.objects.create(
+            organization=organization, title=title, slug=slug, summary=summary
+        )
+        record(
+            actor=actor,
+            verb="credential.created",
+            target=credential,
+            after={"title": title, "slug": slug, "version": credential.version},
+        )
+    return credential
+
+
+# The credential's own fields a studio save may write.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "overview",
+    "competency",
+    "key_method",
+    "method_components",
+    "research",
+    "evidence_instructions",
+    "estimated_hours",
+    "fee_cents",
+    "resubmission_fee_cents",
+    "validity_months",
+)
+PROMPT_FIELDS = ("part", "position", "text", "help_text", "word_limit", "required")
+REQUIREMENT_FIELDS = ("position", "title", "description", "kind", "required")
+CRITERION_FIELDS = ("position", "title", "description")
+
+ItemKind = Literal["prompt", "requirement", "criterion"]
+
+
+@dataclass
+class StudioAction:
+    """One change to the shape of a version's lists, done after the save's edits:
+    add an item (a prompt to ``part``), remove one, or move one up or down."""
+
+    verb: Literal["add", "remove", "move"]
+    kind: ItemKind
+    item_id: int | None = None
+    part: int | None = None
+    direction: Literal["up", "down"] | None = None
+
+
+@dataclass
+class CredentialChanges:
+    """What one studio save carries: only the values that arrived and passed
+    validation; anything missing keeps its stored value."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    topics: list[int] | None = None
+    prompts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    requirements: dict[int, dict[str, Any]] = field(default_factory=dict)
+    criteria: dict[int, dict[str, Any]] = field(default_factory=dict)
+    action: StudioAction | None = None
+
+
+@dataclass
+class CredentialSaveResult:
+    revision: int
+    saved_at: datetime.datetime
+    changed: list[str]
+    added: models.Model | None = None
+
+
+def _claim_revision(credential: MicroCredential, revision: int) -> int:
+    """Take the next revision of an editable version, or say why not."""
+    now = timezone.now()
+    updated = MicroCredential.objects.filter(
+        pk=credential.pk, revision=revision, is_published=False, retired_at__isnull=True
+    ).update(revision=models.F("revision") + 1, updated_at=now)
+    current = MicroCredential.objects.only("revision", "is_published", "retired_at").get(
+        pk=credential.pk
+    )
+    if not updated:
+        if not current.is_editable:
+            raise CredentialNotEditable()
+        raise CredentialConflict(current.revision)
+    credential.revision, credential.updated_at = current.revision, now
+    return current.revision
+
+
+def credential_draft_save(
+    *, credential: MicroCredential, actor: User, revision: int, changes: CredentialChanges
+) -> CredentialSaveResult:
+    """Save a studio page: the credential's fields, topics, prompts, evidence
+    requirements and rubric criteria, then the page's action (add, remove, move).
+
+    Requires an unpublished, never retired version (CredentialNotEditable) whose
+    revision still equals ``revision``, the number the page was loaded with
+    (CredentialConflict otherwise, and nothing changes), so a second tab never
+    silently overwrites the first. Only values in ``changes`` are written; rows
+    whose values did not change are not saved. Positions are renumbered 1..n
+    (per part for prompts). One transaction and one audit event naming what
+    changed. The caller checks that ``actor`` may design the credential.
+    """
+    with transaction.atomic():
+        new_revision = _claim_revision(credential, revision)
+        changed: list[str] = []
+        own = {
+            name: value
+            for name, value in changes.fields.items()
+            if name in EDITABLE_FIELDS and getattr(credential, name) != value
+        }
+        if own:
+            for name, value in own.items():
+                setattr(credential, name, value)
+            credential.save(update_fields=[*own, "updated_at"])
+            changed += list(own)
+        if changes.topics is not None:
+            wanted = set(changes.topics)
+            if set(credential.topics.values_list("pk", flat=True)) != wanted:
+                credential.topics.set(wanted)
+                changed.append("topics")
+        prompts = list(credential.prompts.all())
+        requirements = list(credential.evidence_requirements.all())
+        criteria = list(credential.rubric_criteria.all())
+        dirty: dict[type[models.Model], set[models.Model]] = {
+            Prompt: _apply(prompts, changes.prompts, PROMPT_FIELDS),
+            EvidenceRequirement: _apply(requirements, changes.requirements, REQUIREMENT_FIELDS),
+            RubricCriterion: _apply(criteria, changes.criteria, CRITERION_FIELDS),
+        }
+        lists: dict[str, list[Any]] = {
+            "prompt": prompts,
+            "requirement": requirements,
+            "criterion": criteria,
+        }
+        added = None
+        if changes.action is not None:
+            added = _act(credential, changes.action, lists, dirty)
+            changed.append(f"{changes.action.verb}:{changes.action.kind}")
+        for group in _position_groups(lists):
+            for position, item in enumerate(sorted(group, key=_by_position), start=1):
+                if item.position != position:
+                    item.position = position
+                    dirty[type(item)].add(item)
+        for model, rows in dirty.items():
+            if rows:
+                names = {
+                    Prompt: PROMPT_FIELDS,
+                    EvidenceRequirement: REQUIREMENT_FIELDS,
+                    RubricCriterion: CRITERION_FIELDS,
+                }[model]
+                model._default_manager.bulk_update(list(rows), list(names))
+                changed.append(model._meta.model_name or "")
+        if changed:
+            record(
+                actor=actor,
+                verb="credential.edited",
+                target=credential,
+                data={"revision": new_revision, "changed": sorted(set(changed))},
+            )
+    return CredentialSaveResult(
+        revision=new_revision, saved_at=credential.updated_at, changed=changed, added=added
+    )
+
+
+def _by_position(item: Any) -> tuple[int, int]:
+    return (item.position, item.pk)
+
+
+def _position_groups(lists: Mapping[str, list[Any]]) -> list[list[Any]]:
+    """The lists whose positions count from 1: prompts per part, the others whole."""
+    parts: dict[int, list[Any]] = {}
+    for prompt in lists["prompt"]:
+        parts.setdefault(prompt.part, []).append(prompt)
+    return [*parts.values(), lists["requirement"], lists["criterion"]]
+
+
+def _apply(
+    rows: list[Any], values: Mapping[int, Mapping[str, Any]], names: tuple[str, ...]
+) -> set[models.Model]:
+    """Set posted values on loaded rows; the rows that changed."""
+    dirty: set[models.Model] = set()
+    for row in rows:
+        for name, value in values.get(row.pk, {}).items():
+            if name in names and getattr(row, name) != value:
+                setattr(row, name, value)
+                dirty.add(row)
+    return dirty
+
+
+def _act(
+    credential: MicroCredential,
+    action: StudioAction,
+    lists: dict[str, list[Any]],
+    dirty: dict[type[models.Model], set[models.Model]],
+) -> models.Model | None:
+    """Add, remove or move one item of a list (in memory for moves; saved by the caller)."""
+    rows = lists[action.kind]
+    if action.verb == "add":
+        end = max((r.position for r in rows), default=0) + 1
+        new: models.Model
+        if action.kind == "prompt":
+            part = action.part if action.part in Part.values else Part.OVERVIEW
+            end = max((r.position for r in rows if r.part == part), default=0) + 1
+            new = Prompt.objects.create(credential=credential, part=part, position=end, text="")
+        elif action.kind == "requirement":
+            new = EvidenceRequirement.objects.create(credential=credential, position=end, title="")
+        else:
+            new = RubricCriterion.objects.create(
+                credential=credential, position=end, title="", description=""
+            )
+        rows.append(new)
+        return new
+    item = next((r for r in rows if r.pk == action.item_id), None)
+    if item is None:
+        return None
+    if action.verb == "remove":
+        rows.remove(item)
+        for group in dirty.values():
+            group.discard(item)
+        item.delete()
+        return None
+    siblings = sorted(
+        (r for r in rows if action.kind != "prompt" or r.part == item.part), key=_by_position
+    )
+    index = siblings.index(item)
+    other = index - 1 if action.direction == "up" else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, row in enumerate(siblings, start=1):
+            if row.position != position:
+                row.position = position
+                dirty[type(row)].add(row)
+    return None

@@ -1,6 +1,12 @@
-// Application page: live word counts, background autosave, a copy of unsaved
-// text kept in this browser, and a warning before leaving with unsaved changes.
-// The page works without this file.
+// Draft pages (a learner's application, a designer's credential in the studio):
+// live word counts, background autosave, a copy of unsaved text kept in this
+// browser, and a warning before leaving with unsaved changes. The pages work
+// without this file. A form opts in with data-autosave-url; its other data-
+// attributes say which fields it saves in the background (data-autosave-fields,
+// a CSS selector; the answers with a word limit by default), whether the
+// background save sends the whole form (data-autosave-whole-form), how often
+// (data-autosave-every, in ms) and under which name the browser copy is kept
+// (data-store-prefix).
 //
 // Nothing typed may be lost when the sign-in ends while the page is open
 // (signed out in another tab, session expired): the answers and the link being
@@ -10,8 +16,9 @@
 // restore it.
 (function () {
   "use strict";
-  var form = document.getElementById("application-form");
-  if (!form) return;
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave-url]"), draftPage);
+
+function draftPage(form) {
 
   // Sentences come from Django's JavaScript catalog (loaded before this file) in
   // the page's language; English stands in if it did not load.
@@ -24,11 +31,13 @@
   var status = document.getElementById("autosave-status");
   var versionInput = form.querySelector("input[name=version]");
   var tokenInput = form.querySelector("[name=csrfmiddlewaretoken]");
-  var answers = Array.prototype.slice.call(form.querySelectorAll("textarea[data-word-limit]"));
-  var kept = answers.concat(
-    Array.prototype.slice.call(form.querySelectorAll("input[name=link_title], input[name=link_url]"))
+  var wholeForm = form.dataset.autosaveWholeForm === "true";
+  var answers = Array.prototype.slice.call(
+    form.querySelectorAll(form.dataset.autosaveFields || "textarea[data-word-limit]")
   );
-  var storePrefix = "unsaved-application:";
+  var links = Array.prototype.slice.call(form.querySelectorAll("input[name=link_title], input[name=link_url]"));
+  var kept = answers.concat(links);
+  var storePrefix = form.dataset.storePrefix || "unsaved-application:";
   var storeKey = storePrefix + form.dataset.draft;
   // A copy older than this is dropped: it is not left for long on a shared computer.
   var keepForMs = 14 * 24 * 3600 * 1000;
@@ -41,7 +50,10 @@
 
   function updateCount(textarea) {
     var counter = document.querySelector('[data-count-for="' + textarea.id + '"]');
-    if (!counter) return;
+    if (!counter) {
+      textarea.setAttribute("aria-invalid", textarea.dataset.refused === "true" ? "true" : "false");
+      return;
+    }
     var limit = parseInt(textarea.dataset.wordLimit || "0", 10);
     var words = countWords(textarea.value);
     counter.querySelector(".count").textContent = words;
@@ -156,7 +168,11 @@
       scheduleStore();
     });
   });
-  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("change", function () {
+    dirty = true;
+    // A whole-form save also carries choices and the order of lists.
+    if (wholeForm) textDirty = true;
+  });
 
   // --- the copy found when the page opens ---------------------------------------
   var offerBox = document.getElementById("restore-offer");
@@ -241,7 +257,7 @@
   var found = stored ? differences(stored) : {};
   // Text the server sent back without storing it (refused, out of date, a refused link).
   var unsaved = answers.some(function (t) { return t.dataset.unsaved === "true"; }) ||
-    kept.some(function (f) { return f.tagName === "INPUT" && f.value; });
+    links.some(function (f) { return f.value; });
   if (Object.keys(found).length) {
     showOffer(stored, found);
   } else if (unsaved) {
@@ -292,10 +308,15 @@
     freshToken();
     var sent = {};
     var data = new FormData();
-    data.append("csrfmiddlewaretoken", tokenInput.value);
-    data.append("version", versionInput.value);
+    if (wholeForm) {
+      data = new FormData(form);
+      data.delete("action");
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (f) { data.delete(f.name); });
+    }
+    data.set("csrfmiddlewaretoken", tokenInput.value);
+    data.set("version", versionInput.value);
     answers.forEach(function (t) {
-      data.append(t.name, t.value);
+      data.set(t.name, t.value);
       sent[t.name] = t.value;
     });
     fetch(form.dataset.autosaveUrl, {
@@ -330,9 +351,10 @@
     }
     if (body.ok) {
       say(interpolate(gettext("Saved automatically at %(time)s."), { time: body.saved_at }, true));
-      var linkTyped = kept.some(function (f) { return f.tagName === "INPUT" && f.value; });
+      var linkTyped = links.some(function (f) { return f.value; });
       if (!changedSince && !linkTyped && !offer) clearStore(); else writeStore();
-      if (!form.querySelector("input[type=file]").value && !linkTyped) dirty = textDirty;
+      var fileInput = form.querySelector("input[type=file]");
+      if (!(fileInput && fileInput.value) && !linkTyped) dirty = textDirty;
     } else if (body.signed_out) {
       textDirty = true;
       signedOut(body.error);
@@ -352,5 +374,6 @@
       say(body.error + " " + gettext("Automatic saving is paused."));
     }
   }
-  window.setInterval(autosave, 15000);
+  window.setInterval(autosave, parseInt(form.dataset.autosaveEvery || "15000", 10));
+}
 })();
