@@ -5,6 +5,7 @@ Everything here is read-only; changes go through ``badges.services``.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -211,6 +212,7 @@ class AchievementAlignmentAdmin(admin.ModelAdmin):
     list_select_related = ["credential"]
     search_fields = ["target_name", "target_url", "target_code", "credential__title"]
     autocomplete_fields = ["credential"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
         "credential",
         "target_type",

@@ -26,12 +26,15 @@ from django.conf import settings
 from joserfc import jwt
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import OKPKey, RSAKey
+from joserfc.jws import JWSRegistry
 
 EDDSA = "EdDSA"
 RS256 = "RS256"
 ALGORITHM = EDDSA  # the default, and the key that makes Data Integrity proofs
 ALGORITHMS = (EDDSA, RS256)
 RSA_BITS = 2048
+MAX_HEADER_BYTES = 8 * 1024
+MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 
 
 @contextmanager
@@ -128,5 +131,10 @@ def verify_jwt(token: str, jwk: dict) -> jwt.Token:
     Raises a joserfc error (or ValueError) when the token is malformed or the
     signature does not match.
     """
+    registry = JWSRegistry(algorithms=[algorithm_of(jwk)])
+    # Other issuers may embed their public key (``jwk``) in the header; an RSA
+    # one alone exceeds joserfc's default 512-byte header limit.
+    registry.max_header_length = MAX_HEADER_BYTES
+    registry.max_payload_length = MAX_PAYLOAD_BYTES
     with eddsa_allowed():
-        return jwt.decode(token, load_public_key(jwk), algorithms=[algorithm_of(jwk)])
+        return jwt.decode(token, load_public_key(jwk), registry=registry)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<uuid:award_uuid>/credential.jwt", views.badge_ob3_jwt, name="ob3_jwt"),
     path("<uuid:award_uuid>/assertion.json", views.badge_ob2_assertion, name="ob2_assertion"),
     path("<uuid:award_uuid>/badge.png", views.badge_baked_png, name="baked_png"),
+    path("<uuid:award_uuid>/badge.svg", views.badge_baked_svg, name="baked_svg"),
+    path("<uuid:award_uuid>/badge-ob2.svg", views.badge_baked_svg_ob2, name="baked_svg_ob2"),
     path(
         "credentials/<uuid:credential_uuid>/achievement.json",
         views.credential_achievement,

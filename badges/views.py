@@ -178,23 +178,59 @@ def badge_ob2_assertion(request, award_uuid):
     )
 
 
-@require_safe
-def badge_baked_png(request, award_uuid):
-    """The badge image carrying the 2.0 assertion and the 3.0 credential."""
+def _baked(request, award_uuid, make, suffix: str, content_type: str):
+    """A badge image with the award's documents inside; 410 once revoked."""
     badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     if badge.is_revoked:
         return HttpResponse("This award has been revoked.", status=410, content_type="text/plain")
-    png = baking.bake(
-        images.credential_image(badge.award.credential),
-        {baking.OB2_KEYWORD: badge.ob2_json, baking.OB3_KEYWORD: badge.ob3_jwt},
-    )
-    filename = _filename(badge, ".png") if _wants_download(request) else None
+    body = make(badge, images.credential_image(badge.award.credential))
+    filename = _filename(badge, suffix) if _wants_download(request) else None
     return _document(
-        png,
-        content_type="image/png",
+        body,
+        content_type=content_type,
         filename=filename,
         cache="private, no-cache",
         public=badge.is_public,
+    )
+
+
+@require_safe
+def badge_baked_png(request, award_uuid):
+    """The badge image carrying the 2.0 assertion and the 3.0 credential."""
+    return _baked(
+        request,
+        award_uuid,
+        lambda badge, png: baking.bake(
+            png, {baking.OB2_KEYWORD: badge.ob2_json, baking.OB3_KEYWORD: badge.ob3_jwt}
+        ),
+        ".png",
+        "image/png",
+    )
+
+
+@require_safe
+def badge_baked_svg(request, award_uuid):
+    """An SVG badge carrying the Open Badges 3.0 credential (its VC-JWT)."""
+    return _baked(
+        request,
+        award_uuid,
+        lambda badge, png: baking.bake_svg_ob3(png, badge.ob3_jwt, images.SIZE),
+        ".svg",
+        "image/svg+xml",
+    )
+
+
+@require_safe
+def badge_baked_svg_ob2(request, award_uuid):
+    """An SVG badge carrying the Open Badges 2.0 hosted assertion."""
+    return _baked(
+        request,
+        award_uuid,
+        lambda badge, png: baking.bake_svg_ob2(
+            png, badge.ob2_json, documents.assertion_url(badge.award), images.SIZE
+        ),
+        "-ob2.svg",
+        "image/svg+xml",
     )
 
 

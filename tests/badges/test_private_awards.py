@@ -31,6 +31,9 @@ REPRESENTATIONS = [
     "assertion.json?download",
     "badge.png",
     "badge.png?download",
+    "badge.svg",
+    "badge.svg?download",
+    "badge-ob2.svg",
     "certificate/",
 ]
 
