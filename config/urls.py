@@ -30,6 +30,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
     path("assess/", include("assessments.urls")),
+    path("calibration/", include("calibration.urls")),
     path("checks/", include("checks.urls")),
     path("badges/", include("badges.urls")),
     path("help/", include("helpdesk.urls")),

@@ -1,0 +1,34 @@
+"""Calibration pieces shown on pages other apps own (the credential details page)."""
+
+from django import template
+from django.urls import reverse
+
+from assessments import selectors as assessment_selectors
+
+from ..selectors import sets, turnaround
+
+register = template.Library()
+
+
+@register.inclusion_tag("calibration/_turnaround.html")
+def turnaround_panel(credential):
+    """The credential's public turnaround figures: median and 90th percentile of
+    business days to a decision over the last 90 days, and the share on time.
+    Cached, so the details page adds no query on a warm cache (two on a cold one)."""
+    organization = credential.organization
+    return {
+        "figures": turnaround.cached_credential_turnaround(credential=credential),
+        "id": "credential",
+        "organization": organization,
+        "organization_url": reverse("calibration:turnaround", kwargs={"slug": organization.slug}),
+    }
+
+
+@register.inclusion_tag("calibration/_nav_link.html")
+def calibration_nav_link(user):
+    """A "Calibration" navigation item for assessors and staff who manage calibration
+    or read the quality dashboard (no query beyond the review queue item's)."""
+    show = user.is_authenticated and (
+        assessment_selectors.is_assessor(user) or sets.can_manage(user)
+    )
+    return {"show": show}
