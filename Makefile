@@ -41,6 +41,7 @@ migrate: install
 demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo
 	PORT=$(PORT) $(PY) manage.py seed_demo_activity
+	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 
 run: demo
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -26,6 +26,7 @@ urlpatterns = [
     # the reader's language: locale/*/djangojs.po only, not every app's catalog.
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["core"]), name="javascript-catalog"),
     path("credentials/", include("credentials.urls")),
+    path("quality/", include("quality.urls")),
     path("applications/", include("submissions.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),

@@ -31,6 +31,7 @@ class CatalogFilterForm(forms.Form):
         to_field_name="slug",
         empty_label=_("All topics"),
     )
+    reviewed = forms.BooleanField(label=_("Quality reviewed"), required=False)
 
     def filters(self) -> dict[str, str]:
         """The valid filters as query-string values; invalid ones are dropped."""
@@ -42,4 +43,5 @@ class CatalogFilterForm(forms.Form):
             "q": (data.get("q") or "").strip(),
             "org": org.slug if org else "",
             "topic": topic.slug if topic else "",
+            "reviewed": "1" if data.get("reviewed") else "",
         }

@@ -190,6 +190,11 @@ class MicroCredential(models.Model):
     revision = models.PositiveIntegerField(default=1, editable=False)
     # Set when a newer version was published in this one's place.
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The quality mark, copied here by quality review when a version that passed
+    # is published, so catalog cards show it without asking another table.
+    quality_framework = models.CharField(max_length=250, blank=True, editable=False)
+    quality_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    quality_summary_uuid = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -46,9 +46,16 @@ def _topic_matches(word: str) -> Exists:
 
 
 def credential_list(
-    *, search: str = "", organization_slug: str = "", topic_slug: str = ""
+    *,
+    search: str = "",
+    organization_slug: str = "",
+    topic_slug: str = "",
+    quality_reviewed: bool = False,
 ) -> QuerySet[MicroCredential]:
     """Published credentials matching the catalog filters, ready for cards.
+
+    ``quality_reviewed`` keeps those that carry the quality mark (a passing
+    quality review against a framework).
 
     Every word of ``search`` must appear in at least one searched field or
     topic name, so "formative feedback" narrows rather than widens the results.
@@ -68,6 +75,8 @@ def credential_list(
     if topic_slug:
         # Topic slugs are unique, so this join matches at most one row per credential.
         qs = qs.filter(topics__slug=topic_slug)
+    if quality_reviewed:
+        qs = qs.filter(quality_reviewed_at__isnull=False)
     return qs.order_by("title", "id")
 
 

@@ -5,6 +5,7 @@ Publishing and unpublishing are audited with the staff member who asked
 """
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from audit.services import record
+from audit.services import Actor, record
 
 from .exceptions import CredentialConflict, CredentialNotEditable, NotPublishable
 from .models import (
@@ -260,6 +261,43 @@ def _check_issuer(credential: MicroCredential) -> None:
             f"“{credential}” cannot be published: {organization} needs a valid contact email, "
             "which every badge it issues publishes. Add it on the organization's page."
         ) from None
+
+
+def credential_quality_mark_set(
+    *,
+    credential: MicroCredential,
+    framework_label: str,
+    reviewed_at: datetime.datetime | None,
+    summary_uuid: uuid.UUID | None,
+    actor: Actor = None,
+) -> MicroCredential:
+    """Give a version the quality mark ("Quality reviewed against <framework>, <date>")
+    that its catalog card and details page show, with the link to its public review
+    summary. Called by quality review, which decides when a version has earned it.
+    Safe to repeat: the same mark again writes nothing. Audited with the actor.
+    """
+    with transaction.atomic():
+        locked = MicroCredential.objects.select_for_update(no_key=True).get(pk=credential.pk)
+        after = {
+            "quality_framework": framework_label,
+            "quality_reviewed_at": reviewed_at,
+            "quality_summary_uuid": summary_uuid,
+        }
+        before = {name: getattr(locked, name) for name in after}
+        if before != after:
+            for name, value in after.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=[*after, "updated_at"])
+            record(
+                actor=actor,
+                verb="credential.quality_marked",
+                target=locked,
+                before={k: str(v) if v is not None else None for k, v in before.items()},
+                after={k: str(v) if v is not None else None for k, v in after.items()},
+            )
+    for name, value in after.items():
+        setattr(credential, name, value)
+    return credential
 
 
 def credential_unpublish(

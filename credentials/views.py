@@ -20,11 +20,14 @@ PAGE_SIZE = 12
 
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {"q": "", "org": "", "topic": ""}
+    filters = (
+        form.filters() if form.is_bound else {"q": "", "org": "", "topic": "", "reviewed": ""}
+    )
     credentials = selectors.credential_list(
         search=filters["q"],
         organization_slug=filters["org"],
         topic_slug=filters["topic"],
+        quality_reviewed=filters["reviewed"] == "1",
     )
     page_obj = Paginator(credentials, PAGE_SIZE).get_page(request.GET.get("page"))
     favorites = selectors.favorite_ids(user=request.user)

@@ -1,0 +1,197 @@
+"""Input for the self-assessment, the review, assigning, settling and publishing.
+
+The self-assessment and review forms have one group of fields per component,
+named by the component's id, so a page of 50 components is one form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import Component, Mark
+from .services import EntryInput, Ratings, ScoreInput
+
+MARK_CHOICES = Mark.choices
+RATING_CHOICES = [("", "-")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SelfAssessmentForm(forms.Form):
+    """Met / not yet met, a note and a pointer for every component (all optional while
+    drafting; submitting for review checks completeness)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, components: Iterable[Component], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.components = list(components)
+        for component in self.components:
+            key = component.pk
+            self.fields[f"mark_{key}"] = forms.ChoiceField(
+                label=_("Judgement"), choices=MARK_CHOICES, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"note_{key}"] = forms.CharField(
+                label=gettext("Note on %(code)s") % {"code": component.code},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"pointer_{key}"] = forms.CharField(
+                label=gettext("Where the credential meets %(code)s") % {"code": component.code},
+                required=False,
+                max_length=300,
+                help_text=_("For example: Part 2, evidence 1; or the rubric's second criterion."),
+            )
+
+    def entries(self) -> dict[int, EntryInput]:
+        """What was posted and valid, per component id (fields not posted are left out)."""
+        out = {}
+        for component in self.components:
+            key = component.pk
+            names = (f"mark_{key}", f"note_{key}", f"pointer_{key}")
+            if not all(n in self.cleaned_data for n in names) or names[0] not in self.data:
+                continue
+            out[key] = EntryInput(
+                mark=self.cleaned_data[names[0]],
+                note=self.cleaned_data[names[1]].strip(),
+                pointer=self.cleaned_data[names[2]].strip(),
+            )
+        return out
+
+    def bound_rows(self) -> dict[int, tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return {
+            c.pk: (self[f"mark_{c.pk}"], self[f"note_{c.pk}"], self[f"pointer_{c.pk}"])
+            for c in self.components
+        }
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's marks and feedback per component and the three 1-5 ratings."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    scope = forms.TypedChoiceField(
+        label=_("Scope: is the competency the right size for one micro-credential?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("1 = not at all, 5 = fully."),
+    )
+    clarity = forms.TypedChoiceField(
+        label=_("Clarity: would an educator understand what to do?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("1 = not at all, 5 = fully."),
+    )
+    ease_of_use = forms.TypedChoiceField(
+        label=_("Ease of use: can an educator complete and submit it without help?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("1 = not at all, 5 = fully."),
+    )
+    comments = forms.CharField(
+        label=_("Comments for the designer"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, components: Iterable[Component], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.components = list(components)
+        for component in self.components:
+            self.fields[f"mark_{component.pk}"] = forms.ChoiceField(
+                label=_("Judgement"), choices=MARK_CHOICES, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"feedback_{component.pk}"] = forms.CharField(
+                label=gettext("Feedback on %(code)s") % {"code": component.code},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def scores(self) -> dict[int, ScoreInput]:
+        out = {}
+        for component in self.components:
+            mark, feedback = f"mark_{component.pk}", f"feedback_{component.pk}"
+            if mark in self.cleaned_data and feedback in self.cleaned_data and mark in self.data:
+                out[component.pk] = ScoreInput(
+                    mark=self.cleaned_data[mark], feedback=self.cleaned_data[feedback].strip()
+                )
+        return out
+
+    def ratings(self) -> Ratings:
+        data = self.cleaned_data
+        return Ratings(
+            scope=data.get("scope"),
+            clarity=data.get("clarity"),
+            ease_of_use=data.get("ease_of_use"),
+            comments=(data.get("comments") or "").strip(),
+        )
+
+    def bound_rows(self) -> dict[int, tuple[forms.BoundField, forms.BoundField]]:
+        return {c.pk: (self[f"mark_{c.pk}"], self[f"feedback_{c.pk}"]) for c in self.components}
+
+
+class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.email})" if getattr(obj, "name", "") else str(obj.email)
+
+
+class AssignForm(forms.Form):
+    reviewers = ReviewerChoiceField(
+        label=_("Reviewers"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, eligible: Iterable[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewers"]
+        if isinstance(field, ReviewerChoiceField):
+            field.queryset = User.objects.filter(pk__in=[u.pk for u in eligible]).order_by("email")
+
+
+class SettleForm(forms.Form):
+    component = forms.IntegerField(widget=forms.HiddenInput)
+    mark = forms.ChoiceField(label=_("Settled judgement"), choices=Mark.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PublishForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason for publishing without a passing review"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only staff allowed to override the quality gate can give one. It is recorded."
+        ),
+    )
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(label=_("Framework file (JSON)"))
+
+
+def initial_rows(values: Mapping[int, tuple[str, str, str]]) -> dict[str, str]:
+    """Initial form data from stored (mark, note/feedback, pointer) per component id."""
+    initial: dict[str, str] = {}
+    for key, (mark, note, pointer) in values.items():
+        initial[f"mark_{key}"] = mark
+        initial[f"note_{key}"] = note
+        initial[f"feedback_{key}"] = note
+        initial[f"pointer_{key}"] = pointer
+    return initial

@@ -1,0 +1,419 @@
+"""Reads shaped for the quality pages, and who may open them.
+
+Each page's rows load in a fixed number of queries whatever the number of
+components: components with their standards joined, a self-assessment's or a
+review's marks fetched once and matched in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from accounts.models import AnyUser, User
+from credentials.models import (
+    EvidenceRequirement,
+    MemberRole,
+    MicroCredential,
+    Organization,
+    Prompt,
+)
+from credentials.selectors import member_has_role
+
+from .models import (
+    AssignmentStatus,
+    Component,
+    ComponentResult,
+    Framework,
+    Gate,
+    Mark,
+    QualitySetting,
+    ReviewAssignment,
+    ReviewRound,
+    ReviewScore,
+    SelfAssessment,
+    SelfAssessmentEntry,
+)
+
+# --- who may do what -------------------------------------------------------------------
+
+
+def can_design(*, user: AnyUser, credential: MicroCredential) -> bool:
+    """The organization's designers, and staff allowed to change self-assessments."""
+    return user.has_perm("quality.change_selfassessment") or member_has_role(
+        user=user, organization=credential.organization, roles=(MemberRole.DESIGNER,)
+    )
+
+
+def can_run_rounds(*, user: AnyUser, organization: Organization) -> bool:
+    """The organization's admins, and staff allowed to change review rounds: they
+    assign reviewers and settle disagreements."""
+    return user.has_perm("quality.change_reviewround") or member_has_role(
+        user=user, organization=organization, roles=(MemberRole.ADMIN,)
+    )
+
+
+# --- frameworks --------------------------------------------------------------------------
+
+
+def framework_default() -> Framework | None:
+    """The framework organizations use unless their setting names another."""
+    return Framework.objects.filter(is_default=True).first()
+
+
+@dataclass(frozen=True)
+class OrganizationSetting:
+    """An organization's quality setting, with the defaults filled in."""
+
+    framework: Framework | None
+    gate: str
+    exclude_same_team: bool
+    reviewers_per_round: int
+
+    @property
+    def advisory(self) -> bool:
+        return self.gate == Gate.ADVISORY
+
+
+def setting_for(*, organization: Organization) -> OrganizationSetting:
+    row = (
+        QualitySetting.objects.select_related("framework").filter(organization=organization).first()
+    )
+    if row is None:
+        return OrganizationSetting(framework_default(), Gate.STRICT, False, 2)
+    return OrganizationSetting(
+        row.framework or framework_default(),
+        row.gate or Gate.STRICT,
+        row.exclude_same_team,
+        row.reviewers_per_round,
+    )
+
+
+def framework_components(*, framework: Framework) -> QuerySet[Component]:
+    """The components a review against ``framework`` judges: its base's first, then its own."""
+    ids = [framework.pk] + ([framework.base_id] if framework.base_id else [])
+    return (
+        Component.objects.filter(standard__framework__in=ids)
+        .select_related("standard")
+        .annotate(
+            from_base=Case(
+                When(standard__framework=framework.pk, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("from_base", "standard__position", "standard__id", "position", "id")
+    )
+
+
+def framework_export(*, framework: Framework) -> dict[str, Any]:
+    """The framework in the documented JSON shape (its own standards, not its base's)."""
+    standards: list[dict[str, Any]] = []
+    by_id: dict[int, dict[str, Any]] = {}
+    for standard in framework.standards.order_by("position", "id"):
+        by_id[standard.pk] = {
+            "code": standard.code,
+            "title": standard.title,
+            "description": standard.description,
+            "components": [],
+        }
+        standards.append(by_id[standard.pk])
+    for component in Component.objects.filter(standard__framework=framework).order_by(
+        "position", "id"
+    ):
+        by_id[component.standard_id]["components"].append(
+            {
+                "code": component.code,
+                "title": component.title,
+                "description": component.description,
+                "guidance": component.guidance,
+                "required": component.required,
+            }
+        )
+    base = framework.base
+    return {
+        "format": "quality-framework",
+        "format_version": 1,
+        "name": framework.name,
+        "version": framework.version,
+        "description": framework.description,
+        "organization": framework.organization.slug if framework.organization else None,
+        "base": {"name": base.name, "version": base.version} if base else None,
+        "default": framework.is_default,
+        "standards": standards,
+    }
+
+
+def framework_export_csv(*, framework: Framework) -> str:
+    """One component a row (the framework's own name and version go on the command line)."""
+    from .services.frameworks import CSV_COLUMNS
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for standard in framework_export(framework=framework)["standards"]:
+        for component in standard["components"]:
+            writer.writerow(
+                [
+                    standard["code"],
+                    standard["title"],
+                    standard["description"],
+                    component["code"],
+                    component["title"],
+                    component["description"],
+                    component["guidance"],
+                    "true" if component["required"] else "false",
+                ]
+            )
+    return out.getvalue()
+
+
+# --- self-assessment --------------------------------------------------------------------
+
+
+@dataclass
+class ComponentRow:
+    """One component on a page, with what has been said about it."""
+
+    component: Component
+    mark: str = ""
+    note: str = ""
+    pointer: str = ""
+    feedback: list[tuple[str, str, str]] = field(default_factory=list)  # (label, mark, text)
+    result: ComponentResult | None = None
+    claimed: SelfAssessmentEntry | None = None
+
+
+@dataclass
+class StandardGroup:
+    standard_code: str
+    standard_title: str
+    rows: list[ComponentRow]
+
+
+def group_rows(rows: list[ComponentRow]) -> list[StandardGroup]:
+    """Rows under their standard headings, in order (no queries)."""
+    groups: list[StandardGroup] = []
+    for row in rows:
+        standard = row.component.standard
+        if not groups or groups[-1].standard_code != standard.code:
+            groups.append(StandardGroup(standard.code, standard.title, []))
+        groups[-1].rows.append(row)
+    return groups
+
+
+def self_assessment_get(*, credential: MicroCredential) -> SelfAssessment | None:
+    return (
+        SelfAssessment.objects.select_related("framework", "framework__base")
+        .filter(credential=credential)
+        .first()
+    )
+
+
+def self_assessment_framework(*, credential: MicroCredential) -> Framework | None:
+    """The framework a version is judged against: the one its self-assessment started
+    with, otherwise its organization's."""
+    existing = self_assessment_get(credential=credential)
+    if existing is not None:
+        return existing.framework
+    return setting_for(organization=credential.organization).framework
+
+
+def self_assessment_rows(
+    *, credential: MicroCredential, framework: Framework
+) -> tuple[SelfAssessment | None, list[ComponentRow]]:
+    """Every component of ``framework`` with the version's self-assessment of it."""
+    assessment = self_assessment_get(credential=credential)
+    entries: dict[int, SelfAssessmentEntry] = {}
+    if assessment is not None:
+        entries = {e.component_id: e for e in assessment.entries.all()}
+    rows = []
+    for component in framework_components(framework=framework):
+        entry = entries.get(component.pk)
+        rows.append(
+            ComponentRow(
+                component=component,
+                mark=entry.mark if entry else "",
+                note=entry.note if entry else "",
+                pointer=entry.pointer if entry else "",
+            )
+        )
+    return assessment, rows
+
+
+def progress(rows: list[ComponentRow]) -> dict[str, int]:
+    """How many components are met, not yet met, and still open."""
+    met = sum(1 for r in rows if r.mark == Mark.MET)
+    not_met = sum(1 for r in rows if r.mark == Mark.NOT_MET)
+    return {"met": met, "not_met": not_met, "open": len(rows) - met - not_met, "total": len(rows)}
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+
+def round_list(*, credential: MicroCredential) -> list[ReviewRound]:
+    """A version's rounds, latest first, with their results and assignments loaded."""
+    return list(
+        ReviewRound.objects.filter(credential=credential)
+        .select_related("framework")
+        .prefetch_related("assignments", "assignments__reviewer")
+        .order_by("-number")
+    )
+
+
+def round_latest(*, credential: MicroCredential) -> ReviewRound | None:
+    return (
+        ReviewRound.objects.filter(credential=credential)
+        .select_related("framework")
+        .order_by("-number")
+        .first()
+    )
+
+
+def round_feedback_rows(*, round: ReviewRound) -> list[ComponentRow]:
+    """The round's finding and every submitted reviewer's feedback per component, with
+    reviewers named "Reviewer 1", "Reviewer 2"... in assignment order (never by name)."""
+    from django.utils.translation import gettext
+
+    results = {r.component_id: r for r in round.results.all()}
+    submitted = [a for a in round.assignments.all() if a.status == AssignmentStatus.SUBMITTED]
+    labels = {
+        a.pk: gettext("Reviewer %(number)s") % {"number": i}
+        for i, a in enumerate(sorted(submitted, key=lambda a: (a.settles, a.pk)), start=1)
+    }
+    feedback: dict[int, list[tuple[str, str, str]]] = {}
+    for score in ReviewScore.objects.filter(assignment__in=list(labels)).order_by(
+        "assignment__settles", "assignment_id"
+    ):
+        feedback.setdefault(score.component_id, []).append(
+            (labels[score.assignment_id], score.mark, score.feedback)
+        )
+    return [
+        ComponentRow(
+            component=component,
+            mark=results[component.pk].mark if component.pk in results else "",
+            result=results.get(component.pk),
+            feedback=feedback.get(component.pk, []),
+        )
+        for component in framework_components(framework=round.framework)
+    ]
+
+
+def eligible_reviewers(*, round: ReviewRound) -> list[User]:
+    """Reviewers of the organization who may review ``round``: not its designer, not
+    already assigned, and (when the organization says so) not on the designer's team."""
+    from credentials.models import OrganizationMember
+
+    organization = round.credential.organization
+    excluded = {pk for pk in (round.opened_by_id,) if pk}
+    excluded |= set(round.assignments.values_list("reviewer_id", flat=True))
+    assessment = SelfAssessment.objects.filter(credential=round.credential).first()
+    if assessment and assessment.updated_by_id:
+        excluded.add(assessment.updated_by_id)
+    members = OrganizationMember.objects.filter(
+        organization=organization, role=MemberRole.REVIEWER
+    ).exclude(user__in=excluded)
+    if setting_for(organization=organization).exclude_same_team:
+        teams = set(
+            OrganizationMember.objects.filter(organization=organization, user__in=excluded)
+            .exclude(team="")
+            .values_list("team", flat=True)
+        )
+        if teams:
+            members = members.exclude(
+                user__in=OrganizationMember.objects.filter(
+                    organization=organization, team__in=teams
+                ).values("user")
+            )
+    return [m.user for m in members.select_related("user").order_by("user__email")]
+
+
+def assignment_for_reviewer(*, uuid: str, user: AnyUser) -> ReviewAssignment:
+    """The reviewer's own assignment; anyone else gets DoesNotExist (a 404 page)."""
+    if not user.is_authenticated:
+        raise ReviewAssignment.DoesNotExist
+    return ReviewAssignment.objects.select_related(
+        "round", "round__framework", "round__credential", "round__credential__organization"
+    ).get(uuid=uuid, reviewer=user)
+
+
+def review_rows(*, assignment: ReviewAssignment) -> list[ComponentRow]:
+    """The components with this reviewer's marks and the designer's claims (note,
+    pointer: never the designer's name)."""
+    scores = {s.component_id: s for s in assignment.scores.all()}
+    claims = {
+        e.component_id: e
+        for e in SelfAssessmentEntry.objects.filter(
+            self_assessment__credential=assignment.round.credential
+        )
+    }
+    rows = []
+    for component in framework_components(framework=assignment.round.framework):
+        score = scores.get(component.pk)
+        rows.append(
+            ComponentRow(
+                component=component,
+                mark=score.mark if score else "",
+                note=score.feedback if score else "",
+                claimed=claims.get(component.pk),
+            )
+        )
+    return rows
+
+
+def others_visible(*, assignment: ReviewAssignment) -> bool:
+    """Other reviewers' scores show only once this reviewer has submitted."""
+    return assignment.status == AssignmentStatus.SUBMITTED
+
+
+def assignment_list(*, user: AnyUser) -> QuerySet[ReviewAssignment]:
+    """The reviewer's assignments, open ones first."""
+    if not user.is_authenticated:
+        return ReviewAssignment.objects.none()
+    return (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .select_related("round", "round__credential", "round__credential__organization")
+        .order_by("status", "-assigned_at")
+    )
+
+
+def rounds_needing_action(*, organizations: QuerySet[Organization]) -> QuerySet[ReviewRound]:
+    """Running rounds of these organizations, with how many reviewers they have."""
+    return (
+        ReviewRound.objects.filter(
+            credential__organization__in=organizations,
+            status__in=["open", "settling"],
+        )
+        .select_related("credential", "credential__organization")
+        .annotate(reviewers=Count("assignments", filter=Q(assignments__settles=False)))
+        .order_by("opened_at")
+    )
+
+
+def review_credential(*, pk: int) -> MicroCredential:
+    """The version under review with what its content section shows (as a learner
+    would read it), whether or not it is published."""
+    return (
+        MicroCredential.objects.select_related("organization")
+        .prefetch_related(
+            "topics",
+            Prefetch("prompts", queryset=Prompt.objects.order_by("part", "position", "id")),
+            Prefetch(
+                "evidence_requirements",
+                queryset=EvidenceRequirement.objects.order_by("position", "id"),
+            ),
+            "rubric_criteria",
+        )
+        .get(pk=pk)
+    )
+
+
+def summary_round(*, uuid: str) -> ReviewRound:
+    """A passed round of a published credential, for its public summary page."""
+    return ReviewRound.objects.select_related("framework", "credential").get(
+        uuid=uuid, status="passed", credential__is_published=True
+    )

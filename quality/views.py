@@ -1,0 +1,441 @@
+"""Quality pages: self-assessment, a version's rounds, the blind review, the public
+summary, the printable record and the reports.
+
+Every page that is not public answers 404 to anyone without the role (the
+organization's designers or admins, the assigned reviewer, staff with the
+permission), so a stranger cannot even learn that a version or review exists.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from core.views import user_errors
+from credentials.models import MemberRole, MicroCredential
+from credentials.selectors import credential_parts, organizations_for_member
+
+from . import reports, selectors, services
+from .exceptions import (
+    ReviewConflict,
+    ReviewIncomplete,
+    SelfAssessmentConflict,
+    SelfAssessmentIncomplete,
+)
+from .forms import AssignForm, PublishForm, ReviewForm, SelfAssessmentForm, SettleForm, initial_rows
+from .models import Framework, ReviewAssignment, ReviewRound, RoundStatus
+
+
+def _version(uuid: str) -> MicroCredential:
+    try:
+        return MicroCredential.objects.select_related("organization").get(uuid=uuid)
+    except MicroCredential.DoesNotExist:
+        raise Http404 from None
+
+
+def _designed(request: HttpRequest, uuid: str) -> MicroCredential:
+    credential = _version(uuid)
+    if not selectors.can_design(user=request.user, credential=credential):
+        raise Http404
+    return credential
+
+
+def _designed_or_run(request: HttpRequest, uuid: str) -> MicroCredential:
+    credential = _version(uuid)
+    if not (
+        selectors.can_design(user=request.user, credential=credential)
+        or selectors.can_run_rounds(user=request.user, organization=credential.organization)
+    ):
+        raise Http404
+    return credential
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Everything quality review asks of the signed-in person."""
+    designing = organizations_for_member(user=request.user, roles=(MemberRole.DESIGNER,))
+    running = organizations_for_member(user=request.user, roles=(MemberRole.ADMIN,))
+    versions = (
+        MicroCredential.objects.filter(organization__in=designing | running)
+        .select_related("organization")
+        .order_by("title", "id")
+    )
+    return render(
+        request,
+        "quality/home.html",
+        {
+            "assignments": selectors.assignment_list(user=request.user),
+            "versions": versions,
+            "rounds": selectors.rounds_needing_action(organizations=running),
+        },
+    )
+
+
+@login_required
+def self_assessment(request: HttpRequest, uuid: str) -> HttpResponse:
+    credential = _designed(request, uuid)
+    framework = selectors.self_assessment_framework(credential=credential)
+    if framework is None:
+        messages.error(request, gettext("No quality framework has been loaded yet."))
+        return redirect("quality:home")
+    assessment, rows = selectors.self_assessment_rows(credential=credential, framework=framework)
+    components = [row.component for row in rows]
+    revision = assessment.revision if assessment else 0
+    conflict = False
+    if request.method == "POST":
+        form = SelfAssessmentForm(request.POST, components=components)
+        if form.is_valid():
+            try:
+                services.self_assessment_save(
+                    credential=credential,
+                    actor=request.user,  # type: ignore[arg-type]
+                    revision=form.cleaned_data["revision"],
+                    entries=form.entries(),
+                )
+            except SelfAssessmentConflict as error:
+                # Keep what was typed on the page; say what happened.
+                conflict = True
+                form.add_error(None, error.message)
+            except SelfAssessmentIncomplete as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, gettext("Self-assessment saved."))
+                if "submit" in request.POST:
+                    return _submit(request, credential)
+                return redirect("quality:self_assessment", uuid=credential.uuid)
+    else:
+        form = SelfAssessmentForm(
+            initial={
+                "revision": revision,
+                **initial_rows({r.component.pk: (r.mark, r.note, r.pointer) for r in rows}),
+            },
+            components=components,
+        )
+    bound = form.bound_rows()
+    return render(
+        request,
+        "quality/self_assessment.html",
+        {
+            "credential": credential,
+            "framework": framework,
+            "form": form,
+            "groups": selectors.group_rows(rows),
+            "bound": bound,
+            "progress": selectors.progress(rows),
+            "conflict": conflict,
+            "latest": selectors.round_latest(credential=credential),
+        },
+        status=409 if conflict else 200 if request.method == "GET" or form.is_valid() else 400,
+    )
+
+
+def _submit(request: HttpRequest, credential: MicroCredential) -> HttpResponse:
+    try:
+        review_round = services.round_open(credential=credential, actor=request.user)  # type: ignore[arg-type]
+    except SelfAssessmentIncomplete as error:
+        messages.error(request, error.message)
+        return redirect("quality:self_assessment", uuid=credential.uuid)
+    messages.success(
+        request,
+        gettext("Round %(number)s is open: reviewers will be assigned.")
+        % {"number": review_round.number},
+    )
+    return redirect("quality:version", uuid=credential.uuid)
+
+
+@login_required
+@require_POST
+@user_errors("quality:version")
+def submit(request: HttpRequest, uuid: str) -> HttpResponse:
+    return _submit(request, _designed(request, uuid))
+
+
+@login_required
+def version(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A version's review rounds with per-component feedback, and what can be done next."""
+    credential = _designed_or_run(request, uuid)
+    rounds = selectors.round_list(credential=credential)
+    runs = selectors.can_run_rounds(user=request.user, organization=credential.organization)
+    latest = rounds[0] if rounds else None
+    assign_form = settle_rows = None
+    if latest is not None and runs and latest.status in (RoundStatus.OPEN, RoundStatus.SETTLING):
+        assign_form = AssignForm(eligible=selectors.eligible_reviewers(round=latest))
+    feedback = {r.pk: selectors.round_feedback_rows(round=r) for r in rounds if r.is_closed}
+    if latest is not None and latest.status == RoundStatus.SETTLING:
+        feedback[latest.pk] = selectors.round_feedback_rows(round=latest)
+        settle_rows = [
+            row
+            for row in feedback[latest.pk]
+            if row.result and row.result.disagreement and not row.result.mark
+        ]
+    return render(
+        request,
+        "quality/version.html",
+        {
+            "credential": credential,
+            "rounds": [(r, feedback.get(r.pk)) for r in rounds],
+            "latest": latest,
+            "can_design": selectors.can_design(user=request.user, credential=credential),
+            "runs": runs,
+            "assign_form": assign_form,
+            "settle_rows": settle_rows,
+            "settle_form": SettleForm(),
+            "publish_form": PublishForm(),
+            "can_override": request.user.has_perm("quality.override_gate"),
+            "setting": selectors.setting_for(organization=credential.organization),
+        },
+    )
+
+
+def _round_for_admin(request: HttpRequest, uuid: str) -> ReviewRound:
+    try:
+        review_round = ReviewRound.objects.select_related(
+            "credential", "credential__organization", "framework"
+        ).get(uuid=uuid)
+    except ReviewRound.DoesNotExist:
+        raise Http404 from None
+    if not selectors.can_run_rounds(
+        user=request.user, organization=review_round.credential.organization
+    ):
+        raise Http404
+    return review_round
+
+
+def _back_to_version(request: HttpRequest, uuid: str) -> str:
+    review_round = ReviewRound.objects.select_related("credential").filter(uuid=uuid).first()
+    return reverse("quality:version", args=[review_round.credential.uuid]) if review_round else "/"
+
+
+@login_required
+@require_POST
+@user_errors(_back_to_version)
+def assign(request: HttpRequest, uuid: str) -> HttpResponse:
+    review_round = _round_for_admin(request, uuid)
+    settles = review_round.status == RoundStatus.SETTLING
+    form = AssignForm(request.POST, eligible=selectors.eligible_reviewers(round=review_round))
+    if form.is_valid():
+        created = services.round_assign(
+            review_round=review_round,
+            reviewers=list(form.cleaned_data["reviewers"]),
+            actor=request.user,  # type: ignore[arg-type]
+            settles=settles,
+        )
+        messages.success(
+            request,
+            gettext("%(count)s reviewer(s) assigned.") % {"count": len(created)},
+        )
+    else:
+        messages.error(request, gettext("Choose the reviewers for this round."))
+    return redirect("quality:version", uuid=review_round.credential.uuid)
+
+
+@login_required
+@require_POST
+@user_errors(_back_to_version)
+def settle(request: HttpRequest, uuid: str) -> HttpResponse:
+    review_round = _round_for_admin(request, uuid)
+    form = SettleForm(request.POST)
+    if form.is_valid():
+        services.round_settle(
+            review_round=review_round,
+            component_id=form.cleaned_data["component"],
+            mark=form.cleaned_data["mark"],
+            note=form.cleaned_data["note"].strip(),
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, gettext("Component settled."))
+    else:
+        messages.error(request, gettext("Choose met or not yet met."))
+    return redirect("quality:version", uuid=review_round.credential.uuid)
+
+
+@login_required
+@require_POST
+@user_errors("quality:version")
+def publish(request: HttpRequest, uuid: str) -> HttpResponse:
+    credential = _designed_or_run(request, uuid)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    services.version_publish(
+        credential=credential,
+        actor=request.user,  # type: ignore[arg-type]
+        override_reason=form.cleaned_data.get("override_reason", ""),
+    )
+    messages.success(request, gettext("Published: learners can now find and apply for it."))
+    return redirect("quality:version", uuid=credential.uuid)
+
+
+@login_required
+def review(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The blind review page: the credential's content, the designer's claims (never the
+    designer's name) and this reviewer's marks; others' marks only after submitting."""
+    try:
+        assignment = selectors.assignment_for_reviewer(uuid=uuid, user=request.user)
+    except ReviewAssignment.DoesNotExist:
+        raise Http404 from None
+    rows = selectors.review_rows(assignment=assignment)
+    components = [r.component for r in rows]
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST, components=components)
+        if form.is_valid():
+            try:
+                assignment = services.review_save(
+                    assignment=assignment,
+                    actor=request.user,  # type: ignore[arg-type]
+                    revision=form.cleaned_data["revision"],
+                    scores=form.scores(),
+                    ratings=form.ratings(),
+                )
+                if "submit" in request.POST:
+                    services.review_submit(assignment=assignment, actor=request.user)  # type: ignore[arg-type]
+                    messages.success(request, gettext("Review submitted. Thank you."))
+                else:
+                    messages.success(request, gettext("Review saved."))
+                return redirect("quality:review", uuid=assignment.uuid)
+            except (ReviewConflict, ReviewIncomplete) as error:
+                form.add_error(None, error.message)
+                # Saved already (incomplete submit): the page continues from the new revision.
+                form.data = form.data.copy()
+                form.data["revision"] = str(assignment.revision)
+                status = 409 if isinstance(error, ReviewConflict) else 400
+        else:
+            status = 400
+    else:
+        form = ReviewForm(
+            initial={
+                "revision": assignment.revision,
+                "scope": assignment.scope,
+                "clarity": assignment.clarity,
+                "ease_of_use": assignment.ease_of_use,
+                "comments": assignment.comments,
+                **initial_rows({r.component.pk: (r.mark, r.note, "") for r in rows}),
+            },
+            components=components,
+        )
+    review_round = assignment.round
+    credential = selectors.review_credential(pk=review_round.credential_id)
+    others = (
+        selectors.round_feedback_rows(round=review_round)
+        if selectors.others_visible(assignment=assignment)
+        else None
+    )
+    return render(
+        request,
+        "quality/review.html",
+        {
+            "assignment": assignment,
+            "round": review_round,
+            "credential": credential,
+            "parts": credential_parts(credential),
+            "form": form,
+            "groups": selectors.group_rows(rows),
+            "bound": form.bound_rows(),
+            "others": {row.component.pk: row for row in others} if others else None,
+            "submitted": assignment.status == "submitted",
+        },
+        status=status,
+    )
+
+
+def summary(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Public: which components a published credential met in its passing round."""
+    try:
+        review_round = selectors.summary_round(uuid=uuid)
+    except ReviewRound.DoesNotExist:
+        raise Http404 from None
+    rows = selectors.round_feedback_rows(round=review_round)
+    return render(
+        request,
+        "quality/summary.html",
+        {
+            "round": review_round,
+            "credential": review_round.credential,
+            "groups": selectors.group_rows(rows),
+        },
+    )
+
+
+@login_required
+def record(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Printable quality record of a version: self-assessment, rounds, overrides."""
+    credential = _version(uuid)
+    if not (
+        request.user.has_perm("quality.view_quality_report")
+        or selectors.can_design(user=request.user, credential=credential)
+        or selectors.can_run_rounds(user=request.user, organization=credential.organization)
+    ):
+        raise Http404
+    framework = selectors.self_assessment_framework(credential=credential)
+    rows = (
+        selectors.self_assessment_rows(credential=credential, framework=framework)[1]
+        if framework
+        else []
+    )
+    rounds = selectors.round_list(credential=credential)
+    return render(
+        request,
+        "quality/record.html",
+        {
+            "credential": credential,
+            "framework": framework,
+            "self_groups": selectors.group_rows(rows),
+            "progress": selectors.progress(rows),
+            "rounds": [
+                (r, selectors.group_rows(selectors.round_feedback_rows(round=r))) for r in rounds
+            ],
+            "overrides": credential.quality_overrides.select_related("actor"),
+        },
+    )
+
+
+def _reports_allowed(request: HttpRequest) -> None:
+    if not request.user.has_perm("quality.view_quality_report"):
+        raise Http404
+
+
+@login_required
+def report_index(request: HttpRequest) -> HttpResponse:
+    _reports_allowed(request)
+    return render(
+        request,
+        "quality/report_index.html",
+        {"frameworks": Framework.objects.select_related("organization")},
+    )
+
+
+def _framework(uuid: str) -> Framework:
+    try:
+        return Framework.objects.select_related("base", "organization").get(uuid=uuid)
+    except Framework.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def report(request: HttpRequest, uuid: str) -> HttpResponse:
+    _reports_allowed(request)
+    framework = _framework(uuid)
+    return render(
+        request,
+        "quality/report.html",
+        {"framework": framework, "report": reports.framework_report(framework=framework)},
+    )
+
+
+@login_required
+def report_csv(request: HttpRequest, uuid: str) -> HttpResponse:
+    _reports_allowed(request)
+    framework = _framework(uuid)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quality-report-{framework.uuid}.csv"'
+    writer = csv.writer(response)
+    for line in reports.framework_report_rows(framework=framework):
+        writer.writerow(line)
+    return response

@@ -1,0 +1,198 @@
+"""What each person sees: blind reviews, 404 for everyone not involved, a self-assessment
+that never loses what was typed, and pages whose query counts do not grow with the
+number of components."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from quality.models import Mark, RoundStatus
+from tests.accounts.factories import UserFactory
+from tests.quality.conftest import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _review_url(assignment):
+    return reverse("quality:review", kwargs={"uuid": assignment.uuid})
+
+
+def test_reviewer_never_sees_the_designer(world):
+    world.self_assess()
+    _, (a1, _a2) = world.open_round()
+    body = world.client(world.reviewer1).get(_review_url(a1)).content.decode()
+    assert "Questioning Strategies" in body
+    assert "Part 1" in body  # the designer's pointer is shown
+    for trace in ("Dana", "Designer", "designer@example.org"):
+        assert trace not in body.replace("The designer’s", "").replace("The designer's", "")
+
+
+def test_other_reviewers_scores_appear_only_after_submitting(world):
+    world.self_assess()
+    _, (a1, a2) = world.open_round()
+    world.score(a1, Mark.NOT_MET)  # "Scored remark 1.1" from reviewer 1
+    reviewer2 = world.client(world.reviewer2)
+    before = reviewer2.get(_review_url(a2)).content.decode()
+    assert "Scored remark 1.1" not in before
+    assert "rita" not in before.lower()  # no reviewer names either
+
+    world.score(a2, Mark.MET)
+    after = reviewer2.get(_review_url(a2)).content.decode()
+    assert "Scored remark 1.1" in after
+    assert "Reviewer 1" in after and "Reviewer 2" in after
+    assert "reviewer1@example.org" not in after
+
+
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "other_designer", "reviewer3"])
+def test_review_page_is_404_for_anyone_not_assigned(world, who):
+    world.self_assess()
+    _, (a1, _a2) = world.open_round()
+    other = build_world.__globals__["OrganizationFactory"](name="Other Org")
+    from credentials.models import MemberRole
+    from credentials.services import member_add
+
+    users = {
+        "stranger": UserFactory(email="stranger@example.org"),
+        "other_designer": UserFactory(email="other-designer@example.org"),
+        "reviewer3": world.reviewer3,
+    }
+    member_add(
+        organization=other, user=users["other_designer"], role=MemberRole.DESIGNER, actor=None
+    )
+    client = Client() if who == "anonymous" else world.client(users[who])
+    response = client.get(_review_url(a1))
+    if who == "anonymous":
+        assert response.status_code == 302  # to the login page, which then 404s
+        client.force_login(UserFactory(email="late@example.org"))
+        response = client.get(_review_url(a1))
+    assert response.status_code == 404
+    # The designer's own pages are closed to them too.
+    version = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    if who != "anonymous":
+        assert client.get(version).status_code == 404
+
+
+def test_designer_self_assesses_and_sees_progress(world):
+    url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    designer = world.client(world.designer)
+    page = designer.get(url)
+    assert page.status_code == 200
+    assert "0 of 5 met" in page.content.decode()
+    first, second = world.components()[:2]
+    response = designer.post(
+        url,
+        {
+            "revision": 0,
+            f"mark_{first.pk}": "met",
+            f"pointer_{first.pk}": "Competency section",
+            f"note_{first.pk}": "Stated in one sentence.",
+            f"mark_{second.pk}": "not_met",
+        },
+    )
+    assert response.status_code == 302
+    body = designer.get(url).content.decode()
+    assert "1 of 5 met" in body
+    assert "Competency section" in body
+
+
+def test_two_tabs_conflict_is_reported_and_the_typed_text_kept(world):
+    url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    designer = world.client(world.designer)
+    first = world.components()[0]
+    designer.post(url, {"revision": 0, f"mark_{first.pk}": "met", f"note_{first.pk}": "Tab one"})
+    # The second tab still carries revision 0.
+    response = designer.post(
+        url, {"revision": 0, f"mark_{first.pk}": "not_met", f"note_{first.pk}": "Tab two words"}
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "changed in another tab" in body
+    assert "Tab two words" in body
+    assert "Tab one" in designer.get(url).content.decode()
+
+
+def test_too_long_pointer_keeps_the_input(world):
+    url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    first = world.components()[0]
+    response = world.client(world.designer).post(
+        url,
+        {
+            "revision": 0,
+            f"note_{first.pk}": "Keep me",
+            f"pointer_{first.pk}": "x" * 301,
+            f"mark_{first.pk}": "met",
+        },
+    )
+    assert response.status_code == 400
+    assert "Keep me" in response.content.decode()
+    assert "at most 300" in response.content.decode()
+
+
+def test_designer_sees_per_component_feedback_after_a_revise(world):
+    world.self_assess()
+    review_round, (a1, a2) = world.open_round()
+    world.score(a1, Mark.NOT_MET)
+    world.score(a2, Mark.NOT_MET)
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.REVISE
+    body = (
+        world.client(world.designer)
+        .get(reverse("quality:version", kwargs={"uuid": world.credential.uuid}))
+        .content.decode()
+    )
+    assert "Round 1: Revise" in body
+    assert "Scored remark 1.1" in body
+    assert "reviewer1@example.org" not in body and "Rita" not in body
+
+
+def test_public_summary_hides_reviewers_and_shows_components(world):
+    world.self_assess()
+    review_round, (a1, a2) = world.open_round()
+    world.score(a1, Mark.MET)
+    world.score(a2, Mark.MET)
+    from quality import services
+
+    services.version_publish(credential=world.credential, actor=world.designer)
+    summary = Client().get(reverse("quality:summary", kwargs={"uuid": review_round.uuid}))
+    assert summary.status_code == 200
+    body = summary.content.decode()
+    assert "Quality reviewed against Test framework 1.0" in body
+    assert "Component 5" in body
+    assert "Rita" not in body and "Scored remark" not in body
+
+    catalog = Client().get(reverse("credentials:catalog"), {"reviewed": "on"}).content.decode()
+    assert "Quality reviewed against Test framework 1.0" in catalog
+    detail = Client().get(world.credential.get_absolute_url()).content.decode()
+    assert "Read the review summary" in detail
+
+
+def test_catalog_filter_keeps_only_reviewed_credentials(world):
+    from tests.credentials.factories import CredentialFactory
+
+    CredentialFactory(title="Unreviewed Credential")
+    body = Client().get(reverse("credentials:catalog"), {"reviewed": "on"}).content.decode()
+    assert "Unreviewed Credential" not in body
+    assert "Unreviewed Credential" in Client().get(reverse("credentials:catalog")).content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_page_queries_do_not_grow_with_components(db, size, django_assert_max_num_queries):
+    world = build_world(size)
+    world.self_assess()
+    review_round, (a1, a2) = world.open_round()
+    world.score(a1, Mark.MET, submit=False)
+    designer, reviewer = world.client(world.designer), world.client(world.reviewer1)
+    self_url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    with django_assert_max_num_queries(13):
+        assert designer.get(self_url).status_code == 200
+    with django_assert_max_num_queries(13):
+        assert reviewer.get(_review_url(a1)).status_code == 200
+    world.score(a1, Mark.MET)
+    world.score(a2, Mark.NOT_MET)
+    with django_assert_max_num_queries(18):
+        assert (
+            designer.get(
+                reverse("quality:version", kwargs={"uuid": world.credential.uuid})
+            ).status_code
+            == 200
+        )
