@@ -215,6 +215,7 @@ def find_matches(submission: Submission) -> dict[int, list[dict[str, Any]]]:
         )
     }
     mine_by_pk = {item.pk: item for item in mine}
+    # {other submission: {(own fingerprint, 0): match}}
     found: dict[int, dict[tuple[int, int], dict[str, Any]]] = defaultdict(dict)
     for theirs_pk, mine_pks in pairs.items():
         other = theirs.get(theirs_pk)
@@ -225,7 +226,11 @@ def find_matches(submission: Submission) -> dict[int, list[dict[str, Any]]]:
             score = _match(own, other)
             if not score:
                 continue
-            found[other.submission_id][(own.pk, other.pk)] = {
+            # One line per own file or answer: its closest match in the other application.
+            kept = found[other.submission_id].get((own.pk, 0))
+            if kept is not None and kept["similarity"] >= round(score, 2):
+                continue
+            found[other.submission_id][(own.pk, 0)] = {
                 "kind": own.kind,
                 "part": own.part,
                 "label": own.label,
