@@ -42,6 +42,7 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo
 	PORT=$(PORT) $(PY) manage.py seed_demo_activity
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
+	PORT=$(PORT) $(PY) manage.py seed_demo_duplicates
 
 run: demo
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
