@@ -10,6 +10,7 @@ from tests.assessments.factories import submit_for_review
 from tests.calibration.factories import ANCHORS, make_candidate, make_set
 from tests.credentials.factories import CredentialFactory
 from tests.e2e.helpers import assert_no_serious_violations, axe_violations, sign_in
+from tests.e2e.test_phone_layout_journey import PHONE, check_fits
 
 
 @pytest.fixture
@@ -56,6 +57,7 @@ def test_a_new_assessor_passes_calibration_and_then_receives_live_work(
     expect(page.get_by_text("You passed this calibration")).to_be_visible()
     expect(page.get_by_text("Why anchor 1 is awarded.")).to_be_visible()
     assert_no_serious_violations(axe_violations(page), "calibration result")
+    result_url = page.url
 
     page.goto(f"{live_url}/assess/")
     expect(page.get_by_role("link", name=waiting.reference)).to_be_visible()
@@ -68,3 +70,18 @@ def test_a_new_assessor_passes_calibration_and_then_receives_live_work(
     assert_no_serious_violations(axe_violations(page), "organization turnaround")
     page.goto(f"{live_url}/credentials/{credential.slug}/")
     expect(page.get_by_role("heading", name="How long decisions take")).to_be_visible()
+
+    # The same pages on a 375 px phone: nothing wider than the screen.
+    page.set_viewport_size(PHONE)
+    problems: list[str] = []
+    for path in (
+        "/calibration/",
+        "/calibration/quality/",
+        f"/calibration/turnaround/{credential.organization.slug}/",
+        f"/credentials/{credential.slug}/",
+    ):
+        page.goto(f"{live_url}{path}")
+        check_fits(page, path, problems)
+    page.goto(result_url)
+    check_fits(page, result_url, problems)
+    assert not problems, "\n".join(problems)
