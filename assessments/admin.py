@@ -3,6 +3,7 @@ awards, and the review SLA overview."""
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django.utils import timezone
 from audit.admin import AuditTrailAdminMixin, audit_trail_url
 from config.admin_base import HistoryInline, ServiceRecordAdmin
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .exceptions import AssessmentError
 from .forms import ReassignForm
 from .models import (
@@ -27,6 +28,11 @@ from .models import (
     OrganizationReviewSettings,
     Review,
     ReviewState,
+    Scoring,
+    ScoringMark,
+    ScoringModel,
+    ScoringPolicy,
+    ScoringState,
 )
 
 
@@ -90,6 +96,14 @@ class CriterionScoreInline(HistoryInline):
     fields = ["title", "met", "feedback", "updated_at"]
 
 
+class ScoringInline(HistoryInline):
+    """Every scoring of a paired or sampled review (the marks are on each scoring's page)."""
+
+    model = Scoring
+    fields = ["kind", "assessor", "state", "outcome", "submitted_at", "comment"]
+    show_change_link = True
+
+
 @admin.register(Review)
 class ReviewAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
     """Reviews are changed only through the review page and the reassign form.
@@ -133,7 +147,7 @@ class ReviewAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
         "decided_at",
     )
     readonly_fields = fields
-    inlines = [AssignmentInline, CriterionScoreInline]
+    inlines = [AssignmentInline, CriterionScoreInline, ScoringInline]
     actions = ["assign_least_loaded"]
 
     @admin.display(description="Submission ID", ordering="submission__reference")
@@ -279,3 +293,93 @@ class AssessorCertificationAdmin(ServiceRecordAdmin):
     search_fields = ["user__email", "user__name", "credential__title", "organization__name"]
     readonly_fields = ("user", "credential", "organization", "certified_at", "valid_until")
     fields = readonly_fields
+
+
+class ScoringPolicyForm(forms.ModelForm):
+    class Meta:
+        model = ScoringPolicy
+        fields = ["organization", "credential", "scoring_model", "sample_percent", "prior_assessor"]
+
+    def clean(self):
+        cleaned = super().clean() or self.cleaned_data
+        problem = scoring.scoring_policy_problem(
+            ScoringPolicy(
+                organization=cleaned.get("organization"),
+                credential=cleaned.get("credential"),
+                scoring_model=cleaned.get("scoring_model") or ScoringModel.SINGLE,
+                sample_percent=cleaned.get("sample_percent") or 0,
+            )
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return cleaned
+
+
+@admin.register(ScoringPolicy)
+class ScoringPolicyAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
+    """How each organization (its default) and each credential (an override) is
+    scored: single, double, double with adjudication, and sampling."""
+
+    form = ScoringPolicyForm
+    list_display = [
+        "organization",
+        "credential",
+        "scoring_model",
+        "sample_percent",
+        "prior_assessor",
+        "updated_at",
+    ]
+    list_filter = ["scoring_model", "organization"]
+    list_select_related = ["organization", "credential"]
+    autocomplete_fields = ["credential"]
+
+    def save_model(self, request, obj, form, change):
+        scoring.scoring_policy_save(policy=obj, actor=request.user)
+
+
+class ScoringMarkInline(HistoryInline):
+    model = ScoringMark
+    fields = ["title", "met", "feedback"]
+
+
+@admin.register(Scoring)
+class ScoringAdmin(AuditTrailAdminMixin, ServiceRecordAdmin):
+    """Each assessor's scoring of a review: written only from the scoring page."""
+
+    list_display = ["review", "kind", "assessor", "state", "outcome", "due_on", "submitted_at"]
+    list_filter = ["kind", "state", "outcome", "review__submission__credential"]
+    list_select_related = ["review", "review__submission", "assessor"]
+    search_fields = ["review__submission__reference", "assessor__email"]
+    fields = (
+        "review",
+        "kind",
+        "assessor",
+        "assigned_at",
+        "state",
+        "outcome",
+        "comment",
+        "submitted_at",
+        "due_on",
+        "reminder_sent_at",
+        "escalated_at",
+    )
+    readonly_fields = fields
+    inlines = [ScoringMarkInline]
+    actions = ["assign_least_loaded"]
+
+    @admin.action(
+        description="Give to the least-loaded eligible assessor outside the review",
+        permissions=["change"],
+    )
+    def assign_least_loaded(self, request, queryset):
+        done, failed = 0, []
+        for item in queryset.filter(state=ScoringState.OPEN):
+            try:
+                scoring.scoring_reassign(scoring_id=item.pk, actor=request.user)
+                done += 1
+            except AssessmentError as exc:
+                failed.append(str(exc))
+        if done:
+            self.message_user(request, f"Reassigned {done} scoring(s).", messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.WARNING)

@@ -1,8 +1,9 @@
 """Permissions for assessors.
 
-The assigned assessor of a submission holds ``submissions.view_submission``
-on that submission (its files included), and loses it when the review is
-reassigned. Every assessor, and staff who oversee reviews, hold
+The assigned assessor of a submission, and each assessor holding one of
+its review's scorings, hold ``submissions.view_submission`` on that
+submission (its files included), and lose it when reassigned. Every
+assessor, and staff who oversee reviews, hold
 ``assessments.review_queue`` (no Permission row, so no group hands it out):
 apps below assessments, like accounts' two-factor rule, ask
 ``user.has_perm(...)`` instead of importing this app.
@@ -15,7 +16,7 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -46,7 +47,11 @@ class AssessorPermissionBackend(BaseBackend):
             return False
         if not user_obj.is_active or user_obj.is_anonymous:
             return False
+        # The review's assessor, or whoever holds one of its scorings (second,
+        # sampled, adjudicating): they read the whole application.
         return (
             obj.learner_id != user_obj.pk
-            and Review.objects.filter(submission_id=obj.pk, assessor_id=user_obj.pk).exists()
+            and Review.objects.filter(submission_id=obj.pk)
+            .filter(Q(assessor_id=user_obj.pk) | Q(scorings__assessor_id=user_obj.pk))
+            .exists()
         )

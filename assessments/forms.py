@@ -12,7 +12,7 @@ from accounts.models import User
 from credentials.models import MicroCredential
 
 from .exceptions import DecisionProblem
-from .models import CriterionScore, Outcome
+from .models import CriterionScore, Outcome, ScoringMark
 from .services import ScoreInput
 
 STATUS_CHOICES = [
@@ -103,7 +103,7 @@ class ScoreForm(forms.Form):
         self,
         *args: Any,
         criteria: list[dict[str, Any]],
-        scores: Mapping[int, CriterionScore],
+        scores: Mapping[int, CriterionScore | ScoringMark],
         comment: str = "",
         **kwargs: Any,
     ) -> None:

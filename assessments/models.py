@@ -73,8 +73,9 @@ class ScoringModel(models.TextChoices):
 
     SINGLE = "single", pgettext_lazy("scoring model", "Single assessor")
     DOUBLE = "double", pgettext_lazy("scoring model", "Two independent assessors")
-    DOUBLE_ADJUDICATED = "double_adjudicated", pgettext_lazy(
-        "scoring model", "Two independent assessors with adjudication"
+    DOUBLE_ADJUDICATED = (
+        "double_adjudicated",
+        pgettext_lazy("scoring model", "Two independent assessors with adjudication"),
     )
 
 
@@ -495,9 +496,7 @@ class Scoring(models.Model):
         help_text="Empty while no eligible assessor exists.",
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(
-        max_length=10, choices=ScoringState.choices, default=ScoringState.OPEN
-    )
+    state = models.CharField(max_length=10, choices=ScoringState.choices, default=ScoringState.OPEN)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     comment = models.TextField("overall feedback", blank=True)
     progress_saved_at = models.DateTimeField(null=True, blank=True)
@@ -541,6 +540,11 @@ class Scoring(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ScoringState.OPEN
+
+    @property
+    def submission(self) -> Submission:
+        """The scored submission (emails list scorings as they list reviews)."""
+        return self.review.submission
 
 
 class ScoringMark(models.Model):

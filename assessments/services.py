@@ -31,7 +31,7 @@ from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
 from submissions.services import submission_record_decision, submission_set_decision_due
 
-from . import emails, selectors
+from . import emails, scoring, selectors
 from .business_days import add_business_days, calendar_for
 from .exceptions import (
     AlreadyDecided,
@@ -53,6 +53,7 @@ from .models import (
     Outcome,
     Review,
     ReviewState,
+    ScoringModel,
 )
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,14 @@ def review_open(*, submission: Submission, actor: User | None = None) -> Review:
             return existing
         due_on, remind_on = sla_dates(submission=submission)
         submission_set_decision_due(submission=submission, due_on=due_on)
-        review = Review.objects.create(submission=submission, due_on=due_on, remind_on=remind_on)
+        # How it is scored is fixed now (assessments.scoring); single keeps the flow below.
+        policy = selectors.scoring_policy_for(credential=submission.credential)
+        review = Review.objects.create(
+            submission=submission,
+            due_on=due_on,
+            remind_on=remind_on,
+            scoring_model=policy.scoring_model,
+        )
         # Whoever moved the submission into review (the learner submitting, the
         # payer) opened it; None when the system did (a webhook).
         record(
@@ -117,13 +125,14 @@ def review_open(*, submission: Submission, actor: User | None = None) -> Review:
             after={"state": review.state, "due_on": due_on},
             data={"reference": submission.reference},
         )
-        assessor = selectors.eligible_assessors(submission=submission).first()
+        assessor = scoring.assessor_candidates(submission=submission, policy=policy).first()
         if assessor is None:
             # Staff see it on the admin home and the SLA overview; adding an
             # assessor scope assigns it (assessor_scope_save).
             logger.warning("No eligible assessor for %s", submission.reference)
         else:
             _assign(review, assessor, assigned_by=None, reason="Automatic: least loaded")
+        scoring.review_scoring_open(review=review, policy=policy)
     return review
 
 
@@ -140,6 +149,9 @@ def _assign(review: Review, assessor: User, *, assigned_by: User | None, reason:
         after={"assessor": assessor.pk},
         data={"reason": reason},
     )
+    if review.scoring_model != ScoringModel.SINGLE:
+        # A paired review's first scoring goes with it (never to the other scorer).
+        scoring.review_assessor_changed(review=review, assessor=assessor, actor=assigned_by)
     review.assessor = assessor
     review.assigned_at = now
     # A new assessor gets their own reminder when the due date nears.
@@ -187,7 +199,9 @@ def review_assign_least_loaded(*, review_id: int, actor: User | None) -> Review:
         review = _lock(review_id)
         if not review.is_open:
             return review
-        candidates = selectors.eligible_assessors(submission=review.submission)
+        candidates = scoring.exclude_partners(
+            review, selectors.eligible_assessors(submission=review.submission)
+        )
         if review.assessor_id:
             candidates = candidates.exclude(pk=review.assessor_id)
         assessor = candidates.first()
@@ -219,7 +233,9 @@ def reviews_assign_waiting(
             review = _lock(review_id)
             if not review.is_open or review.assessor_id is not None:
                 continue
-            assessor = selectors.eligible_assessors(submission=review.submission).first()
+            assessor = scoring.exclude_partners(
+                review, selectors.eligible_assessors(submission=review.submission)
+            ).first()
             if assessor is None:
                 continue
             _assign(review, assessor, assigned_by=None, reason="Automatic: assessor added")
@@ -261,7 +277,7 @@ def assessor_scope_save(*, scope: AssessorScope, actor: User | None = None) -> i
         else:
             reach = {"credential_id": scope.credential_id}
         waiting = selectors.waiting_reviews(**reach).count()
-        if waiting:
+        if waiting or scoring.waiting_scorings(**reach).exists():
             _assign_waiting_on_commit(reach)
     return waiting
 
@@ -310,7 +326,13 @@ class ScoreInput:
 
 
 def _check_assessor(review: Review, actor: User | None) -> None:
-    if actor is None or review.assessor_id != actor.pk or review.submission.learner_id == actor.pk:
+    if (
+        actor is None
+        or review.assessor_id != actor.pk
+        or review.submission.learner_id == actor.pk
+        # Paired reviews are scored through their scorings (assessments.scoring).
+        or review.scoring_model != ScoringModel.SINGLE
+    ):
         raise NotAssigned()
 
 
@@ -478,7 +500,58 @@ def review_decide(
                     "awarded_at": now,
                 },
             )
+        if review.sampled:
+            scoring.review_scoring_copy_live(review=review)
         emails.queue_decision_email(review_id=review.pk)
+    return review
+
+
+def review_record_final(
+    *,
+    review: Review,
+    outcome: str,
+    actor: User | None,
+    scores: dict[int, ScoreInput],
+    comment: str,
+    source: str,
+) -> Review:
+    """Decide a paired review from the scoring that settles it (``source``: its
+    kind), for ``assessments.scoring``: the marks and feedback become the
+    review's, the one set the learner reads, then the submission moves, the
+    award is made and the learner's email queued, as ``review_decide`` does.
+
+    The caller holds the review's lock in its transaction and has checked the
+    scoring; ``actor`` is whoever submitted it. Returns the review unchanged
+    when already decided.
+    """
+    if not review.is_open:
+        return review
+    _store(review, _merged_scores(review, scores), comment)
+    now = timezone.now()
+    transition(
+        review,
+        field="state",
+        to=ReviewState.DECIDED,
+        allowed=REVIEW_TRANSITIONS,
+        actor=actor,
+        verb=f"review.{outcome}",
+        changes={"outcome": outcome, "decided_by": actor, "decided_at": now},
+        update_fields=("comment",),
+        data={"reference": review.submission.reference, "decided_from": source},
+    )
+    submission = submission_record_decision(
+        submission_id=review.submission_id, awarded=outcome == Outcome.AWARDED, actor=actor
+    )
+    if outcome == Outcome.AWARDED:
+        Award.objects.get_or_create(
+            submission_id=submission.pk,
+            defaults={
+                "learner_id": submission.learner_id,
+                "credential_id": submission.credential_id,
+                "awarded_at": now,
+            },
+        )
+    emails.queue_decision_email(review_id=review.pk)
     return review
 
 
@@ -518,6 +591,8 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             state=ReviewState.OPEN, escalated_at__isnull=True, due_on__lt=today
         ).update(escalated_at=now)
         emails.queue_sweep_emails(stamp=now, reminded=reminded, escalated=escalated)
+    # Pending second, sampled and adjudicating scorings: their own reminders and escalation.
+    scoring.scorings_sla_sweep(now=now)
     return SweepResult(reminded=reminded, escalated=escalated, stamp=now)
 
 

@@ -7,7 +7,7 @@ delivered by ``notifications.tasks``.
 
 from celery import shared_task
 
-from . import services
+from . import scoring, services
 
 
 @shared_task
@@ -21,7 +21,7 @@ def sla_sweep() -> dict:
 def assign_waiting_reviews(
     credential_id: int | None = None, organization_id: int | None = None
 ) -> int:
-    """Assign the reviews a new assessor scope covers (queued after its commit)."""
-    return services.reviews_assign_waiting(
-        credential_id=credential_id, organization_id=organization_id
-    )
+    """Assign the reviews, and the second or adjudicating scorings, waiting in
+    the reach of a new assessor scope (queued after its commit)."""
+    reach = {"credential_id": credential_id, "organization_id": organization_id}
+    return services.reviews_assign_waiting(**reach) + scoring.scorings_assign_waiting(**reach)

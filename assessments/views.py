@@ -22,7 +22,7 @@ from submissions.selectors import submission_with_content
 from . import selectors, services
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
-from .models import Outcome
+from .models import Outcome, ScoringKind, ScoringModel
 
 PAGE_SIZE = 25
 # Images the download view serves inline (?inline=1), previewed on the review page.
@@ -104,6 +104,12 @@ def _named_files(submission, reader) -> list[tuple]:
 @require_http_methods(["GET", "POST"])
 @user_errors("assessments:review")
 def review(request, uuid):
+    own = selectors.scoring_for_submission(submission_uuid=uuid, user=request.user)
+    if own is not None and (
+        own.kind != ScoringKind.FIRST or own.review.scoring_model != ScoringModel.SINGLE
+    ):
+        # Paired, sampled and adjudicating scorers work on their own, blind page.
+        return redirect("assessments:scoring", uuid=own.uuid)
     review = selectors.review_get_for_user(submission_uuid=uuid, user=request.user)
     can_score = review.is_open and review.assessor_id == request.user.pk
     scores = selectors.review_scores(review)
@@ -171,6 +177,13 @@ def review(request, uuid):
             "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
             "status": submission.status,
             "confirm_decision": confirm_decision,
+            # Every scoring of a paired or sampled review, for staff only.
+            "scorings": (
+                selectors.review_scorings(review=review)
+                if (review.scoring_model != ScoringModel.SINGLE or review.sampled)
+                and selectors.sees_every_review(request.user)
+                else []
+            ),
         },
     )
 

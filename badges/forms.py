@@ -54,6 +54,19 @@ class VerifyForm(forms.Form):
         required=False,
         help_text=_("A baked PNG or SVG badge, at most 2 MB."),
     )
+    url = forms.CharField(
+        label=_("Or give its web address"),
+        required=False,
+        max_length=2000,
+        help_text=_("Where the credential, the assertion or the badge image is published."),
+    )
+
+    def clean_url(self) -> str:
+        # The fetcher decides which hosts it opens; here only the scheme is checked.
+        url = self.cleaned_data.get("url", "").strip()
+        if url and not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Give an http or https address."))
+        return url
 
     def clean_image(self) -> object:
         image = self.cleaned_data.get("image")
@@ -63,7 +76,15 @@ class VerifyForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if not data.get("credential", "").strip() and not data.get("image"):
-            if not self.errors:
-                raise forms.ValidationError(_("Paste a credential or choose a badge image."))
+        given = [
+            bool(data.get("credential", "").strip()),
+            bool(data.get("image")),
+            bool(data.get("url")),
+        ]
+        if not any(given) and not self.errors:
+            raise forms.ValidationError(
+                _("Paste a credential, choose a badge image or give its web address.")
+            )
+        if sum(given) > 1:
+            raise forms.ValidationError(_("Give one credential at a time."))
         return data

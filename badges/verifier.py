@@ -7,9 +7,11 @@ check says passed, failed or not checked, and why, in words for a person.
 
 Documents of this site (keys, status lists, assertions) are read from the
 database, exactly as a stranger fetching their URLs would see them. Another
-issuer's keys and status lists are fetched with ``core.safe_fetch`` when it is
-available; without it they are reported as not checked. Nothing here raises
-on crafted input: every problem becomes a failed check.
+issuer's keys (JWKS or key URLs, ``did:web``), status lists and hosted
+assertions, and a credential given by its URL, are fetched with
+``core.safe_fetch``; ``did:key`` needs no fetch. Whatever cannot be fetched is
+reported as not checked. Nothing here raises on crafted input: every problem
+becomes a failed check.
 """
 
 from __future__ import annotations
@@ -19,17 +21,26 @@ import datetime
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from defusedxml import ElementTree
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from joserfc.jwk import RSAKey
 
-from . import baking, crypto, data_integrity, documents, selectors
+from core.safe_fetch import FetchError, safe_fetch
+
+from . import baking, crypto, data_integrity, documents, images, selectors
 from . import status_list as bitstring
 from .verification import _resolve_local, verify_token
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 MAX_FETCH_BYTES = 512 * 1024
+FETCH_ACCEPT = (
+    "application/vc+jwt, application/ld+json, application/json, image/png, image/svg+xml;q=0.9"
+)
 OB2_NS = "http://openbadges.org"
 OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
 LEGACY_STATUS = {"1EdTechRevocationList", "StatusList2021Entry", "RevocationList2020Status"}
@@ -85,22 +96,86 @@ class Unavailable(Exception):
     """The document could not be had; the message says why."""
 
 
-def fetch_json(url: str) -> Any:
-    """Another issuer's JSON document, fetched with the SSRF-safe fetcher."""
+def fetch(url: str, accept: str = "application/json") -> bytes:
+    """Another issuer's document, fetched with the SSRF-safe fetcher."""
     try:
-        from core.safe_fetch import FetchError, safe_fetch  # noqa: PLC0415
-    except ImportError as exc:  # the fetcher is not installed on this site
-        raise Unavailable(_("This site does not fetch other issuers' documents.")) from exc
-    try:
-        result = safe_fetch(url, max_bytes=MAX_FETCH_BYTES, headers={"Accept": "application/json"})
+        result = safe_fetch(url, max_bytes=MAX_FETCH_BYTES, headers={"Accept": accept})
     except FetchError as exc:
         raise Unavailable(str(exc)) from exc
-    if result.status != 200 or result.truncated:
+    if result.status != 200:
         raise Unavailable(_("%(url)s answered %(status)s.") % {"url": url, "status": result.status})
+    if result.truncated:
+        raise Unavailable(_("%(url)s is too large.") % {"url": url})
+    return result.body
+
+
+def fetch_json(url: str) -> Any:
     try:
-        return json.loads(result.body)
+        return json.loads(fetch(url))
     except ValueError as exc:
         raise Unavailable(_("%(url)s is not JSON.") % {"url": url}) from exc
+
+
+def _key_address(url: str) -> bool:
+    """Keys are trusted only from https addresses (plain http only where the
+    fetcher is opened to local imitation servers, in tests)."""
+    return url.startswith("https://") or (
+        url.startswith("http://") and bool(getattr(settings, "SAFE_FETCH_ALLOW_PRIVATE", False))
+    )
+
+
+def did_web_url(did: str) -> str:
+    """Where a did:web document lives (DID Web method: https, ``:`` for ``/``,
+    ``%3A`` for a port)."""
+    parts = did[len("did:web:") :].split(":")
+    if not parts or not parts[0]:
+        raise Unavailable(_("The did:web is malformed."))
+    host = unquote(parts[0])
+    path = "/".join(unquote(p) for p in parts[1:])
+    scheme = "http" if getattr(settings, "SAFE_FETCH_ALLOW_PRIVATE", False) else "https"
+    return f"{scheme}://{host}/{path + '/did.json' if path else '.well-known/did.json'}"
+
+
+def resolve_method(method: str) -> tuple[dict, str]:
+    """The public key (as a JWK) a verification method names, and its
+    controller: did:key is read from the identifier itself, did:web and https
+    methods are fetched."""
+    base, _hash, fragment = method.partition("#")
+    if base.startswith("did:key:"):
+        try:
+            key = data_integrity.public_key_from_multikey(base[len("did:key:") :])
+        except data_integrity.ProofError as exc:
+            raise Unavailable(str(exc)) from exc
+        return {"kty": "OKP", "crv": "Ed25519", "x": _b64(key.public_bytes_raw())}, base
+    if base.startswith("did:web:"):
+        document = fetch_json(did_web_url(base))
+    elif _key_address(base):
+        document = fetch_json(base)
+    else:
+        raise Unavailable(_("The key %(method)s cannot be resolved.") % {"method": method[:120]})
+    if not isinstance(document, dict):
+        raise Unavailable(_("The key document is not an object."))
+    candidates = [document]
+    for name in ("verificationMethod", "assertionMethod", "keys"):
+        value = document.get(name)
+        if isinstance(value, list):
+            candidates.extend(v for v in value if isinstance(v, dict))
+    for candidate in candidates:
+        ident = str(candidate.get("id") or candidate.get("kid") or "")
+        if ident not in (method, f"#{fragment}", fragment) and candidate is not document:
+            continue
+        controller = str(candidate.get("controller") or document.get("id") or base)
+        if isinstance(candidate.get("publicKeyJwk"), dict):
+            return _public(candidate["publicKeyJwk"]), controller
+        if isinstance(candidate.get("publicKeyMultibase"), str):
+            try:
+                key = data_integrity.public_key_from_multikey(candidate["publicKeyMultibase"])
+            except data_integrity.ProofError as exc:
+                raise Unavailable(str(exc)) from exc
+            return {"kty": "OKP", "crv": "Ed25519", "x": _b64(key.public_bytes_raw())}, controller
+        if candidate.get("kty"):
+            return _public(candidate), controller
+    raise Unavailable(_("The key %(method)s was not found.") % {"method": method[:120]})
 
 
 # --- taking the input apart --------------------------------------------------------------
@@ -174,6 +249,48 @@ def extract(*, text: str = "", upload: bytes | None = None) -> str:
 # --- verifying -----------------------------------------------------------------------------
 
 
+def _local_document(url: str) -> bytes | None:
+    """A public award's credential, assertion or baked image named by a URL on
+    this site, read as an anonymous visitor would get it (None: not ours)."""
+    for view in ("badges:ob3_jwt", "badges:ob3_json", "badges:ob2_assertion", "badges:baked_png"):
+        match = _resolve_local(url.split("?")[0], view)
+        if match is None:
+            continue
+        badge = selectors.badge_get_by_award_or_none(award_uuid=match["award_uuid"])
+        if badge is None or not badge.is_public:
+            raise Unavailable(_("%(url)s answered 404.") % {"url": url})
+        if view == "badges:ob3_jwt":
+            return badge.ob3_jwt.encode()
+        if view == "badges:ob3_json":
+            return badge.ob3_json.encode()
+        if view == "badges:ob2_assertion":
+            return badge.ob2_json.encode()
+        return baking.bake(
+            images.credential_image(badge.award.credential),
+            {baking.OB2_KEYWORD: badge.ob2_json, baking.OB3_KEYWORD: badge.ob3_jwt},
+        )
+    return None
+
+
+def verify_url(url: str, *, now=None) -> Report:
+    """Fetch a credential (JSON, VC-JWT or baked image) from its URL and verify it."""
+    if not url.startswith(("https://", "http://")):
+        report = Report(form=_("unreadable"))
+        report.add("format", _("Format"), False, _("Give an http or https address."))
+        return report
+    try:
+        body = _local_document(url)
+        if body is None:
+            body = fetch(url, accept=FETCH_ACCEPT)
+    except Unavailable as exc:
+        report = Report(form=_("unreadable"))
+        report.add("format", _("Format"), False, str(exc))
+        return report
+    if body.startswith(baking.PNG_SIGNATURE) or body[:512].lstrip().startswith(b"<"):
+        return verify(upload=body, now=now)
+    return verify(text=body.decode("utf-8", errors="replace"), now=now)
+
+
 def verify(*, text: str = "", upload: bytes | None = None, now=None) -> Report:
     """Verify what was pasted or uploaded and report each check."""
     report = Report()
@@ -189,7 +306,13 @@ def verify(*, text: str = "", upload: bytes | None = None, now=None) -> Report:
         report.add("format", _("Format"), False, _("The input cannot be read."))
         return report
     if _is_jwt(content):
+        payload = _jwt_payload(content)
+        if payload is not None and "recipient" in payload and "badge" in payload:
+            return verify_ob2_signed(content, payload, report)
         return verify_jwt(content, report, now)
+    if content.startswith(("https://", "http://")) and upload is not None:
+        # An Open Badges 2.0 image may carry only its assertion's address.
+        return verify_url(content, now=now)
     try:
         document = json.loads(content)
     except ValueError:
@@ -207,6 +330,49 @@ def verify(*, text: str = "", upload: bytes | None = None, now=None) -> Report:
     if document.get("type") == "Assertion" or "recipient" in document:
         return verify_ob2(document, report)
     return verify_json(document, report, now)
+
+
+def _jwt_payload(token: str) -> dict | None:
+    try:
+        return _b64json(token.split(".")[1])
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def verify_ob2_signed(token: str, payload: dict, report: Report) -> Report:
+    """An Open Badges 2.0 signed assertion: a JWS checked with the key its
+    ``verification.creator`` names (a CryptographicKey with a PEM)."""
+    report.form = _("Open Badges 2.0 signed assertion")
+    verification = payload.get("verification")
+    creator = verification.get("creator") if isinstance(verification, dict) else None
+    try:
+        if not isinstance(creator, str) or not _key_address(creator):
+            raise Unavailable(_("The assertion names no key (verification.creator)."))
+        key_document = fetch_json(creator)
+        pem = key_document.get("publicKeyPem") if isinstance(key_document, dict) else None
+        if not isinstance(pem, str):
+            raise Unavailable(_("The key document has no publicKeyPem."))
+        jwk = crypto.public_jwk(RSAKey.import_key(pem.encode()))
+    except (Unavailable, ValueError, TypeError) as exc:
+        report.add("signature", _("Signature"), False, str(exc) or _("The key cannot be read."))
+        return report
+    try:
+        crypto.verify_jwt(token, jwk)
+    except Exception:  # noqa: BLE001 - any failure to verify is a failed check
+        report.add(
+            "signature", _("Signature"), False, _("The signature does not match the assertion.")
+        )
+    else:
+        report.add(
+            "signature", _("Signature"), True, _("Signed with the key %(key)s.") % {"key": creator}
+        )
+    report.add(
+        "not_revoked",
+        _("Not revoked"),
+        None,
+        _("Not checked: revocation lists of signed Open Badges 2.0 assertions are not read."),
+    )
+    return report
 
 
 def _describe(report: Report, payload: dict) -> None:
@@ -248,14 +414,13 @@ def verify_jwt(token: str, report: Report, now) -> Report:
         return report
 
     # Another issuer: the key from the header (jwk, a did:key kid, a kid URL) or the issuer's JWKS.
-    jwk, source = _foreign_jwt_key(header, payload)
+    jwk, bound, source = _foreign_jwt_key(header, payload)
+    report.add("issuer_key", _("Issuer key"), bound, source)
     if jwk is None:
-        report.add("issuer_key", _("Issuer key"), False, source)
         report.add(
             "signature", _("Signature"), False, _("No key was found to check the signature.")
         )
     else:
-        report.add("issuer_key", _("Issuer key"), True, source)
         alg = header.get("alg")
         if alg != crypto.algorithm_of(jwk):
             report.add(
@@ -291,35 +456,31 @@ def verify_jwt(token: str, report: Report, now) -> Report:
     return report
 
 
-def _foreign_jwt_key(header: dict, payload: dict) -> tuple[dict | None, str]:
+def _foreign_jwt_key(header: dict, payload: dict) -> tuple[dict | None, bool | None, str]:
+    """The key to check another issuer's token with, whether it is shown to be
+    the issuer's (None: cannot be told), and why."""
     kid = header.get("kid")
     issuer_id = _issuer_id(payload)
     if isinstance(header.get("jwk"), dict):
-        return _public(header["jwk"]), _(
-            "The key is embedded in the token; nothing ties it to the issuer beyond the token."
+        return (
+            _public(header["jwk"]),
+            None,
+            _("Not checked: the key is embedded in the token, so nothing ties it to the issuer."),
         )
-    if isinstance(kid, str) and kid.startswith("did:key:"):
-        try:
-            key = data_integrity.public_key_from_multikey(kid.split("#")[0][len("did:key:") :])
-        except data_integrity.ProofError as exc:
-            return None, str(exc)
-        raw = key.public_bytes_raw()
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)}
-        if issuer_id and kid.split("#")[0] == issuer_id:
-            return jwk, _("The issuer is the did:key that signed it.")
-        return jwk, _("Signed with %(kid)s.") % {"kid": kid.split("#")[0][:80]}
+    if not isinstance(kid, str) or not kid:
+        return None, False, _("The token names no key.")
     try:
-        if isinstance(kid, str) and kid.startswith("https://"):
-            document = fetch_json(kid)
-            keys = document.get("keys") if isinstance(document, dict) else None
-            for jwk in keys if isinstance(keys, list) else [document]:
-                if isinstance(jwk, dict) and jwk.get("kty"):
-                    return _public(jwk), _("The key %(kid)s was fetched from the issuer.") % {
-                        "kid": kid[:120]
-                    }
+        jwk, controller = resolve_method(kid)
     except Unavailable as exc:
-        return None, str(exc)
-    return None, _("The token names no key that could be found.")
+        return None, False, str(exc)
+    if issuer_id and controller == issuer_id:
+        return jwk, True, _("The key %(kid)s is the issuer's own.") % {"kid": kid[:120]}
+    return (
+        jwk,
+        False,
+        _("The key %(kid)s is not shown to belong to the issuer %(issuer)s.")
+        % {"kid": kid[:120], "issuer": (issuer_id or "?")[:120]},
+    )
 
 
 def _b64(raw: bytes) -> str:
@@ -491,17 +652,19 @@ def verify_json(document: dict, report: Report, now) -> Report:
     else:
         proof = proofs[0]
         method = str(proof.get("verificationMethod", ""))
-        key = None
+        controller = ""
         try:
-            if not method.startswith("did:key:"):
-                raise data_integrity.ProofError(
-                    _("Only did:key verification methods are resolved here.")
-                )
-            multikey = method.split("#")[0][len("did:key:") :]
-            key = data_integrity.public_key_from_multikey(multikey)
+            jwk, controller = resolve_method(method)
+            if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+                raise data_integrity.ProofError(_("The key is not an Ed25519 key."))
+            key = Ed25519PublicKey.from_public_bytes(
+                base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+            )
             data_integrity.verify(document, proof, key)
-        except data_integrity.ProofError as exc:
+        except (data_integrity.ProofError, Unavailable) as exc:
             report.add("signature", _("Signature"), False, str(exc))
+        except (ValueError, TypeError, KeyError):
+            report.add("signature", _("Signature"), False, _("The key cannot be read."))
         else:
             report.add(
                 "signature",
@@ -509,18 +672,17 @@ def verify_json(document: dict, report: Report, now) -> Report:
                 True,
                 _("The credential is exactly as the key's holder signed it (eddsa-rdfc-2022)."),
             )
-        report.add("issuer_key", _("Issuer key"), *_key_belongs(issuer_id, method))
+        report.add("issuer_key", _("Issuer key"), *_key_belongs(issuer_id, controller))
     _check_context(report, document)
     _check_status(report, document)
     _check_dates(report, document, now)
     return report
 
 
-def _key_belongs(issuer_id: str | None, method: str) -> tuple[bool, str]:
-    """Whether the proof's key is shown to be the issuer's."""
-    controller = method.split("#")[0]
+def _key_belongs(issuer_id: str | None, controller: str) -> tuple[bool, str]:
+    """Whether the proof's key (held by ``controller``) is shown to be the issuer's."""
     if issuer_id and controller == issuer_id:
-        return True, _("The issuer is the did:key that signed it.")
+        return True, _("The key is the issuer's own.")
     local = _resolve_local(issuer_id, "badges:issuer_profile")
     if local and controller.startswith("did:key:"):
         organization = selectors.organization_get_or_none(org_uuid=local["org_uuid"])

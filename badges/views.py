@@ -375,6 +375,8 @@ def _too_many() -> str:
 
 
 def _verify_form_input(form: VerifyForm) -> verifier.Report:
+    if form.cleaned_data.get("url"):
+        return verifier.verify_url(form.cleaned_data["url"])
     upload = form.cleaned_data.get("image")
     return verifier.verify(
         text=form.cleaned_data.get("credential", ""),
@@ -410,8 +412,8 @@ def verify_credential(request):
 @csrf_exempt  # a public, stateless API: it reads no session and changes nothing
 @require_http_methods(["POST"])
 def verify_credential_api(request):
-    """The same checks as JSON: post ``credential`` (form field or a JSON
-    body's key) or an ``image`` file."""
+    """The same checks as JSON: post ``credential`` or ``url`` (form fields or
+    a JSON body's keys) or an ``image`` file."""
     if _rate_limited(request):
         return JsonResponse({"error": _too_many()}, status=429)
     data = request.POST
@@ -420,10 +422,15 @@ def verify_credential_api(request):
             body = json.loads(request.body or b"{}")
         except ValueError:
             return JsonResponse({"error": gettext("The body is not JSON.")}, status=400)
-        credential = body.get("credential") if isinstance(body, dict) else None
+        body = body if isinstance(body, dict) else {}
+        credential = body.get("credential")
         if isinstance(credential, dict):
             credential = json.dumps(credential)
-        data = {"credential": credential if isinstance(credential, str) else ""}
+        url = body.get("url")
+        data = {
+            "credential": credential if isinstance(credential, str) else "",
+            "url": url if isinstance(url, str) else "",
+        }
     form = VerifyForm(data, request.FILES or None)
     if not form.is_valid():
         errors = [str(e) for errors in form.errors.values() for e in errors]

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from credentials.models import MicroCredential
 
-from ..models import AssessorScope, Outcome, Review, ReviewState
+from ..models import AssessorScope, Outcome, Review, ReviewState, Scoring, ScoringState
 from .scopes import sees_every_review
 
 QUEUE_STATUSES = {
@@ -35,8 +35,10 @@ def review_queue(
     sort: str = "due",
     assessor: str = "",
 ) -> QuerySet[Review]:
-    """The reviews a user works on: their own, or every review for staff who
-    oversee reviews (``sees_every_review``).
+    """The reviews a user works on: their own and those where they hold an open
+    scoring (second, sampled, adjudicating; the row links to the review page,
+    which sends them to their scoring), or every review for staff who oversee
+    reviews (``sees_every_review``).
 
     ``assessor`` (those staff only) narrows to one assessor's id, or "none" for
     reviews waiting for an assessor.
@@ -49,18 +51,30 @@ def review_queue(
             reviews = reviews.filter(assessor__isnull=True)
         elif assessor.isdigit():
             reviews = reviews.filter(assessor_id=int(assessor))
+        reviews = reviews.filter(QUEUE_STATUSES.get(status, QUEUE_STATUSES["open"]))
     else:
-        reviews = reviews.filter(assessor=user)
+        mine = Q(assessor=user) & QUEUE_STATUSES.get(status, QUEUE_STATUSES["open"])
+        if status in ("", "open", "all") or status not in QUEUE_STATUSES:
+            # Reviews where the user holds an open second, sampled or adjudicating
+            # scoring, whatever the review's state: never under a decided filter,
+            # which would tell a sampled scorer the live decision.
+            mine |= Q(
+                pk__in=Scoring.objects.filter(assessor=user, state=ScoringState.OPEN).values(
+                    "review_id"
+                )
+            )
+        reviews = reviews.filter(mine)
     if credential_id:
         reviews = reviews.filter(submission__credential_id=credential_id)
-    reviews = reviews.filter(QUEUE_STATUSES.get(status, QUEUE_STATUSES["open"]))
     return reviews.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
 
 
 def queue_credentials(*, user: User) -> QuerySet[MicroCredential]:
     """Credentials to filter the queue by: those the user has reviews for."""
     reviews = (
-        Review.objects.all() if sees_every_review(user) else Review.objects.filter(assessor=user)
+        Review.objects.all()
+        if sees_every_review(user)
+        else Review.objects.filter(Q(assessor=user) | Q(scorings__assessor=user))
     )
     return MicroCredential.objects.filter(
         pk__in=reviews.values("submission__credential_id")

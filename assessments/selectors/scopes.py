@@ -20,6 +20,9 @@ from ..models import (
     CalibrationRequirement,
     Review,
     ReviewState,
+    Scoring,
+    ScoringKind,
+    ScoringState,
 )
 
 
@@ -52,10 +55,19 @@ def eligible_assessors(*, submission: Submission) -> QuerySet[User]:
     Eligible: an active user with an active scope for the credential or its
     organization, who is not the learner and, where a calibration set applies
     to the credential, holds a current certification. Load is the number of open reviews
-    assigned to them; ties go to whoever was assigned least recently.
+    assigned to them, plus their open second, sampled and adjudicating scorings
+    (a first scoring is its review's); ties go to whoever was assigned least recently.
     """
     open_reviews = (
         Review.objects.filter(assessor=OuterRef("pk"), state=ReviewState.OPEN)
+        .order_by()
+        .values("assessor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    open_scorings = (
+        Scoring.objects.filter(assessor=OuterRef("pk"), state=ScoringState.OPEN)
+        .exclude(kind=ScoringKind.FIRST)
         .order_by()
         .values("assessor")
         .annotate(n=Count("pk"))
@@ -72,7 +84,7 @@ def eligible_assessors(*, submission: Submission) -> QuerySet[User]:
         )
         .exclude(pk=submission.learner_id)
         .annotate(
-            open_reviews=Coalesce(Subquery(open_reviews), 0),
+            open_reviews=Coalesce(Subquery(open_reviews), 0) + Coalesce(Subquery(open_scorings), 0),
             last_assigned_at=Subquery(last_assigned),
         )
         .order_by("open_reviews", F("last_assigned_at").asc(nulls_first=True), "pk")

@@ -10,7 +10,11 @@ marked; both are ``values()`` querysets with no rows loaded, to be filtered
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
 from accounts.models import AnyUser
 from credentials.models import MicroCredential
@@ -26,6 +30,7 @@ from ..models import (
     ScoringPolicy,
     ScoringState,
 )
+from .scopes import sees_every_review
 
 
 def scoring_policy_for(*, credential: MicroCredential) -> ScoringPolicy:
@@ -49,7 +54,7 @@ def _second_of_pair() -> QuerySet[Scoring]:
     )
 
 
-def scoring_pairs() -> QuerySet[Scoring]:
+def scoring_pairs() -> QuerySet[Scoring, dict[str, Any]]:
     """One row per complete pair: ``review_id``, ``credential_id``,
     ``organization_id``, ``kind`` of the second (second or sample),
     ``first_assessor_id``, ``second_assessor_id``, ``first_outcome``,
@@ -84,7 +89,7 @@ def scoring_pairs() -> QuerySet[Scoring]:
     )
 
 
-def criterion_pairs() -> QuerySet[ScoringMark]:
+def criterion_pairs() -> QuerySet[ScoringMark, dict[str, Any]]:
     """One row per criterion of a complete pair: ``review_id``, ``criterion_id``,
     ``credential_id``, ``organization_id``, ``first_assessor_id``,
     ``second_assessor_id``, ``first_met``, ``second_met`` (booleans),
@@ -129,14 +134,49 @@ def criterion_pairs() -> QuerySet[ScoringMark]:
 # --- what each person sees ------------------------------------------------------------------
 
 
+def scoring_get_for_user(*, scoring_uuid: uuid.UUID, user: AnyUser) -> Scoring:
+    """A scoring for its assessor or staff who oversee reviews; 404 for anyone
+    else, and always for the learner (their page shows only the final decision)."""
+    scoring = (
+        Scoring.objects.select_related(
+            "review",
+            "review__submission",
+            "review__submission__learner",
+            "review__submission__credential",
+            "review__submission__credential__organization",
+            "assessor",
+        )
+        .prefetch_related("marks")
+        .filter(uuid=scoring_uuid)
+        .first()
+    )
+    if (
+        scoring is None
+        or scoring.review.submission.learner_id == user.pk
+        or not (scoring.assessor_id == user.pk or sees_every_review(user))
+    ):
+        raise Http404("No such scoring.")
+    return scoring
+
+
+def scoring_for_submission(*, submission_uuid: uuid.UUID, user: AnyUser) -> Scoring | None:
+    """The user's scoring of a submission's review (the review page sends them to it)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Scoring.objects.filter(review__submission__uuid=submission_uuid, assessor_id=user.pk)
+        .select_related("review")
+        .order_by("id")
+        .first()
+    )
+
+
 def scoring_for_user(*, review: Review, user: AnyUser) -> Scoring | None:
     """The user's own scoring of a review (any kind), or None."""
     if not user.is_authenticated:
         return None
     return (
-        Scoring.objects.filter(review=review, assessor_id=user.pk)
-        .prefetch_related("marks")
-        .first()
+        Scoring.objects.filter(review=review, assessor_id=user.pk).prefetch_related("marks").first()
     )
 
 
@@ -150,9 +190,7 @@ def visible_scorings(*, review: Review, user: AnyUser, own: Scoring | None) -> l
     """
     if own is None:
         return []
-    others = Scoring.objects.filter(review=review, state=ScoringState.SUBMITTED).exclude(
-        pk=own.pk
-    )
+    others = Scoring.objects.filter(review=review, state=ScoringState.SUBMITTED).exclude(pk=own.pk)
     if own.kind == ScoringKind.ADJUDICATION:
         others = others.filter(kind__in=(ScoringKind.FIRST, ScoringKind.SECOND))
     elif own.is_open:

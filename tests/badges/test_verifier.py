@@ -176,12 +176,12 @@ def test_revoked_credential_is_reported_revoked_in_every_form(client, our_badge,
         assert detail(report, "not_revoked") == "The issuer has revoked this credential."
 
 
-def test_wrong_issuer_is_refused(client, our_badge, learner):
+def test_wrong_issuer_is_refused(client, our_badge, learner, settings):
     other = OrganizationFactory(email="badges@other.example.org")
     award_row(learner=learner, credential=CredentialFactory(organization=other))
     # Our organization's key signs a credential claiming the other organization as issuer.
     claims = b64url_json(our_badge.ob3_jwt.split(".")[1])
-    other_profile = f"http://testserver/badges/issuers/{other.uuid}/profile.json"
+    other_profile = f"{settings.SITE_URL}/badges/issuers/{other.uuid}/profile.json"
     claims["issuer"]["id"] = claims["iss"] = other_profile
     key = our_badge.signing_key
     token = pyjwt.encode(
@@ -234,7 +234,7 @@ def test_foreign_eddsa_jwt_signed_with_jwcrypto_and_a_did_key_verifies(client):
     report = api(client, credential=token.serialize())
     assert report["verified"] is True, report
     assert report["issuer"] == "Elsewhere College"
-    assert detail(report, "issuer_key") == "The issuer is the did:key that signed it."
+    assert results(report)["issuer_key"] == "passed"
 
 
 def test_foreign_rs256_jwt_signed_with_pyjwt_and_an_embedded_key(client):
@@ -427,7 +427,10 @@ def test_oversized_upload_and_empty_input_are_refused_beside_the_field(client):
     assert "The file is larger than 2 MB." in response.content.decode()
     response = client.post("/badges/verify/api/", {})
     assert response.status_code == 400
-    assert "Paste a credential or choose a badge image." in response.json()["error"]
+    assert (
+        "Paste a credential, choose a badge image or give its web address."
+        in (response.json()["error"])
+    )
 
 
 def test_verifications_are_rate_limited_per_address(client, our_badge):
@@ -448,3 +451,166 @@ def test_the_page_shows_each_check_with_its_reason(client, our_badge):
     assert "Verified: every check passed." in html
     assert "The issuer&#x27;s status list does not mark it revoked." in html
     assert "Northfield Teaching Institute" in html
+
+
+# --- other issuers' documents, fetched from an imitation issuer ----------------------------
+
+
+@pytest.fixture
+def issuer_site(settings):
+    from tests.badges.issuer_server import IssuerServer
+
+    settings.SAFE_FETCH_ALLOW_PRIVATE = True
+    settings.SAFE_FETCH_TIMEOUT = 3.0
+    with IssuerServer() as server:
+        yield server
+
+
+def encoded_list(revoked: set[int], size: int = 131072) -> str:
+    import gzip
+
+    bits = bytearray(size // 8)
+    for index in revoked:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    packed = gzip.compress(bytes(bits))
+    return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def did_web_issuer(site, private: Ed25519PrivateKey) -> str:
+    port = site.origin.rsplit(":", 1)[1]
+    did = f"did:web:127.0.0.1%3A{port}"
+    site.serve_json(
+        "/.well-known/did.json",
+        {
+            "@context": ["https://www.w3.org/ns/did/v1"],
+            "id": did,
+            "verificationMethod": [
+                {
+                    "id": f"{did}#key-1",
+                    "type": "Multikey",
+                    "controller": did,
+                    "publicKeyMultibase": data_integrity.multikey(private.public_key()),
+                }
+            ],
+            "assertionMethod": [f"{did}#key-1"],
+        },
+    )
+    return did
+
+
+def test_did_web_issuer_with_a_bitstring_status_list_is_verified_and_revocation_seen(
+    client, issuer_site
+):
+    private = Ed25519PrivateKey.generate()
+    did = did_web_issuer(issuer_site, private)
+    list_url = issuer_site.serve_json(
+        "/status/1",
+        {"credentialSubject": {"type": "BitstringStatusList", "encodedList": encoded_list({3})}},
+    )
+
+    def issued(index: int) -> str:
+        document = foreign_credential(
+            did,
+            credentialStatus={
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": str(index),
+                "statusListCredential": list_url,
+            },
+        )
+        signed = data_integrity.sign(
+            document,
+            private_key=private,
+            verification_method=f"{did}#key-1",
+            created="2024-01-01T00:00:00Z",
+        )
+        return json.dumps(signed)
+
+    report = api(client, credential=issued(2))
+    assert report["verified"] is True, report
+    assert detail(report, "issuer_key") == "The key is the issuer's own."
+    revoked = api(client, credential=issued(3))
+    assert results(revoked)["not_revoked"] == "failed"
+    assert "/.well-known/did.json" in issuer_site.requests
+
+
+def test_did_web_jwt_signed_with_jwcrypto_verifies(client, issuer_site):
+    private = Ed25519PrivateKey.generate()
+    did = did_web_issuer(issuer_site, private)
+    token = jwcrypto_jwt.JWT(
+        header={"alg": "EdDSA", "typ": "JWT", "kid": f"{did}#key-1"},
+        claims=jwt_claims(foreign_credential(did)),
+    )
+    token.make_signed_token(jwcrypto_jwk.JWK.from_pyca(private))
+    report = api(client, credential=token.serialize())
+    assert report["verified"] is True, report
+
+
+def test_credential_given_by_its_address_is_fetched_and_verified(
+    client, issuer_site, our_badge, settings
+):
+    private = Ed25519PrivateKey.generate()
+    issuer = did_key(private)
+    token = pyjwt.encode(
+        jwt_claims(foreign_credential(issuer)), private, algorithm="EdDSA", headers={"kid": issuer}
+    )
+    url = issuer_site.serve("/badges/teamwork.jwt", "application/vc+jwt", token.encode())
+    assert api(client, url=url)["verified"] is True
+    png = client.get(f"/badges/{our_badge.award.uuid}/badge.png").content
+    image_url = issuer_site.serve("/badge.png", "image/png", png)
+    assert api(client, url=image_url)["verified"] is True
+    # Our own public award's address is read as a stranger would get it.
+    own = f"{settings.SITE_URL}/badges/{our_badge.award.uuid}/credential.json"
+    assert api(client, url=own)["verified"] is True
+
+
+def test_an_address_inside_our_network_is_refused(client, settings):
+    settings.SAFE_FETCH_ALLOW_PRIVATE = False
+    report = api(client, url="http://127.0.0.1:6379/")
+    assert report["verified"] is False
+    assert results(report) == {"format": "failed"}
+
+
+def test_foreign_ob2_hosted_assertion_is_checked_against_its_host(client, issuer_site):
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "recipient": {"type": "email", "hashed": False, "identity": "a@example.org"},
+        "badge": issuer_site.origin + "/badgeclass.json",
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": "2024-01-01T00:00:00Z",
+    }
+    assertion["id"] = issuer_site.origin + "/assertions/1.json"
+    issuer_site.serve_json("/assertions/1.json", assertion)
+    report = api(client, credential=json.dumps(assertion))
+    assert results(report) == {"hosted": "passed", "not_revoked": "passed"}
+    issuer_site.serve_json("/assertions/1.json", {**assertion, "revoked": True})
+    assert results(api(client, credential=json.dumps(assertion)))["not_revoked"] == "failed"
+
+
+def test_foreign_ob2_signed_assertion_is_verified_with_its_creator_key(client, issuer_site):
+    from cryptography.hazmat.primitives import serialization
+
+    private = generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    creator = issuer_site.serve_json(
+        "/key.json", {"type": "CryptographicKey", "publicKeyPem": pem.decode()}
+    )
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "urn:uuid:8c2f7f4e-9a0e-4d43-9d32-2b1b4d1c6f10",
+        "recipient": {"type": "email", "hashed": False, "identity": "a@example.org"},
+        "badge": issuer_site.origin + "/badgeclass.json",
+        "verification": {"type": "SignedBadge", "creator": creator},
+        "issuedOn": "2024-01-01T00:00:00Z",
+    }
+    token = pyjwt.encode(assertion, private, algorithm="RS256")
+    report = api(client, credential=token)
+    assert report["form"] == "Open Badges 2.0 signed assertion"
+    assert results(report) == {"signature": "passed", "not_revoked": "unchecked"}
+    other = generate_private_key(public_exponent=65537, key_size=2048)
+    forged = pyjwt.encode(assertion, other, algorithm="RS256")
+    assert results(api(client, credential=forged))["signature"] == "failed"

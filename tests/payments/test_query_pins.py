@@ -37,7 +37,8 @@ def test_settling_a_paid_checkout_sends_the_application_into_review(
     )
     # The payment locked, moved and audited; its coupon use confirmed; the
     # submission locked, moved into review and audited; the review opened and
-    # assigned (the organization's SLA, due date, review, audits, assignment,
-    # the assessor's email); the check that no other attempt paid the same fee.
-    with django_assert_num_queries(28):
+    # assigned (the organization's SLA, due date, the scoring policy, review,
+    # audits, assignment, the assessor's email); the check that no other
+    # attempt paid the same fee.
+    with django_assert_num_queries(29):
         services.payment_settle(payment=payment, state=paid)
