@@ -13,10 +13,10 @@ locality-sensitive hashing):
   Two answers with Jaccard similarity ``s`` share at least one key with
   probability ``1 - (1 - s**ROWS)**BANDS``: 0.005 at s = 0.05 (unrelated
   answers to one prompt measure 0 to 0.03), 0.68 at s = 0.3, 0.93 at
-  s = 0.4, 0.9999 at s = 0.6 (copies with edits measure 0.4 and up). The keys go into one indexed column,
-  so candidates are found by SQL (``key IN (...)``), never by comparing
-  every pair; a candidate then counts only if its estimated similarity
-  reaches ``TEXT_SIMILARITY``.
+  s = 0.4, 0.9999 at s = 0.6 (copies with edits measure 0.4 and up).
+  The keys go into one indexed column, so candidates are found by SQL
+  (``key IN (...)``), never by comparing every pair; a candidate then counts
+  only if its estimated similarity reaches ``TEXT_SIMILARITY``.
 
 A file's key is the first 8 bytes of its SHA-256; a candidate counts only when
 the whole hash is equal. The figures behind the thresholds (precision and

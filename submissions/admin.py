@@ -13,9 +13,7 @@ class ExtraAttemptForm(forms.ModelForm):
     class Meta:
         model = ExtraAttempt
         fields = ["learner", "credential", "note"]
-        help_texts = {
-            "note": "What you agreed with the learner (kept in the audit trail)."
-        }
+        help_texts = {"note": "What you agreed with the learner (kept in the audit trail)."}
 
 
 @admin.register(ExtraAttempt)
