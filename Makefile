@@ -44,8 +44,10 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 	PORT=$(PORT) $(PY) manage.py seed_demo_duplicates
 
+# `serve` is runserver plus the periodic tasks (SLA sweep, email delivery) in the
+# same process (core/periodic.py): Ctrl-C stops everything, nothing is left running.
 run: demo
-	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py serve 127.0.0.1:$(PORT)
 
 test: install node_modules/axe-core/axe.min.js browser
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)

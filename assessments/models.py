@@ -99,7 +99,16 @@ class Review(models.Model):
     due_on = models.DateField()
     remind_on = models.DateField(help_text="The assessor is reminded from this date on.")
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweep last escalated it to staff."
+    )
+    # Overdue reviews are escalated again at a cadence (SLA_REESCALATE_EVERY_BUSINESS_DAYS):
+    # the sweep claims those whose next date has come and moves the date on.
+    escalation_count = models.PositiveSmallIntegerField(default=0)
+    next_escalation_on = models.DateField(null=True, blank=True)
+    # Stamped once when the sweep gives an overdue review to another assessor
+    # (SLA_REASSIGN_AFTER_BUSINESS_DAYS); the reassignment follows after its commit.
+    overdue_reassigned_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(
         "overall feedback", blank=True, help_text="Shown to the learner with the decision."
     )
@@ -142,6 +151,17 @@ class Review(models.Model):
             # The sweep's email tasks find the reviews one run stamped.
             models.Index(fields=["reminder_sent_at"], name="review_reminder_stamp"),
             models.Index(fields=["escalated_at"], name="review_escalation_stamp"),
+            models.Index(
+                fields=["next_escalation_on"],
+                condition=Q(state="open", next_escalation_on__isnull=False),
+                name="review_reescalation_pending",
+            ),
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state="open", overdue_reassigned_at__isnull=True),
+                name="review_reassignment_pending",
+            ),
+            models.Index(fields=["overdue_reassigned_at"], name="review_reassignment_stamp"),
             models.Index(fields=["assessor", "state", "due_on"], name="review_queue"),
             models.Index(fields=["state", "decided_at"], name="review_decided"),
         ]
