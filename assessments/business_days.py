@@ -73,3 +73,30 @@ def business_days_until(
     if due_on > today:
         return calendar.get_working_days_count(today + one, due_on)
     return -calendar.get_working_days_count(due_on + one, today)
+
+
+def business_days_overdue(
+    today: datetime.date, due_on: datetime.date, *, calendar: holidays.HolidayBase | None = None
+) -> int:
+    """Business days a decision is late: those after ``due_on`` up to and including
+    ``today`` (0 while not late, and on the weekend straight after a Friday due date)."""
+    return max(-business_days_until(today, due_on, calendar=calendar), 0)
+
+
+def overdue_cutoff(
+    today: datetime.date, days: int, *, calendar: holidays.HolidayBase | None = None
+) -> datetime.date:
+    """The latest due date that is at least ``days`` business days overdue on ``today``.
+
+    ``due_on <= overdue_cutoff(today, n)`` exactly when
+    ``business_days_overdue(today, due_on) >= n``, so a set-wise query can ask
+    "overdue by n business days" with one date per calendar.
+    """
+    calendar = calendar if calendar is not None else holiday_calendar()
+    one = datetime.timedelta(days=1)
+    cutoff, counted = today, 0
+    while counted < days:
+        if calendar.is_working_day(cutoff):
+            counted += 1
+        cutoff -= one
+    return cutoff

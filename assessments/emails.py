@@ -15,7 +15,9 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import User
 from notifications.services import (
     DeferredEmail,
     email_builder,
@@ -24,6 +26,7 @@ from notifications.services import (
     email_enqueue_deferred,
 )
 
+from .business_days import business_days_overdue, calendar_for
 from .models import Assignment, Outcome, Review, ReviewState
 
 # An escalation email lists at most this many reviews and links to the overview.
@@ -52,6 +55,7 @@ def queue_assignment_email(*, assignment: Assignment, replaced: bool) -> None:
     if replaced:
         email_cancel(key_prefix=_assignment_prefix(review))
     submission = review.submission
+    organization = submission.credential.organization
     email_enqueue(
         to=[assignment.assessor.email],
         template="assessment_assigned",
@@ -59,10 +63,37 @@ def queue_assignment_email(*, assignment: Assignment, replaced: bool) -> None:
             "assessor": assignment.assessor,
             "review": review,
             "submission": submission,
-            "blind": submission.credential.organization.blind_review,
+            "blind": organization.blind_review,
             "review_path": _review_path(review),
+            # A review given away after its due date says so plainly, with how late it is.
+            "overdue": review.due_on < timezone.localdate(),
+            "overdue_days": business_days_overdue(
+                timezone.localdate(), review.due_on, calendar=calendar_for(organization)
+            ),
         },
         key=f"{_assignment_prefix(review)}{assignment.pk}",
+    )
+
+
+def queue_reassigned_away_email(*, review: Review, previous: User) -> None:
+    """Tell an assessor that an overdue review of theirs went to someone else
+    (the sweep's automatic reassignment); the new assessor is not named."""
+    submission = review.submission
+    email_enqueue(
+        to=[previous.email],
+        template="review_reassigned_away",
+        context={
+            "assessor": previous,
+            "review": review,
+            "submission": submission,
+            "overdue_days": business_days_overdue(
+                timezone.localdate(),
+                review.due_on,
+                calendar=calendar_for(submission.credential.organization),
+            ),
+            "queue_path": reverse("assessments:queue"),
+        },
+        key=f"review-reassigned-away:{review.pk}:{previous.pk}",
     )
 
 
@@ -145,9 +176,27 @@ def build_review_reminder(params: dict):
     assessor = reviews[0].assessor if reviews else None
     if assessor is None:
         return None
+    today = timezone.localdate()
     return [assessor.email], {
         "assessor": assessor,
         "reviews": [(review, _review_path(review)) for review in reviews],
+        # Escalated again, overdue: said apart from those coming due, with business days late.
+        "coming_due": [
+            (review, _review_path(review)) for review in reviews if review.due_on >= today
+        ],
+        "overdue_reviews": [
+            (
+                review,
+                _review_path(review),
+                business_days_overdue(
+                    today,
+                    review.due_on,
+                    calendar=calendar_for(review.submission.credential.organization),
+                ),
+            )
+            for review in reviews
+            if review.due_on < today
+        ],
         "queue_path": reverse("assessments:queue"),
     }
 

@@ -21,8 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
+from holidays import HolidayBase
 
 from accounts.models import User
 from audit.services import record
@@ -32,7 +34,12 @@ from submissions.models import Submission
 from submissions.services import submission_record_decision, submission_set_decision_due
 
 from . import emails, scoring, selectors
-from .business_days import add_business_days, calendar_for
+from .business_days import (
+    add_business_days,
+    business_days_overdue,
+    calendar_for,
+    overdue_cutoff,
+)
 from .exceptions import (
     AlreadyDecided,
     AssessmentError,
@@ -55,6 +62,7 @@ from .models import (
     ReviewState,
     ScoringModel,
 )
+from .selectors.sla import sweep_calendars
 
 logger = logging.getLogger(__name__)
 
@@ -563,37 +571,162 @@ class SweepResult:
     reminded: int
     escalated: int
     stamp: datetime.datetime
+    escalated_again: int = 0
+    reassigning: int = 0
 
 
 def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Remind assessors of reviews coming due and escalate overdue ones to staff.
+    """Remind assessors of reviews coming due, escalate overdue ones to staff, escalate
+    them again at a cadence and, optionally, give long-overdue ones to another assessor.
 
     A reminder goes out from a review's reminder date while it is not yet
-    overdue; an escalation once its due date has passed. Works set-wise: one
-    UPDATE claims every review to remind and one every review to escalate,
-    stamping them with this run's time; the reminders (one per assessor) and
-    the escalation are stored in the outbox in the same transaction, to be
-    rendered by the worker that sends them. Queries do not grow with the
-    number of reviews. Safe to repeat and to run concurrently: a stamped review is never
-    claimed again, so each reminder and escalation is sent once.
+    overdue; an escalation once its due date has passed, and again every
+    SLA_REESCALATE_EVERY_BUSINESS_DAYS business days until it is decided (each
+    later escalation also reminds its assessor, whoever holds it then). With
+    SLA_REASSIGN_AFTER_BUSINESS_DAYS, a review that many business days overdue
+    is claimed, once, for reassignment (``reviews_reassign_overdue``, queued
+    after the commit).
+
+    Works set-wise: each step is one UPDATE per holiday calendar in use that
+    claims its reviews and stamps them with this run's time (the next
+    escalation date moves on in the same UPDATE); the reminders (one per
+    assessor) and the escalation are stored in the outbox in the same
+    transaction, to be rendered by the worker that sends them. Queries do not
+    grow with the number of reviews. Safe to repeat and to run concurrently:
+    a claimed step is never claimed again, so each reminder, escalation and
+    reassignment happens once per due step.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    every = settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS
+    reassign_after = settings.SLA_REASSIGN_AFTER_BUSINESS_DAYS
+    calendars = sweep_calendars() if every or reassign_after else []
     with transaction.atomic():
-        reminded = Review.objects.filter(
-            state=ReviewState.OPEN,
+        open_reviews = Review.objects.filter(state=ReviewState.OPEN)
+        reminded = open_reviews.filter(
             reminder_sent_at__isnull=True,
             assessor__isnull=False,
             remind_on__lte=today,
             due_on__gte=today,
         ).update(reminder_sent_at=now)
-        escalated = Review.objects.filter(
-            state=ReviewState.OPEN, escalated_at__isnull=True, due_on__lt=today
-        ).update(escalated_at=now)
-        emails.queue_sweep_emails(stamp=now, reminded=reminded, escalated=escalated)
+        escalated_again = 0
+        for reviews, calendar in _per_calendar(
+            # Still overdue: a review whose due date moved on (resumed) waits for it again.
+            open_reviews.filter(next_escalation_on__lte=today, due_on__lt=today),
+            calendars,
+        ):
+            escalated_again += reviews.update(
+                escalated_at=now,
+                reminder_sent_at=now,
+                escalation_count=F("escalation_count") + 1,
+                next_escalation_on=add_business_days(today, every, calendar=calendar),
+            )
+        first = open_reviews.filter(escalated_at__isnull=True, due_on__lt=today)
+        if every:
+            escalated = sum(
+                reviews.update(
+                    escalated_at=now,
+                    escalation_count=1,
+                    next_escalation_on=add_business_days(today, every, calendar=calendar),
+                )
+                for reviews, calendar in _per_calendar(first, calendars)
+            )
+        else:
+            escalated = first.update(escalated_at=now, escalation_count=1)
+        reassigning = 0
+        if reassign_after:
+            claim = open_reviews.filter(overdue_reassigned_at__isnull=True, assessor__isnull=False)
+            for reviews, calendar in _per_calendar(claim, calendars):
+                cutoff = overdue_cutoff(today, reassign_after, calendar=calendar)
+                reassigning += reviews.filter(due_on__lte=cutoff).update(overdue_reassigned_at=now)
+        emails.queue_sweep_emails(
+            stamp=now, reminded=reminded + escalated_again, escalated=escalated + escalated_again
+        )
+        if reassigning:
+            _reassign_overdue_on_commit(now)
     # Pending second, sampled and adjudicating scorings: their own reminders and escalation.
     scoring.scorings_sla_sweep(now=now)
-    return SweepResult(reminded=reminded, escalated=escalated, stamp=now)
+    logger.info(
+        "SLA sweep: %d reminded, %d escalated, %d escalated again, %d to reassign",
+        reminded,
+        escalated,
+        escalated_again,
+        reassigning,
+    )
+    return SweepResult(
+        reminded=reminded,
+        escalated=escalated,
+        stamp=now,
+        escalated_again=escalated_again,
+        reassigning=reassigning,
+    )
+
+
+def _per_calendar(
+    reviews: QuerySet[Review], calendars: list[tuple[Q | None, HolidayBase]]
+) -> list[tuple[QuerySet[Review], HolidayBase]]:
+    """``reviews`` split by the holiday calendar of their organization, so each
+    part gets dates computed once in its calendar (no filter with one calendar)."""
+    return [(reviews if where is None else reviews.filter(where), cal) for where, cal in calendars]
+
+
+def _reassign_overdue_on_commit(stamp: datetime.datetime) -> None:
+    from .tasks import reassign_overdue_reviews
+
+    def queue() -> None:
+        reassign_overdue_reviews.delay(stamp=stamp.isoformat())
+
+    # After the commit, so the worker sees the claim; ``robust``: a broker outage
+    # never undoes the sweep (staff still hear of the reviews through escalations).
+    queue.__qualname__ = "assessments.tasks.reassign_overdue_reviews"
+    transaction.on_commit(queue, robust=True)
+
+
+def reviews_reassign_overdue(*, stamp: datetime.datetime) -> int:
+    """Give each review the sweep claimed at ``stamp`` to the least-loaded other
+    eligible assessor (the assignment rules of ``selectors.eligible_assessors``);
+    return how many moved.
+
+    Each review is locked and reassigned in its own transaction; the new
+    assessor's email says the review is already overdue, and the previous
+    assessor is told it is no longer theirs. A review decided, unassigned or
+    reassigned since the claim is left alone, as is one with nobody else
+    eligible (it stays escalated to staff). Safe to repeat: a review moved at
+    or after ``stamp`` is not moved again.
+    """
+    reassigned = 0
+    claimed = Review.objects.filter(overdue_reassigned_at=stamp, state=ReviewState.OPEN)
+    for review_id in list(claimed.order_by("due_on", "id").values_list("pk", flat=True)):
+        with transaction.atomic():
+            review = _lock(review_id)
+            if (
+                not review.is_open
+                or review.assessor_id is None
+                or (review.assigned_at is not None and review.assigned_at >= stamp)
+            ):
+                continue
+            assessor = (
+                selectors.eligible_assessors(submission=review.submission)
+                .exclude(pk=review.assessor_id)
+                .first()
+            )
+            if assessor is None:
+                logger.warning(
+                    "No other eligible assessor for overdue %s", review.submission.reference
+                )
+                continue
+            previous = User.objects.get(pk=review.assessor_id)
+            calendar = calendar_for(review.submission.credential.organization)
+            days = business_days_overdue(timezone.localdate(), review.due_on, calendar=calendar)
+            _assign(
+                review,
+                assessor,
+                assigned_by=None,
+                reason=f"Automatic: overdue by {days} business days",
+            )
+            emails.queue_reassigned_away_email(review=review, previous=previous)
+            reassigned += 1
+    return reassigned
 
 
 # --- calibration: certification and the organization's SLA --------------------------------

@@ -5,6 +5,8 @@ Assessment email is queued in the outbox by the services that cause it and
 delivered by ``notifications.tasks``.
 """
 
+import datetime
+
 from celery import shared_task
 
 from . import scoring, services
@@ -14,7 +16,18 @@ from . import scoring, services
 def sla_sweep() -> dict:
     """The periodic SLA sweep (scheduled with django-celery-beat)."""
     result = services.sla_sweep()
-    return {"reminded": result.reminded, "escalated": result.escalated}
+    return {
+        "reminded": result.reminded,
+        "escalated": result.escalated,
+        "escalated_again": result.escalated_again,
+        "reassigning": result.reassigning,
+    }
+
+
+@shared_task
+def reassign_overdue_reviews(stamp: str) -> int:
+    """Give the overdue reviews one sweep claimed to other assessors (queued after its commit)."""
+    return services.reviews_reassign_overdue(stamp=datetime.datetime.fromisoformat(stamp))
 
 
 @shared_task

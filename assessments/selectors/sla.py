@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from holidays import HolidayBase
+
+from credentials.models import Organization
 
 from ..business_days import business_days_until, calendar_for, holiday_calendar
 from ..models import OrganizationReviewSettings, Review, ReviewState
@@ -41,11 +44,9 @@ def sla_business_days_by_organization(organization_ids: list[int]) -> dict[int, 
 class Deadline:
     due_on: datetime.date | None
     days_left: int | None  # business days; 0 on the due date
-    overdue_days: int  # calendar days past the due date
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.overdue_days > 0
+    overdue_days: int  # business days past the due date, like days_left
+    # Past the due date; true with 0 overdue days on the weekend straight after it.
+    is_overdue: bool = False
 
 
 def deadline(review: Review, *, today: datetime.date | None = None) -> Deadline:
@@ -55,11 +56,8 @@ def deadline(review: Review, *, today: datetime.date | None = None) -> Deadline:
     if not review.is_open:
         return Deadline(review.due_on, None, 0)
     calendar = calendar_for(review.submission.credential.organization)
-    return Deadline(
-        review.due_on,
-        business_days_until(today, review.due_on, calendar=calendar),
-        max((today - review.due_on).days, 0),
-    )
+    left = business_days_until(today, review.due_on, calendar=calendar)
+    return Deadline(review.due_on, left, max(-left, 0), review.due_on < today)
 
 
 # --- the staff overview ---------------------------------------------------------------
@@ -173,3 +171,30 @@ def sla_overview(*, now: datetime.datetime | None = None, overdue_limit: int = 5
         "load": load,
         "rates": rates,
     }
+
+
+def sweep_calendars() -> list[tuple[Q | None, HolidayBase]]:
+    """The holiday calendars organizations use, each with the condition that picks
+    its reviews (None when one calendar serves every organization).
+
+    The SLA sweep computes its dates once per calendar, so its queries grow
+    with the calendars in use (a handful), never with the reviews. One query.
+    """
+    pairs = (
+        Organization.objects.order_by()
+        .values_list("holiday_country", "holiday_subdivision")
+        .distinct()
+    )
+    groups: dict[int, tuple[HolidayBase, Q]] = {}
+    for country, subdivision in pairs:
+        calendar = holiday_calendar(country or "US", subdivision or "")
+        where = Q(
+            submission__credential__organization__holiday_country=country,
+            submission__credential__organization__holiday_subdivision=subdivision,
+        )
+        known = groups.get(id(calendar))
+        groups[id(calendar)] = (calendar, where if known is None else known[1] | where)
+    if len(groups) <= 1:
+        calendar = next(iter(groups.values()))[0] if groups else holiday_calendar()
+        return [(None, calendar)]
+    return [(where, calendar) for calendar, where in groups.values()]

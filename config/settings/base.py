@@ -281,6 +281,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# `manage.py serve` runs that schedule inside the server process (core.periodic):
+# only the embedded default does; production runs beat as a service of its own.
+EMBEDDED_SCHEDULER = False
 
 # Review SLA: a decision is due this many business days after review starts;
 # assessors are reminded this many business days before the due date.
@@ -288,6 +291,12 @@ SLA_BUSINESS_DAYS = env.int("SLA_BUSINESS_DAYS", default=14)
 SLA_REMINDER_BUSINESS_DAYS = env.int("SLA_REMINDER_BUSINESS_DAYS", default=3)
 # Who hears about overdue reviews; empty means every active staff user.
 SLA_ESCALATION_EMAILS = env.list("SLA_ESCALATION_EMAILS", default=[])
+# An overdue review is escalated again every this many business days until it
+# is decided (0: escalated once only); each later escalation also reminds its assessor.
+SLA_REESCALATE_EVERY_BUSINESS_DAYS = env.int("SLA_REESCALATE_EVERY_BUSINESS_DAYS", default=5)
+# An overdue review still undecided this many business days after its due date
+# is given to another eligible assessor, once (0: never; staff reassign by hand).
+SLA_REASSIGN_AFTER_BUSINESS_DAYS = env.int("SLA_REASSIGN_AFTER_BUSINESS_DAYS", default=0)
 
 # Payments: with no Stripe key, the clearly labelled test-mode provider is used.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

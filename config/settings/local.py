@@ -22,5 +22,10 @@ MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS = env.bool(
     "MFA_REQUIRED_FOR_STAFF_AND_ASSESSORS", default=False
 )
 
+# `make run` (`manage.py serve`) runs the periodic tasks (the SLA sweep, email
+# delivery) in the server's process while tasks run in-process; with a Redis broker
+# (REDIS_URL) run `celery worker` and `celery beat` instead, as docker-compose.yml does.
+EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=CELERY_TASK_ALWAYS_EAGER)
+
 # Tasks run in-process here; one log line per task would bury the server's own output.
 LOGGING["loggers"] = {"celery.app.trace": {"level": "WARNING"}}

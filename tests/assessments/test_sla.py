@@ -63,9 +63,10 @@ def test_assessor_is_reminded_once_three_business_days_before_the_due_date(
     assert "Friday, December 11, 2026" in reminder.body
 
 
-def test_overdue_review_is_escalated_to_staff_once(
-    in_review, frozen, staff_user, django_capture_on_commit_callbacks
+def test_overdue_review_is_escalated_to_staff_once_without_a_cadence(
+    in_review, frozen, staff_user, settings, django_capture_on_commit_callbacks
 ):
+    settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS = 0
     frozen.move_to(at(datetime.date(2026, 12, 11), 23))  # the due date itself is not late
     assert sweep(django_capture_on_commit_callbacks).escalated == 0
 
@@ -169,9 +170,10 @@ def test_sweep_query_count_does_not_grow_with_open_reviews(frozen, credential):
     OutboundEmail.objects.all().delete()
     large = _sweep_queries(120, frozen, credential)
     assert small == large
-    # Two claiming UPDATEs, one read of the assessors to remind and one INSERT
-    # queueing every email, with their savepoints.
-    assert large <= 8
+    # One read of the holiday calendars in use, three claiming UPDATEs (reminders,
+    # later and first escalations), one read of the assessors to remind and one
+    # INSERT queueing every email, with their savepoints; then the scorings' sweep.
+    assert large <= 16
 
 
 def test_sweep_runs_from_the_celery_beat_schedule(frozen, in_review, staff_user):
@@ -180,7 +182,12 @@ def test_sweep_runs_from_the_celery_beat_schedule(frozen, in_review, staff_user)
     assert scheduled.crontab is not None
 
     frozen.move_to(at(datetime.date(2026, 12, 14)))
-    assert tasks.sla_sweep.delay().get() == {"reminded": 0, "escalated": 1}
+    assert tasks.sla_sweep.delay().get() == {
+        "reminded": 0,
+        "escalated": 1,
+        "escalated_again": 0,
+        "reassigning": 0,
+    }
 
 
 def test_escalations_go_to_the_configured_addresses(

@@ -90,7 +90,8 @@ def test_overdue_reviews_are_highlighted(submission, frozen, assessor):
     frozen.move_to(datetime.datetime(2026, 12, 15, 15, tzinfo=datetime.UTC))
     page = client_for(assessor).get(QUEUE).content.decode()
     assert 'class="overdue"' in page
-    assert "Overdue by 4 days" in page
+    # Due Friday December 11; Tuesday is 2 business days late (4 calendar days).
+    assert "Overdue by 2 business days" in page
 
 
 def test_queue_filters_by_credential_and_status(frozen, credential, assessor, assessor_client):
