@@ -259,17 +259,20 @@ def submission_fingerprint(*, submission_id: int) -> list[DuplicateFlag]:
     another learner's; return the flags opened now.
 
     Requires an application past its draft (submitted content no longer
-    changes); a draft is left alone. Safe to repeat: fingerprints are stored
-    once, a pair of applications has at most one flag (in either direction),
-    and a pair already flagged is not flagged again. Each new flag is audited
+    changes, except after an Incomplete return); a draft is left alone. Safe to
+    repeat: the fingerprints are rebuilt from the content as it is, a pair of
+    applications has at most one flag (in either direction), and a pair
+    already flagged is not flagged again. Each new flag is audited
     with the system as its actor.
     """
     submission = Submission.objects.select_related("learner").get(pk=submission_id)
     if submission.status == Status.DRAFT:
         return []
     with transaction.atomic():
-        if not EvidenceFingerprint.objects.filter(submission=submission).exists():
-            _create_fingerprints(submission)
+        # Rebuilt each time: an application returned as Incomplete and sent again
+        # may have other files or answers than when it was first fingerprinted.
+        EvidenceFingerprint.objects.filter(submission=submission).delete()
+        _create_fingerprints(submission)
     matches = find_matches(submission)
     if not matches:
         return []

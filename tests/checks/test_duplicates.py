@@ -334,3 +334,13 @@ def test_review_page_names_the_other_application_when_not_blind(credential, subm
     client.force_login(copy.review.assessor)
     page = client.get(f"/assess/review/{copy.uuid}/").content.decode()
     assert "Orla Original" in page and first.reference in page
+
+
+def test_fingerprints_follow_content_sent_again_after_an_incomplete_return(credential, submit):
+    submit(UserFactory(), credential, BASE_B[3])
+    later = submit(UserFactory(), credential, BASE_A[0])
+    assert not DuplicateFlag.objects.exists()
+    # Returned as Incomplete, the learner changed an answer and sent it again.
+    later.responses.update(text=BASE_B[3])
+    assert len(duplicates.submission_fingerprint(submission_id=later.pk)) == 1
+    assert EvidenceFingerprint.objects.filter(submission=later, kind="text").count() == 4
