@@ -279,3 +279,21 @@ def test_collaborator_lines_are_parsed_and_limited():
     ]
     with pytest.raises(Exception, match="at most 20"):
         parse_collaborators("\n".join(f"Person {n}" for n in range(21)))
+
+
+def test_staff_allow_a_further_attempt_from_admin(credential):
+    learner = UserFactory(email="lee@example.org")
+    staff = UserFactory(email="coach@example.org", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_extraattempt", "view_extraattempt"])
+    )
+    client = Client()
+    client.force_login(staff)
+    response = client.post(
+        "/admin/submissions/extraattempt/add/",
+        {"learner": learner.pk, "credential": credential.pk, "note": "We talked on Monday."},
+    )
+    assert response.status_code == 302
+    grant = learner.extra_attempts.get()
+    assert (grant.granted_by, grant.note) == (staff, "We talked on Monday.")
+    assert audit_events_for(grant).filter(verb="submission.extra_attempt").exists()
