@@ -58,8 +58,7 @@ def self_assessment_save(
             ).exists():
                 raise NotEditable(
                     gettext(
-                        "This version is in review; the self-assessment can change after the "
-                        "round."
+                        "This version is in review; the self-assessment can change after the round."
                     )
                 )
             if revision == 0:

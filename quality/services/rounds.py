@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -19,6 +20,7 @@ from accounts.models import User
 from audit.services import record
 from core.transitions import transition
 from credentials.models import MicroCredential
+from notifications.services import email_enqueue
 
 from .. import selectors
 from ..exceptions import (
@@ -153,6 +155,19 @@ def round_assign(
                 verb="quality.reviewer_assigned",
                 target=locked,
                 data={"reviewer": assignment.reviewer_id, "settles": settles},
+            )
+            # Only the credential and the organization: never the designer.
+            email_enqueue(
+                to=[assignment.reviewer.email],
+                template="quality_review_assigned",
+                context={
+                    "name": assignment.reviewer.display_name,
+                    "title": review_round.credential.title,
+                    "organization": review_round.credential.organization.name,
+                    "number": locked.number,
+                    "path": reverse("quality:review", kwargs={"uuid": assignment.uuid}),
+                },
+                key=f"quality-review-assigned:{assignment.pk}",
             )
     return created
 
@@ -332,6 +347,20 @@ def _round_close(review_round: ReviewRound, *, actor: User | None) -> None:
         changes={"closed_at": timezone.now()},
         data={"required_not_met": failing},
     )
+    designer = review_round.opened_by
+    if designer is not None:
+        email_enqueue(
+            to=[designer.email],
+            template="quality_round_closed",
+            context={
+                "name": designer.display_name,
+                "title": review_round.credential.title,
+                "number": review_round.number,
+                "passed": outcome == RoundStatus.PASSED,
+                "path": reverse("quality:version", kwargs={"uuid": review_round.credential.uuid}),
+            },
+            key=f"quality-round-closed:{review_round.pk}",
+        )
     if outcome == RoundStatus.PASSED:
         from .gate import mark_if_published
 

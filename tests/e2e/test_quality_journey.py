@@ -11,6 +11,7 @@ from tests.e2e.helpers import assert_no_serious_violations, axe_violations, sign
 from tests.quality.conftest import build_world
 
 pytestmark = pytest.mark.e2e
+PHONE = {"width": 375, "height": 812}
 
 
 def as_user(page: Page, live_url: str, user) -> None:
@@ -96,7 +97,9 @@ def test_quality_journey(page: Page, live_url):
 
     as_user(page, live_url, world.designer)
     page.goto(f"{live_url}/quality/versions/{world.credential.uuid}/")
-    expect(page.get_by_role("heading", name="Round 2: Meets all required components")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Round 2: Meets all required components")
+    ).to_be_visible()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Published: learners can now find and apply for it.")).to_be_visible()
 
@@ -109,3 +112,27 @@ def test_quality_journey(page: Page, live_url):
     page.get_by_role("link", name="Read the review summary").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Quality review of")
     check_axe(page, "the public review summary")
+
+    # Every quality page fits a 375 px phone screen: nothing pushes the page sideways.
+    page.set_viewport_size(PHONE)
+    summary_url = page.url
+    pages = [
+        f"{live_url}/quality/versions/{world.credential.uuid}/",
+        f"{live_url}/quality/versions/{world.credential.uuid}/self-assessment/",
+        f"{live_url}/quality/versions/{world.credential.uuid}/record/",
+        summary_url,
+    ]
+    as_user(page, live_url, world.designer)
+    for url in pages:
+        fits_phone(page, url)
+    as_user(page, live_url, world.reviewer1)
+    page.goto(f"{live_url}/quality/")
+    fits_phone(
+        page, page.get_by_role("link", name="Questioning Strategies").first.get_attribute("href")
+    )
+
+
+def fits_phone(page: Page, url: str) -> None:
+    page.goto(url if url.startswith("http") else page.url.split("/quality/")[0] + url)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{url} is {width}px wide at 375 px"

@@ -49,6 +49,25 @@ def test_cannot_publish_without_a_passing_round(world):
     assert not world.credential.is_published
 
 
+def test_reviewers_and_the_designer_are_emailed_without_naming_the_designer(world):
+    from notifications.models import OutboundEmail
+
+    world.self_assess()
+    review_round, (a1, a2) = world.open_round()
+    assigned = OutboundEmail.objects.filter(template="quality_review_assigned")
+    assert sorted(m.to[0] for m in assigned) == ["reviewer1@example.org", "reviewer2@example.org"]
+    for message in assigned:
+        assert "Quality review assigned: Questioning Strategies (round 1)" == message.subject
+        assert "Dana" not in message.body_text + message.body_html
+        assert "designer@example.org" not in message.body_text + message.body_html
+    assert f"/quality/reviews/{a1.uuid}/" in assigned.get(to=[a1.reviewer.email]).body_text
+    world.score(a1, Mark.NOT_MET)
+    world.score(a2, Mark.NOT_MET)
+    closed = OutboundEmail.objects.get(template="quality_round_closed")
+    assert closed.to == ["designer@example.org"]
+    assert "revise after quality review round 1" in closed.subject
+
+
 def test_second_round_passes_and_publishing_gives_the_mark(world):
     world.self_assess()
     first, (a1, a2) = world.open_round()

@@ -131,7 +131,7 @@ class Command(BaseCommand):
                 c.pk: services.EntryInput(
                     mark=Mark.MET,
                     note="Revised after round 1." if c.pk in weak else "",
-                    pointer=f"See the credential's {'rubric' if c.code.startswith('6') else 'overview'}",
+                    pointer="See the rubric" if c.code.startswith("6") else "See the overview",
                 )
                 for c in components
             },
