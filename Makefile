@@ -42,6 +42,7 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo
 	PORT=$(PORT) $(PY) manage.py seed_demo_activity
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
+	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 	PORT=$(PORT) $(PY) manage.py seed_demo_duplicates
 
 # `serve` is runserver plus the periodic tasks (SLA sweep, email delivery) in the

@@ -155,7 +155,7 @@ def verify_token(
                 _("Signature"),
                 True,
                 _("The credential is exactly as the issuer signed it (%(algorithm)s).")
-                % {"algorithm": key.get_algorithm_display()},
+                % {"algorithm": key.algorithm},
             )
 
     # Contents: the registered claims agree with the credential they carry.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["core"]), name="javascript-catalog"),
     path("credentials/", include("credentials.urls")),
     path("quality/", include("quality.urls")),
+    path("quality/", include("quality.urls")),
     path("applications/", include("submissions.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
