@@ -26,6 +26,7 @@ TEMPLATES = [
     "decision_denied",
     "payment_receipt",
     "review_escalation",
+    "review_reassigned_away",
     "review_reminder",
     "submission_received",
     "helpdesk_answer",
@@ -85,6 +86,8 @@ def every_context(db):
         "more": 1,
         "overview_path": "/admin/sla/",
         "queue_path": "/assess/",
+        "overdue": True,
+        "overdue_days": 3,
         "ticket": ticket,
         "reply": SimpleNamespace(body="Pronto."),
         "name": learner.display_name,
@@ -97,7 +100,10 @@ def every_context(db):
 def test_every_email_reads_as_spanish(every_context, template):
     context = dict(every_context)
     if template == "review_reminder":
-        context["reviews"] = [(context["review"], "/assess/x/")]
+        context["coming_due"] = [(context["review"], "/assess/x/")]
+        context["overdue_reviews"] = [(context["review"], "/assess/x/", 3)]
+    if template == "review_escalation":
+        context["review"].escalation_count = 2
 
     email = render_templated_email(template=template, context=context, language="es")
 
