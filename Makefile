@@ -44,6 +44,7 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 	PORT=$(PORT) $(PY) manage.py seed_demo_duplicates
+	PORT=$(PORT) $(PY) manage.py seed_demo_scoring
 	PORT=$(PORT) $(PY) manage.py seed_demo_badges
 
 # `serve` is runserver plus the periodic tasks (SLA sweep, email delivery) in the

@@ -28,6 +28,7 @@ urlpatterns = [
     path("credentials/", include("credentials.urls")),
     path("quality/", include("quality.urls")),
     path("quality/", include("quality.urls")),
+    path("quality/", include("quality.urls")),
     path("applications/", include("submissions.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
