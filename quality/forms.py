@@ -26,7 +26,8 @@ class SelfAssessmentForm(forms.Form):
     """Met / not yet met, a note and a pointer for every component (all optional while
     drafting; submitting for review checks completeness)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The self-assessment's revision the page was loaded with (named for the draft script).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, components: Iterable[Component], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

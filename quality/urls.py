@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("versions/<uuid:uuid>/", views.version, name="version"),
     path("versions/<uuid:uuid>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path(
+        "versions/<uuid:uuid>/self-assessment/autosave/",
+        views.self_assessment_autosave,
+        name="self_assessment_autosave",
+    ),
     path("versions/<uuid:uuid>/submit/", views.submit, name="submit"),
     path("versions/<uuid:uuid>/publish/", views.publish, name="publish"),
     path("versions/<uuid:uuid>/record/", views.record, name="record"),

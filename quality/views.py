@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import time_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from accounts.views import signed_out_json
 from core.views import user_errors
 from credentials.models import MemberRole, MicroCredential
 from credentials.selectors import credential_parts, organizations_for_member
 
 from . import reports, selectors, services
 from .exceptions import (
+    QualityError,
     ReviewConflict,
     ReviewIncomplete,
     SelfAssessmentConflict,
@@ -96,7 +101,7 @@ def self_assessment(request: HttpRequest, uuid: str) -> HttpResponse:
                 services.self_assessment_save(
                     credential=credential,
                     actor=request.user,  # type: ignore[arg-type]
-                    revision=form.cleaned_data["revision"],
+                    revision=form.cleaned_data["version"],
                     entries=form.entries(),
                 )
             except SelfAssessmentConflict as error:
@@ -113,7 +118,7 @@ def self_assessment(request: HttpRequest, uuid: str) -> HttpResponse:
     else:
         form = SelfAssessmentForm(
             initial={
-                "revision": revision,
+                "version": revision,
                 **initial_rows({r.component.pk: (r.mark, r.note, r.pointer) for r in rows}),
             },
             components=components,
@@ -131,9 +136,61 @@ def self_assessment(request: HttpRequest, uuid: str) -> HttpResponse:
             "progress": selectors.progress(rows),
             "conflict": conflict,
             "latest": selectors.round_latest(credential=credential),
+            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=409 if conflict else 200 if request.method == "GET" or form.is_valid() else 400,
     )
+
+
+@require_POST
+def self_assessment_autosave(request: HttpRequest, uuid: str) -> JsonResponse:
+    """Background save of the self-assessment page. Always JSON: 401 signed out, 409 a
+    conflict with another tab or a version in review, 422 with the reasons per field
+    (the components whose fields are valid are still saved)."""
+    if not request.user.is_authenticated:
+        return signed_out_json()
+    credential = _designed(request, uuid)
+    framework = selectors.self_assessment_framework(credential=credential)
+    if framework is None:
+        raise Http404
+    components = list(selectors.framework_components(framework=framework))
+    form = SelfAssessmentForm(request.POST, components=components)
+    form.is_valid()
+    if "version" in form.errors:
+        return JsonResponse({"ok": False, "error": gettext("The page is out of date.")}, status=400)
+    try:
+        assessment = services.self_assessment_save(
+            credential=credential,
+            actor=request.user,  # type: ignore[arg-type]
+            revision=form.cleaned_data["version"],
+            entries=form.entries(),
+        )
+    except SelfAssessmentConflict as error:
+        current = selectors.self_assessment_get(credential=credential)
+        return JsonResponse(
+            {
+                "ok": False,
+                "conflict": True,
+                "error": error.message,
+                "version": current.revision if current else 0,
+            },
+            status=409,
+        )
+    except QualityError as error:
+        return JsonResponse({"ok": False, "error": error.message}, status=409)
+    saved_at = time_format(timezone.localtime(assessment.updated_at), gettext("g:i A"))
+    body: dict[str, object] = {
+        "ok": not form.errors,
+        "version": assessment.revision,
+        "saved_at": saved_at,
+    }
+    if form.errors:
+        body.update(
+            error=gettext("Some values were not saved: see the messages beside them."),
+            errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        )
+        return JsonResponse(body, status=422)
+    return JsonResponse(body)
 
 
 def _submit(request: HttpRequest, credential: MicroCredential) -> HttpResponse:

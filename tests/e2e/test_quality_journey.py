@@ -32,6 +32,15 @@ def self_assess_and_submit(page: Page, live_url: str, world, codes, *, scan: boo
             "Met", exact=True
         ).check()
     page.get_by_label("Where the credential meets 1.1").fill("Competency, first sentence")
+    if scan:
+        # Saved in the background while the designer types; a reload shows it.
+        expect(page.locator("#autosave-status")).to_contain_text(
+            "Saved automatically", timeout=15000
+        )
+        page.reload()
+        expect(page.get_by_label("Where the credential meets 1.1")).to_have_value(
+            "Competency, first sentence"
+        )
     page.get_by_role("button", name="Save and submit for review").click()
     expect(page).to_have_url(re.compile(rf"/quality/versions/{world.credential.uuid}/$"))
 

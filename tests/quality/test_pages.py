@@ -82,7 +82,7 @@ def test_designer_self_assesses_and_sees_progress(world):
     response = designer.post(
         url,
         {
-            "revision": 0,
+            "version": 0,
             f"mark_{first.pk}": "met",
             f"pointer_{first.pk}": "Competency section",
             f"note_{first.pk}": "Stated in one sentence.",
@@ -99,10 +99,10 @@ def test_two_tabs_conflict_is_reported_and_the_typed_text_kept(world):
     url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
     designer = world.client(world.designer)
     first = world.components()[0]
-    designer.post(url, {"revision": 0, f"mark_{first.pk}": "met", f"note_{first.pk}": "Tab one"})
+    designer.post(url, {"version": 0, f"mark_{first.pk}": "met", f"note_{first.pk}": "Tab one"})
     # The second tab still carries revision 0.
     response = designer.post(
-        url, {"revision": 0, f"mark_{first.pk}": "not_met", f"note_{first.pk}": "Tab two words"}
+        url, {"version": 0, f"mark_{first.pk}": "not_met", f"note_{first.pk}": "Tab two words"}
     )
     assert response.status_code == 409
     body = response.content.decode()
@@ -117,7 +117,7 @@ def test_too_long_pointer_keeps_the_input(world):
     response = world.client(world.designer).post(
         url,
         {
-            "revision": 0,
+            "version": 0,
             f"note_{first.pk}": "Keep me",
             f"pointer_{first.pk}": "x" * 301,
             f"mark_{first.pk}": "met",
@@ -196,3 +196,27 @@ def test_page_queries_do_not_grow_with_components(db, size, django_assert_max_nu
             ).status_code
             == 200
         )
+
+
+def test_background_save_answers_json_and_refuses_a_stale_tab(world):
+    url = reverse("quality:self_assessment_autosave", kwargs={"uuid": world.credential.uuid})
+    first = world.components()[0]
+    designer = world.client(world.designer)
+    saved = designer.post(
+        url, {"version": 0, f"mark_{first.pk}": "met", f"note_{first.pk}": "Typed, not saved"}
+    )
+    assert saved.status_code == 200
+    assert saved.json()["ok"] is True and saved.json()["version"] == 1
+    page = designer.get(reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid}))
+    assert "Typed, not saved" in page.content.decode()
+
+    stale = designer.post(url, {"version": 0, f"note_{first.pk}": "Other tab"})
+    assert stale.status_code == 409
+    assert stale.json()["conflict"] is True and stale.json()["version"] == 1
+
+    refused = designer.post(url, {"version": 1, f"pointer_{first.pk}": "x" * 301})
+    assert refused.status_code == 422
+    assert f"pointer_{first.pk}" in refused.json()["errors"]
+
+    assert Client().post(url, {"version": 1}).status_code == 401
+    assert world.client(world.reviewer1).post(url, {"version": 1}).status_code == 404
