@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -337,7 +338,7 @@ def attempt_answer_save(
     attempt_id: int,
     anchor: Anchor,
     outcome: str,
-    marks: dict[int, bool | None],
+    marks: Mapping[int, bool | None],
     actor: User,
 ) -> AttemptAnswer:
     """Save the actor's blind scoring of one anchor (marks may be incomplete).

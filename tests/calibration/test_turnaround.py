@@ -92,9 +92,9 @@ def test_the_details_page_shows_the_figures_with_a_flat_query_count(
             client.get(url)
 
     assert "How long decisions take" in page
-    assert "5.5 business days" in page
-    assert "8.8 business days" in page
-    assert "75.0% within 14 business days" in page
+    assert "Median: <strong>5.5</strong> business days" in page
+    assert "9 in 10 within <strong>8.8</strong> business days" in page
+    assert "<strong>75.0%</strong> decided on time (within 14 business days)" in page
     assert other.title not in page
 
 
@@ -107,4 +107,4 @@ def test_the_organization_page_lists_each_credential(client, credential, history
     page = response.content.decode()
     assert response.status_code == 200
     assert credential.title in page
-    assert "5.5 business days" in page
+    assert "Median: <strong>5.5</strong> business days" in page
