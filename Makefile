@@ -44,6 +44,7 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
 	PORT=$(PORT) $(PY) manage.py seed_demo_duplicates
+	PORT=$(PORT) $(PY) manage.py seed_demo_checks
 	PORT=$(PORT) $(PY) manage.py seed_demo_scoring
 	PORT=$(PORT) $(PY) manage.py seed_demo_badges
 	PORT=$(PORT) $(PY) manage.py seed_demo_calibration

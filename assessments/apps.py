@@ -10,12 +10,15 @@ class AssessmentsConfig(AppConfig):
         from credentials.models import MicroCredential
         from credentials.signals import publish_check
         from submissions.models import Submission
-        from submissions.signals import review_started
+        from submissions.signals import resubmitted, review_started
 
-        from .receivers import open_review, warn_if_nobody_assesses
+        from .receivers import open_review, resume_review, warn_if_nobody_assesses
 
         review_started.connect(
             open_review, sender=Submission, dispatch_uid="assessments.open_review"
+        )
+        resubmitted.connect(
+            resume_review, sender=Submission, dispatch_uid="assessments.resume_review"
         )
         publish_check.connect(
             warn_if_nobody_assesses,

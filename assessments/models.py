@@ -53,12 +53,17 @@ class AssessorScope(models.Model):
 class ReviewState(models.TextChoices):
     OPEN = "open", pgettext_lazy("review", "Open")
     DECIDED = "decided", pgettext_lazy("review", "Decided")
+    # The application went back to its learner as Incomplete: the review waits
+    # (no reminders, no escalation) and reopens with its assessor on resubmission.
+    RETURNED = "returned", pgettext_lazy("review", "Returned as incomplete")
 
 
 # The only moves a review makes: a decision is final, so a decided review
-# never opens again (``assessments.services.review_decide``).
+# never opens again (``assessments.services.review_decide``); a returned one
+# opens again when the learner resubmits (``review_resume``).
 REVIEW_TRANSITIONS: dict[str, set[str]] = {
-    ReviewState.OPEN: {ReviewState.DECIDED},
+    ReviewState.OPEN: {ReviewState.DECIDED, ReviewState.RETURNED},
+    ReviewState.RETURNED: {ReviewState.OPEN},
     ReviewState.DECIDED: set(),
 }
 
@@ -167,7 +172,7 @@ class Review(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="open", outcome="")
+                condition=Q(state__in=["open", "returned"], outcome="")
                 | Q(state="decided", decided_at__isnull=False) & ~Q(outcome=""),
                 name="review_decision_complete",
             ),

@@ -22,3 +22,9 @@ def warn_if_nobody_assesses(sender, *, credential, **kwargs) -> list[str]:
         f"Add an assessor scope for it or for {credential.organization} (Assessments › "
         "Assessor scopes); waiting reviews are then assigned at once."
     ]
+
+
+def resume_review(sender, *, submission, actor=None, **kwargs) -> None:
+    """An application returned as Incomplete was resubmitted: its review reopens
+    for the same assessor, in the same transaction as the move."""
+    services.review_resume(submission=submission, actor=actor)

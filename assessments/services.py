@@ -31,7 +31,11 @@ from audit.services import record
 from core.transitions import transition
 from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
-from submissions.services import submission_record_decision, submission_set_decision_due
+from submissions.services import (
+    submission_record_decision,
+    submission_return_incomplete,
+    submission_set_decision_due,
+)
 
 from . import emails, scoring, selectors
 from .business_days import (
@@ -560,6 +564,87 @@ def review_record_final(
             },
         )
     emails.queue_decision_email(review_id=review.pk)
+    return review
+
+
+# --- returning an application as Incomplete ------------------------------------------------
+
+
+def review_return_incomplete(*, review_id: int, actor: User | None, note: str) -> Review:
+    """Return the application under review to its learner as Incomplete.
+
+    For evidence the assessor cannot open or a part that is missing: not a
+    denial. Requires the assigned assessor and an open review, and a note
+    saying what to fix (the learner reads it in an email and on their
+    application). The review waits (state returned: no reminders or
+    escalations) until the learner resubmits the same attempt, with no fee
+    and no attempt counted; then ``review_resume`` reopens it for the same
+    assessor. Audited. Safe to repeat: a review already returned is returned
+    unchanged.
+    """
+    note = (note or "").replace("\r\n", "\n").strip()[:MAX_FEEDBACK_CHARS]
+    with transaction.atomic():
+        review = _lock(review_id)
+        _check_assessor(review, actor)
+        if review.state == ReviewState.RETURNED:
+            return review
+        if not review.is_open:
+            raise AlreadyDecided(review.get_outcome_display())
+        if not note:
+            raise AssessmentError(
+                gettext("Write what the learner needs to fix: they read it in an email.")
+            )
+        transition(
+            review,
+            field="state",
+            to=ReviewState.RETURNED,
+            allowed=REVIEW_TRANSITIONS,
+            actor=actor,
+            verb="review.returned_incomplete",
+            data={"reference": review.submission.reference, "note": note},
+        )
+        submission_return_incomplete(submission_id=review.submission_id, actor=actor, note=note)
+    return review
+
+
+def review_resume(*, submission: Submission, actor: User | None) -> Review | None:
+    """Reopen the review of an application resubmitted after Incomplete.
+
+    Runs inside the transaction that moved the application back into review:
+    the same assessor keeps it, and the decision clock starts again from the
+    resubmission (a new due date on the review and the submission; the
+    reminder and escalation stamps are cleared). Audited with the learner as
+    actor. Safe to repeat: a review that is not waiting is left alone.
+    """
+    with transaction.atomic():
+        review = (
+            Review.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("submission", "submission__credential")
+            .filter(submission_id=submission.pk)
+            .first()
+        )
+        if review is None or review.state != ReviewState.RETURNED:
+            return review
+        due_on, remind_on = sla_dates(submission=submission)
+        transition(
+            review,
+            field="state",
+            to=ReviewState.OPEN,
+            allowed=REVIEW_TRANSITIONS,
+            actor=actor,
+            verb="review.resumed",
+            changes={
+                "due_on": due_on,
+                "remind_on": remind_on,
+                "reminder_sent_at": None,
+                "escalated_at": None,
+                "escalation_count": 0,
+                "next_escalation_on": None,
+                "overdue_reassigned_at": None,
+            },
+            data={"reference": submission.reference},
+        )
+        submission_set_decision_due(submission=submission, due_on=due_on)
     return review
 
 

@@ -8,10 +8,21 @@ class ChecksConfig(AppConfig):
 
     def ready(self) -> None:
         from submissions.models import Submission
-        from submissions.signals import submitted
+        from submissions.signals import check_requested, resubmitted, submitted
 
-        from .receivers import queue_fingerprints
+        from .receivers import precheck_on_request, precheck_on_submit, queue_fingerprints
 
         submitted.connect(
             queue_fingerprints, sender=Submission, dispatch_uid="checks.queue_fingerprints"
+        )
+        # Sent again after an Incomplete return: its files or answers may have changed.
+        resubmitted.connect(
+            queue_fingerprints, sender=Submission, dispatch_uid="checks.queue_fingerprints_again"
+        )
+        for signal, name in ((submitted, "submit"), (resubmitted, "resubmit")):
+            signal.connect(
+                precheck_on_submit, sender=Submission, dispatch_uid=f"checks.precheck_on_{name}"
+            )
+        check_requested.connect(
+            precheck_on_request, sender=Submission, dispatch_uid="checks.precheck_on_request"
         )

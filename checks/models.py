@@ -145,3 +145,42 @@ class DuplicateFlag(models.Model):
     @property
     def kinds(self) -> set[str]:
         return {match["kind"] for match in self.matches}
+
+
+class PrecheckTrigger(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("check trigger", "Asked for while drafting")
+    SUBMIT = "submit", pgettext_lazy("check trigger", "On submit")
+    RECHECK = "recheck", pgettext_lazy("check trigger", "Re-check by the assessor")
+
+
+class Precheck(models.Model):
+    """One run of the completeness pre-check over an application's files and links.
+
+    Requested (``requested_at``) and then run in the background; ``finished_at``
+    stays empty until the results are in. ``findings`` holds one entry per
+    file and link: ``{"kind": "file"|"link", "ref": attachment uuid or link id,
+    "code": "ok" or the problem, "provider", "status", "detail"}``; the
+    sentences people read come from ``checks.messages`` when a page is drawn.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="prechecks")
+    trigger = models.CharField(max_length=10, choices=PrecheckTrigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    problems = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["submission", "-requested_at"], name="precheck_latest")]
+
+    def __str__(self) -> str:
+        return f"Pre-check of {self.submission_id} ({self.trigger})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None

@@ -11,3 +11,19 @@ def queue_fingerprints(sender, *, submission, **kwargs) -> None:
     submission_id = submission.pk
     transaction.on_commit(lambda: fingerprint_submission.delay(submission_id))
 
+
+def precheck_on_submit(sender, *, submission, actor=None, **kwargs) -> None:
+    """A submit (or a resubmit after Incomplete) is committing: check its files and
+    links once it has, so the assessor finds the results on the review page."""
+    from .models import PrecheckTrigger
+    from .services.precheck import precheck_request
+
+    precheck_request(submission=submission, trigger=PrecheckTrigger.SUBMIT, actor=actor)
+
+
+def precheck_on_request(sender, *, submission, actor=None, **kwargs) -> None:
+    """The learner pressed "Check my application" (after their draft was saved)."""
+    from .models import PrecheckTrigger
+    from .services.precheck import precheck_request
+
+    precheck_request(submission=submission, trigger=PrecheckTrigger.DRAFT, actor=actor)

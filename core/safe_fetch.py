@@ -23,7 +23,9 @@ the answer would come back to whoever typed it: server-side request forgery.
 - the body is read up to ``max_bytes`` (decompressed size) and the whole
   fetch, every hop included, ends at ``timeout`` seconds;
 - it says who it is: the ``User-Agent`` names the platform (setting
-  ``SAFE_FETCH_USER_AGENT``).
+  ``SAFE_FETCH_USER_AGENT``);
+- names reserved for examples (``example.org``, ``*.test``, ``*.invalid``...)
+  are never looked up: they are "not found" at once.
 
 ``SAFE_FETCH_ALLOW_PRIVATE`` (default False) lifts the address and port rules;
 only the test settings' fixtures turn it on, to reach a local HTTP server
@@ -126,12 +128,27 @@ def _allow_private() -> bool:
     return bool(getattr(settings, "SAFE_FETCH_ALLOW_PRIVATE", False))
 
 
+# Names reserved for examples and tests (RFC 2606, RFC 6761): never a real site,
+# so they are not looked up at all (demo data and examples stay off the network).
+RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+def _is_reserved_name(host: str) -> bool:
+    host = host.lower()
+    return host.endswith(RESERVED_SUFFIXES) or any(
+        host == domain or host.endswith("." + domain) for domain in RESERVED_DOMAINS
+    )
+
+
 def _resolve(host: str, port: int) -> list[Address]:
     """Every address ``host`` resolves to (an IP literal is itself)."""
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
         pass
+    if _is_reserved_name(host) and not _allow_private():
+        raise FetchError(gettext("The address %(host)s could not be found.") % {"host": host})
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:

@@ -11,7 +11,7 @@ TABS = {
     "drafts": (pgettext_lazy("dashboard tab", "Drafts"), (Status.DRAFT,)),
     "submitted": (
         pgettext_lazy("dashboard tab", "Submitted"),
-        (Status.AWAITING_PAYMENT, Status.IN_REVIEW),
+        (Status.AWAITING_PAYMENT, Status.IN_REVIEW, Status.INCOMPLETE),
     ),
     "awarded": (pgettext_lazy("dashboard tab", "Awarded"), (Status.AWARDED,)),
     "denied": (pgettext_lazy("dashboard tab", "Denied"), (Status.DENIED,)),

@@ -70,18 +70,24 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", pgettext_lazy("application", "In review")
     AWARDED = "awarded", pgettext_lazy("application", "Awarded")
     DENIED = "denied", pgettext_lazy("application", "Denied")
+    # Returned by the assessor for the learner to complete: not a decision, no fee,
+    # not a new attempt; resubmitting sends the same attempt back to its review.
+    INCOMPLETE = "incomplete", pgettext_lazy("application", "Incomplete")
 
 
 # The only moves a submission can make; services refuse anything else.
 TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.AWAITING_PAYMENT, Status.IN_REVIEW},
     Status.AWAITING_PAYMENT: {Status.IN_REVIEW},
-    Status.IN_REVIEW: {Status.AWARDED, Status.DENIED},
+    Status.IN_REVIEW: {Status.AWARDED, Status.DENIED, Status.INCOMPLETE},
+    Status.INCOMPLETE: {Status.IN_REVIEW},
     Status.AWARDED: set(),
     Status.DENIED: set(),
 }
 
-SUBMITTED_STATUSES = (Status.AWAITING_PAYMENT, Status.IN_REVIEW)
+SUBMITTED_STATUSES = (Status.AWAITING_PAYMENT, Status.IN_REVIEW, Status.INCOMPLETE)
+# The learner may change the application: a draft, or one returned as Incomplete.
+EDITABLE_STATUSES = (Status.DRAFT, Status.INCOMPLETE)
 
 
 class Submission(models.Model):
@@ -108,6 +114,9 @@ class Submission(models.Model):
     review_started_at = models.DateTimeField(null=True, blank=True)
     decision_due_on = models.DateField(null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the assessor asked the learner to fix when returning it as Incomplete.
+    returned_note = models.TextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
     # "What I changed": written by the learner on a resubmission, read by the assessor.
     resubmission_note = models.TextField(blank=True)
     # Colleagues the learner worked with, as they named them: [{"name": ..., "email": ...}]
@@ -134,6 +143,14 @@ class Submission(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.status == Status.INCOMPLETE
 
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS[self.status]

@@ -53,6 +53,7 @@ def submission_list_for_learner(*, learner: User, statuses: Iterable[str]) -> Qu
 # the one that still asks something of them comes first.
 CURRENT_ORDER = (
     Status.DRAFT,
+    Status.INCOMPLETE,
     Status.AWAITING_PAYMENT,
     Status.IN_REVIEW,
     Status.AWARDED,
@@ -115,6 +116,10 @@ NEXT_STEPS = {
         _("You submitted %(ref)s; it goes to review once the fee is paid."),
     ),
     Status.IN_REVIEW: (_("View your application"), _("Your application %(ref)s is in review.")),
+    Status.INCOMPLETE: (
+        _("Complete your application"),
+        _("The assessor returned %(ref)s as incomplete: fix what they asked and resubmit."),
+    ),
     Status.AWARDED: (_("View your award"), _("You earned this micro-credential with %(ref)s.")),
     Status.DENIED: (
         _("Read the feedback and resubmit"),

@@ -51,6 +51,7 @@ from .exceptions import (
     SubmissionError,
 )
 from .models import (
+    EDITABLE_STATUSES,
     SUBMITTED_STATUSES,
     TRANSITIONS,
     Attachment,
@@ -169,11 +170,11 @@ def _bump_version(submission: Submission, version: int) -> int:
     """Claim the next version or explain why not (conflict or no longer a draft)."""
     now = timezone.now()
     updated = Submission.objects.filter(
-        pk=submission.pk, status=Status.DRAFT, version=version
+        pk=submission.pk, status__in=EDITABLE_STATUSES, version=version
     ).update(version=F("version") + 1, updated_at=now)
     current = Submission.objects.only("status", "version").get(pk=submission.pk)
     if not updated:
-        if current.status != Status.DRAFT:
+        if current.status not in EDITABLE_STATUSES:
             raise NotEditable()
         raise DraftConflict(current.version)
     submission.version, submission.updated_at = current.version, now
@@ -420,15 +421,11 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
         locked = _lock(submission.pk)
         if locked.learner_id != actor.pk:
             raise NotEditable()
+        if locked.status == Status.INCOMPLETE:
+            return _resubmit_incomplete(locked, actor=actor, attestations=attestations)
         if locked.status != Status.DRAFT:
             return locked
-        problems = submission_problems(locked)
-        missing = [kind for kind in AttestationKind if kind.value not in attestations]
-        for kind in missing:
-            message = gettext("Confirm: “%(statement)s”") % {
-                "statement": _shorten(str(kind.label), 80)
-            }
-            problems.append((message, f"attestation-{kind.value}"))
+        problems = submission_problems(locked) + _attestation_problems(attestations)
         if problems:
             raise IncompleteSubmission(problems)
         now = timezone.now()
@@ -460,6 +457,87 @@ def submission_submit(*, submission: Submission, actor: User, attestations: set[
     return locked
 
 
+def _attestation_problems(attestations: set[str]) -> list[tuple[str, str]]:
+    """One "Confirm: ..." problem per attestation the learner did not tick."""
+    problems = []
+    for kind in AttestationKind:
+        if kind.value not in attestations:
+            message = gettext("Confirm: “%(statement)s”") % {
+                "statement": _shorten(str(kind.label), 80)
+            }
+            problems.append((message, f"attestation-{kind.value}"))
+    return problems
+
+
+def _resubmit_incomplete(locked: Submission, *, actor: User, attestations: set[str]) -> Submission:
+    """Send an application returned as Incomplete back to its review (inside the
+    submit's transaction, on the locked row): the same attempt, no fee, no new
+    attempt; the attestations are confirmed again with the new time. Listeners
+    of ``resubmitted`` reopen the review with its assessor and re-run the checks.
+    """
+    problems = submission_problems(locked) + _attestation_problems(attestations)
+    if problems:
+        raise IncompleteSubmission(problems)
+    now = timezone.now()
+    Attestation.objects.filter(submission=locked).update(accepted_at=now)
+    # The decision clock starts again from the resubmission (see assessments' review_resume).
+    _move(
+        locked,
+        Status.IN_REVIEW,
+        actor=actor,
+        note="Resubmitted after Incomplete",
+        changes={"review_started_at": now},
+    )
+    signals.resubmitted.send(sender=Submission, submission=locked, actor=actor)
+    return locked
+
+
+def submission_return_incomplete(
+    *, submission_id: int, actor: User | None, note: str
+) -> Submission:
+    """Return an application in review to its learner as Incomplete, with what to fix.
+
+    Not a decision: no fee is charged again and no attempt is counted; the
+    learner edits the same application and resubmits it (``submission_submit``),
+    and it goes back to the same review. Call it from the review's own service
+    (which checks the assessor) inside its transaction. Emails the learner
+    through the outbox after the commit. Safe to repeat: an application already
+    Incomplete is returned unchanged. Raises IllegalTransition from any status
+    but in review.
+    """
+    note = note.replace("\r\n", "\n").strip()
+    if not note:
+        raise SubmissionError(gettext("Write what the learner needs to fix."))
+    with transaction.atomic():
+        locked = _lock(submission_id)
+        if locked.status == Status.INCOMPLETE:
+            return locked
+        now = timezone.now()
+        _move(
+            locked,
+            Status.INCOMPLETE,
+            actor=actor,
+            note="Returned as incomplete",
+            changes={"returned_note": note, "returned_at": now},
+        )
+        email_enqueue(
+            to=[locked.learner.email],
+            template="submission_incomplete",
+            context={"submission": locked, "learner": locked.learner, "note": note},
+            key=f"submission-incomplete:{locked.pk}:{now.isoformat()}",
+        )
+    return locked
+
+
+def submission_request_check(*, submission: Submission, actor: User) -> None:
+    """Ask for the completeness pre-check of the learner's own editable application
+    (its files and links; ``check_requested`` listeners queue it). Raises
+    NotEditable for anyone else's or a submitted one. Safe to repeat."""
+    if submission.learner_id != actor.pk or submission.status not in EDITABLE_STATUSES:
+        raise NotEditable()
+    signals.check_requested.send(sender=Submission, submission=submission, actor=actor)
+
+
 def _queue_received_email(submission: Submission) -> None:
     email_enqueue(
         to=[submission.learner.email],
@@ -480,7 +558,7 @@ def submission_mark_paid(
     """
     with transaction.atomic():
         locked = _lock(submission_id)
-        if locked.status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
+        if locked.status in (Status.IN_REVIEW, Status.INCOMPLETE, Status.AWARDED, Status.DENIED):
             return locked
         if locked.status != Status.AWAITING_PAYMENT:
             raise IllegalTransition(locked.status, Status.IN_REVIEW)

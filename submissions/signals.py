@@ -17,3 +17,11 @@ review_started = Signal()
 # Sent with: submission, actor; inside the transaction of a submit, once per
 # submitted attempt. Receivers that do slow work queue it on commit.
 submitted = Signal()
+
+# Sent with: submission, actor; when the learner asks for the completeness
+# pre-check of their application ("Check my application"), after it is saved.
+check_requested = Signal()
+
+# Sent with: submission, actor; inside the transaction that sends an application
+# returned as Incomplete back to its review (same attempt, same assessor, no fee).
+resubmitted = Signal()

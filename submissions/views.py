@@ -25,7 +25,7 @@ from . import selectors, services
 from .downloads import attachment_response
 from .exceptions import AlreadyApplied, DraftConflict, IncompleteSubmission
 from .forms import MISSING_ANSWER, ApplicationForm
-from .models import Attachment, Status
+from .models import Attachment
 
 
 @login_required
@@ -73,7 +73,7 @@ def _signed_in_to_edit(view):
 @user_errors()
 def detail(request, uuid):
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
-    if submission.status != Status.DRAFT:
+    if not submission.is_editable:
         if request.method == "POST":
             messages.info(request, gettext("This application has already been submitted."))
             return redirect(submission)
@@ -178,7 +178,23 @@ def _post_draft(request, submission):
             "Everything else was saved at %(time)s."
         ) % {"time": saved_at}
 
+    if request.POST.get("action") == "check" and not has_errors:
+        services.submission_request_check(submission=submission, actor=request.user)
+        messages.success(
+            request,
+            format_html(
+                "{} {}",
+                saved,
+                format_html(
+                    gettext('Your files and links were checked: <a href="#precheck">{}</a>.'),
+                    gettext("see the results"),
+                ),
+            ),
+        )
+        return redirect(submission.get_absolute_url() + "#precheck")
+
     if request.POST.get("action") == "submit" and not has_errors:
+        was_incomplete = submission.is_incomplete
         try:
             submitted = services.submission_submit(
                 submission=submission, actor=request.user, attestations=form.attestations()
@@ -186,11 +202,13 @@ def _post_draft(request, submission):
         except IncompleteSubmission as exc:
             messages.success(request, saved)
             return _render_draft(request, submission, fresh, problems=exc.problems, status=422)
-        messages.success(
-            request,
-            gettext("Your application was submitted. Your submission ID is %(reference)s.")
-            % {"reference": submitted.reference},
-        )
+        if was_incomplete:
+            done = gettext(
+                "Your application %(reference)s is back with its assessor. There is no new fee."
+            )
+        else:
+            done = gettext("Your application was submitted. Your submission ID is %(reference)s.")
+        messages.success(request, done % {"reference": submitted.reference})
         return redirect(submitted)
 
     if has_errors or result.over_limit:
@@ -277,7 +295,7 @@ def autosave(request, uuid):
     if not request.user.is_authenticated:
         return signed_out_json()
     submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
-    if submission.status != Status.DRAFT:
+    if not submission.is_editable:
         return JsonResponse(
             {"ok": False, "error": gettext("This application has been submitted.")}, status=409
         )

@@ -24,6 +24,30 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_outside_names(monkeypatch):
+    """No test reaches the internet: a host name other than localhost does not resolve
+    (evidence links such as https://video.example.org/ are then "not found" at once).
+    Tests of the fetcher replace the resolver themselves."""
+    import ipaddress
+    import socket
+
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        try:
+            ipaddress.ip_address(name.split("%")[0])
+        except ValueError:
+            if name and name != "localhost" and not name.endswith(".localhost"):
+                raise socket.gaierror(
+                    socket.EAI_NONAME, f"{name} is not resolved in tests"
+                ) from None
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits live in the cache; each test starts with none used."""
     from django.core.cache import cache

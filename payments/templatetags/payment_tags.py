@@ -21,7 +21,7 @@ def amount(cents, currency: str = "usd") -> str:
 def payment_panel(context, submission):
     """The fee due with a Pay now action, or the receipt once paid."""
     receipt = None
-    if submission.status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
+    if submission.status in (Status.IN_REVIEW, Status.INCOMPLETE, Status.AWARDED, Status.DENIED):
         receipt = payment_receipt_for_submission(submission=submission)
     return {
         "submission": submission,

@@ -76,9 +76,9 @@ def test_a_name_that_resolves_to_a_private_address_is_refused(no_connect, monkey
 
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     with pytest.raises(FetchRefused) as refused:
-        safe_fetch("https://evidence.example.org/video")
+        safe_fetch("https://media.riverside-schools.net/video")
     assert refused.value.reason == "private_address"
-    assert asked == ["evidence.example.org"]
+    assert asked == ["media.riverside-schools.net"]
 
 
 def test_a_name_that_resolves_to_ipv6_loopback_is_refused(no_connect, monkeypatch):
@@ -90,7 +90,7 @@ def test_a_name_that_resolves_to_ipv6_loopback_is_refused(no_connect, monkeypatc
         ],
     )
     with pytest.raises(FetchRefused):
-        safe_fetch("http://sneaky.example.org/")
+        safe_fetch("http://cdn.riverside-schools.net/")
 
 
 @pytest.mark.parametrize(
@@ -210,3 +210,14 @@ def test_address_rules():
         "::ffff:192.168.0.1",
     ):
         assert not address_is_public(ipaddress.ip_address(private)), private
+
+
+def test_names_reserved_for_examples_are_never_looked_up(monkeypatch):
+    def resolver(*args, **kwargs):
+        raise AssertionError("looked up a reserved name")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    for url in ("https://video.example.org/lesson", "http://school.test/", "http://a.invalid/"):
+        with pytest.raises(FetchError) as failed:
+            safe_fetch(url)
+        assert "could not be found" in str(failed.value)

@@ -59,6 +59,7 @@ def test_submit_of_a_free_application_into_review(draft, learner, django_assert_
     # checked, attestations, the rubric, the move and its audit event), then
     # the review opened in the same transaction (the organization's SLA, due
     # date, review, audit, least-loaded assessor, assignment with its audit and
-    # email), then the learner's receipt email.
-    with django_assert_num_queries(30):
+    # email), then the learner's receipt email, and the completeness pre-check
+    # asked for (savepoint, a pending one looked for, the request stored).
+    with django_assert_num_queries(35):
         services.submission_submit(submission=draft, actor=learner, attestations=ALL_ATTESTATIONS)
