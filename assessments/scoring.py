@@ -283,21 +283,18 @@ def review_scoring_open(*, review: Review, policy: ScoringPolicy) -> None:
 
 
 def review_assessor_changed(*, review: Review, assessor: User, actor: User | None) -> None:
-    """Keep a paired review's ``first`` scoring with the review's assessor.
+    """Keep a paired review's open ``first`` scoring with the review's assessor.
 
     Called by ``services._assign`` on a locked review that is not single
     scored. Raises IneligibleAssessor when ``assessor`` holds another scoring
-    of the review, and AssessmentError once the first scoring is submitted
-    (its pending scorings are reassigned one by one). A waiting second
-    scoring is assigned at the same time.
+    of the review. Once the first scoring is submitted it stays with its
+    author (a reassignment then only moves who is reminded of the review);
+    its pending scorings are reassigned one by one. A waiting second scoring
+    is assigned at the same time.
     """
     first = Scoring.objects.filter(review=review, kind=ScoringKind.FIRST).first()
-    if first is None:
+    if first is None or not first.is_open:
         return
-    if not first.is_open:
-        raise AssessmentError(
-            gettext("The first scoring is already submitted: reassign the pending scoring instead.")
-        )
     if assessor.pk in _partner_ids(review, first):
         raise IneligibleAssessor(
             gettext("%(assessor)s already holds another scoring of this review.")

@@ -111,7 +111,12 @@ def review(request, uuid):
         # Paired, sampled and adjudicating scorers work on their own, blind page.
         return redirect("assessments:scoring", uuid=own.uuid)
     review = selectors.review_get_for_user(submission_uuid=uuid, user=request.user)
-    can_score = review.is_open and review.assessor_id == request.user.pk
+    can_score = (
+        review.is_open
+        and review.assessor_id == request.user.pk
+        # A paired review is scored on the scoring pages, never here.
+        and review.scoring_model == ScoringModel.SINGLE
+    )
     scores = selectors.review_scores(review)
     criteria = review.submission.rubric_snapshot
     form = ScoreForm(

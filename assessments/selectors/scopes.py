@@ -73,6 +73,9 @@ def eligible_assessors(*, submission: Submission) -> QuerySet[User]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    other_scorings = Scoring.objects.filter(
+        review__submission_id=submission.pk, assessor=OuterRef("pk")
+    ).exclude(kind=ScoringKind.FIRST)
     last_assigned = (
         Assignment.objects.filter(assessor=OuterRef("pk"))
         .order_by("-assigned_at")
@@ -83,6 +86,9 @@ def eligible_assessors(*, submission: Submission) -> QuerySet[User]:
             is_active=True, pk__in=_scopes_for(submission.credential).values("user_id")
         )
         .exclude(pk=submission.learner_id)
+        # Whoever holds a second, sampled or adjudicating scoring of this
+        # submission never takes its review (and so its first scoring) too.
+        .exclude(Exists(other_scorings))
         .annotate(
             open_reviews=Coalesce(Subquery(open_reviews), 0) + Coalesce(Subquery(open_scorings), 0),
             last_assigned_at=Subquery(last_assigned),

@@ -457,3 +457,12 @@ def test_pending_scorings_are_reminded_and_escalated_once(paired, frozen, settin
     assert email_deliver(email_id=escalation.pk)
     assert mailoutbox[-1].to == ["staff@example.org"]
     assert paired.submission.reference in mailoutbox[-1].body
+
+
+def test_least_loaded_reassignment_never_gives_the_review_to_the_second_scorer(paired, assessors):
+    scorings = scorings_of(paired)
+    taken = {scorings[ScoringKind.FIRST].assessor_id, scorings[ScoringKind.SECOND].assessor_id}
+    services.review_assign_least_loaded(review_id=paired.pk, actor=None)
+    paired.refresh_from_db()
+    assert paired.assessor_id not in taken
+    assert scorings_of(paired)[ScoringKind.FIRST].assessor_id == paired.assessor_id
