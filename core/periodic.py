@@ -28,7 +28,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from celery import beat
 from django.conf import settings
@@ -56,13 +56,15 @@ class Scheduler(threading.Thread):
         # Register every app's tasks (a worker does this at start), so beat runs them
         # here rather than sending them to a broker nobody reads.
         app.loader.import_default_modules()
+        # The scheduler by its dotted name, as `celery beat --scheduler` takes it (the
+        # stubs know only classes); no remote control, as in Celery's embedded beat.
+        options: dict[str, Any] = {
+            "max_interval": self.max_interval,
+            "scheduler_cls": settings.CELERY_BEAT_SCHEDULER,
+            "remote_control": False,
+        }
         while not self.stopping.is_set():
-            self.service = beat.Service(
-                app,
-                max_interval=self.max_interval,
-                scheduler_cls=settings.CELERY_BEAT_SCHEDULER,
-                remote_control=False,
-            )
+            self.service = beat.Service(app, **options)
             try:
                 self.service.start()
             except Exception:
