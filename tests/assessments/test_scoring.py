@@ -466,3 +466,30 @@ def test_least_loaded_reassignment_never_gives_the_review_to_the_second_scorer(p
     paired.refresh_from_db()
     assert paired.assessor_id not in taken
     assert scorings_of(paired)[ScoringKind.FIRST].assessor_id == paired.assessor_id
+
+
+def test_a_sample_scorer_never_hears_the_live_decision_before_submitting(
+    credential, assessors, learner, client
+):
+    use_policy(credential, ScoringModel.SINGLE, sample_percent=100)
+    review = submit_for_review(learner=learner, credential=credential).review
+    sample = scorings_of(review)[ScoringKind.SAMPLE]
+    services.review_decide(
+        review_id=review.pk,
+        actor=review.assessor,
+        outcome=DENY,
+        scores=marks(review, not_met=[0], feedback="LIVE-FEEDBACK"),
+        comment="LIVE-COMMENT",
+    )
+    browser = _client_for(client, sample.assessor)
+    page = browser.get(reverse("assessments:scoring", kwargs={"uuid": sample.uuid}))
+    text = page.content.decode()
+    assert "LIVE-COMMENT" not in text and "LIVE-FEEDBACK" not in text
+    assert "status-denied" not in text
+    # Listed in their queue without the review's status.
+    queue = browser.get(reverse("assessments:queue")).content.decode()
+    assert review.submission.reference in queue
+    assert "status-denied" not in queue
+    submit(sample, AWARD, marks(review))
+    after = browser.get(reverse("assessments:scoring", kwargs={"uuid": sample.uuid}))
+    assert "LIVE-COMMENT" in after.content.decode()
