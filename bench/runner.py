@@ -28,14 +28,14 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Review, ReviewState
-from credentials.models import MicroCredential
+from credentials.models import MicroCredential, Organization
 from submissions.models import Status, Submission
 
 from .seeding import PROBES
@@ -55,6 +55,8 @@ PAGES = [
     ("autosave", "Save draft (autosave POST)"),
     ("queue", "Assessor queue"),
     ("review", "Review page"),
+    ("quality", "Agreement dashboard (staff)"),
+    ("turnaround", "Turnaround statistics (public)"),
 ]
 TARGET_RATIO = 0.40
 TARGET_P95_MS = 50.0
@@ -184,6 +186,14 @@ def load_targets(clients: int) -> dict[str, list[Target]]:
             targets.setdefault("review", []).append(
                 Target("GET", f"/assess/review/{review.submission.uuid}/", user=assessor)
             )
+    # Staff read the agreement dashboard; the public reads each issuer's turnaround.
+    staff = User.objects.filter(is_staff=True, is_superuser=True).order_by("id").first()
+    if staff is not None:
+        targets["quality"] = [Target("GET", "/calibration/quality/", user=staff)] * clients
+    targets["turnaround"] = [
+        Target("GET", f"/calibration/turnaround/{slug}/")
+        for slug in Organization.objects.order_by("id").values_list("slug", flat=True)[:clients]
+    ]
     # One session per user, shared by the lines of that user.
     sessions: dict[int, tuple[str, str]] = {}
     for page_targets in targets.values():
@@ -304,6 +314,15 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
     )
     last = _seeded(MicroCredential.objects.order_by("-id").first(), "credential")
     pages = (MicroCredential.objects.published().count() + 11) // 12
+    organizations = list(
+        Organization.objects.annotate(
+            decided=Count(
+                "credentials__submissions",
+                filter=Q(credentials__submissions__decided_at__isnull=False),
+            )
+        ).order_by("decided", "id")
+    )
+    quiet, busy = organizations[0], organizations[-1]
     return {
         # Public pages, anonymous (as loaded) and as learners with 0 and 30 favorites.
         "trivial": ((None, "GET", "/bench/trivial/", None), (None, "GET", "/bench/trivial/", None)),
@@ -341,6 +360,16 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
         "review": (
             (small_review.assessor, "GET", f"/assess/review/{small_review.submission.uuid}/", None),
             (large_review.assessor, "GET", f"/assess/review/{large_review.submission.uuid}/", None),
+        ),
+        # Staff: one credential's figures, then every credential's.
+        "quality": (
+            (users["staff"], "GET", f"/calibration/quality/?credential={first.pk}", None),
+            (users["staff"], "GET", "/calibration/quality/", None),
+        ),
+        # The issuers with the fewest and the most decisions.
+        "turnaround": (
+            (None, "GET", f"/calibration/turnaround/{quiet.slug}/", None),
+            (None, "GET", f"/calibration/turnaround/{busy.slug}/", None),
         ),
         # Query counts only: public pages as loaded (anonymous), other dashboard tabs.
         "catalog (anonymous)": (
