@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Component, Mark
+from .models import Component, Mark, ReviewAssignment
 from .services import EntryInput, Ratings, ScoreInput
 
 MARK_CHOICES = Mark.choices
@@ -50,19 +50,25 @@ class SelfAssessmentForm(forms.Form):
                 help_text=_("For example: Part 2, evidence 1; or the rubric's second criterion."),
             )
 
+    def _given(self, name: str) -> str | None:
+        """A posted, valid value (stripped); None for a field not posted (an unchosen
+        radio) or refused, which the service then leaves as it is."""
+        if name not in self.data or name not in self.cleaned_data:
+            return None
+        return str(self.cleaned_data[name]).strip()
+
     def entries(self) -> dict[int, EntryInput]:
-        """What was posted and valid, per component id (fields not posted are left out)."""
+        """What was posted and valid, per component id (components with nothing are left out)."""
         out = {}
         for component in self.components:
             key = component.pk
-            names = (f"mark_{key}", f"note_{key}", f"pointer_{key}")
-            if not all(n in self.cleaned_data for n in names) or names[0] not in self.data:
-                continue
-            out[key] = EntryInput(
-                mark=self.cleaned_data[names[0]],
-                note=self.cleaned_data[names[1]].strip(),
-                pointer=self.cleaned_data[names[2]].strip(),
+            entry = EntryInput(
+                mark=self._given(f"mark_{key}"),
+                note=self._given(f"note_{key}"),
+                pointer=self._given(f"pointer_{key}"),
             )
+            if (entry.mark, entry.note, entry.pointer) != (None, None, None):
+                out[key] = entry
         return out
 
     def bound_rows(self) -> dict[int, tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
@@ -75,7 +81,8 @@ class SelfAssessmentForm(forms.Form):
 class ReviewForm(forms.Form):
     """A reviewer's marks and feedback per component and the three 1-5 ratings."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The review's revision the page was loaded with (named for the draft script).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     scope = forms.TypedChoiceField(
         label=_("Scope: is the competency the right size for one micro-credential?"),
         choices=RATING_CHOICES,
@@ -121,23 +128,39 @@ class ReviewForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    def _given(self, name: str) -> str | None:
+        if name not in self.data or name not in self.cleaned_data:
+            return None
+        return str(self.cleaned_data[name]).strip()
+
     def scores(self) -> dict[int, ScoreInput]:
+        """Posted, valid marks and feedback per component id; None keeps what is stored."""
         out = {}
         for component in self.components:
-            mark, feedback = f"mark_{component.pk}", f"feedback_{component.pk}"
-            if mark in self.cleaned_data and feedback in self.cleaned_data and mark in self.data:
-                out[component.pk] = ScoreInput(
-                    mark=self.cleaned_data[mark], feedback=self.cleaned_data[feedback].strip()
-                )
+            score = ScoreInput(
+                mark=self._given(f"mark_{component.pk}"),
+                feedback=self._given(f"feedback_{component.pk}"),
+            )
+            if (score.mark, score.feedback) != (None, None):
+                out[component.pk] = score
         return out
 
-    def ratings(self) -> Ratings:
+    def ratings(self, current: ReviewAssignment) -> Ratings:
+        """The ratings and comments posted and valid; a field that was not posted or
+        failed validation keeps the ``current`` value, never an empty one."""
         data = self.cleaned_data
+
+        def kept(name: str) -> Any:
+            if name in self.data and name in data:
+                return data[name]
+            return getattr(current, name)
+
+        comments = kept("comments")
         return Ratings(
-            scope=data.get("scope"),
-            clarity=data.get("clarity"),
-            ease_of_use=data.get("ease_of_use"),
-            comments=(data.get("comments") or "").strip(),
+            scope=kept("scope"),
+            clarity=kept("clarity"),
+            ease_of_use=kept("ease_of_use"),
+            comments=(comments or "").strip(),
         )
 
     def bound_rows(self) -> dict[int, tuple[forms.BoundField, forms.BoundField]]:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("rounds/<uuid:uuid>/assign/", views.assign, name="assign"),
     path("rounds/<uuid:uuid>/settle/", views.settle, name="settle"),
     path("reviews/<uuid:uuid>/", views.review, name="review"),
+    path("reviews/<uuid:uuid>/autosave/", views.review_autosave, name="review_autosave"),
     path("summaries/<uuid:uuid>/", views.summary, name="summary"),
     path("reports/", views.report_index, name="reports"),
     path("reports/<uuid:uuid>/", views.report, name="report"),

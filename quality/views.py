@@ -347,9 +347,9 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
                 assignment = services.review_save(
                     assignment=assignment,
                     actor=request.user,  # type: ignore[arg-type]
-                    revision=form.cleaned_data["revision"],
+                    revision=form.cleaned_data["version"],
                     scores=form.scores(),
-                    ratings=form.ratings(),
+                    ratings=form.ratings(assignment),
                 )
                 if "submit" in request.POST:
                     services.review_submit(assignment=assignment, actor=request.user)  # type: ignore[arg-type]
@@ -361,14 +361,14 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
                 form.add_error(None, error.message)
                 # Saved already (incomplete submit): the page continues from the new revision.
                 form.data = form.data.copy()
-                form.data["revision"] = str(assignment.revision)
+                form.data["version"] = str(assignment.revision)
                 status = 409 if isinstance(error, ReviewConflict) else 400
         else:
             status = 400
     else:
         form = ReviewForm(
             initial={
-                "revision": assignment.revision,
+                "version": assignment.revision,
                 "scope": assignment.scope,
                 "clarity": assignment.clarity,
                 "ease_of_use": assignment.ease_of_use,
@@ -397,9 +397,57 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
             "bound": form.bound_rows(),
             "others": {row.component.pk: row for row in others} if others else None,
             "submitted": assignment.status == "submitted",
+            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=status,
     )
+
+
+@require_POST
+def review_autosave(request: HttpRequest, uuid: str) -> JsonResponse:
+    """Background save of the review page, for the assigned reviewer only. Always JSON:
+    401 signed out, 409 submitted already or saved in another tab, 422 with the reasons
+    per field (the valid values are still saved)."""
+    if not request.user.is_authenticated:
+        return signed_out_json()
+    try:
+        assignment = selectors.assignment_for_reviewer(uuid=uuid, user=request.user)
+    except ReviewAssignment.DoesNotExist:
+        raise Http404 from None
+    components = list(selectors.framework_components(framework=assignment.round.framework))
+    form = ReviewForm(request.POST, components=components)
+    form.is_valid()
+    if "version" in form.errors:
+        return JsonResponse({"ok": False, "error": gettext("The page is out of date.")}, status=400)
+    try:
+        saved = services.review_save(
+            assignment=assignment,
+            actor=request.user,  # type: ignore[arg-type]
+            revision=form.cleaned_data["version"],
+            scores=form.scores(),
+            ratings=form.ratings(assignment),
+        )
+    except ReviewConflict as error:
+        current = ReviewAssignment.objects.only("revision").get(pk=assignment.pk)
+        return JsonResponse(
+            {"ok": False, "conflict": True, "error": error.message, "version": current.revision},
+            status=409,
+        )
+    except QualityError as error:
+        return JsonResponse({"ok": False, "error": error.message}, status=409)
+    saved_at = time_format(timezone.localtime(timezone.now()), gettext("g:i A"))
+    body: dict[str, object] = {
+        "ok": not form.errors,
+        "version": saved.revision,
+        "saved_at": saved_at,
+    }
+    if form.errors:
+        body.update(
+            error=gettext("Some values were not saved: see the messages beside them."),
+            errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        )
+        return JsonResponse(body, status=422)
+    return JsonResponse(body)
 
 
 def summary(request: HttpRequest, uuid: str) -> HttpResponse:

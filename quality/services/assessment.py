@@ -20,11 +20,12 @@ from ..models import ReviewRound, RoundStatus, SelfAssessment, SelfAssessmentEnt
 
 @dataclass(frozen=True)
 class EntryInput:
-    """What the designer said about one component."""
+    """What the designer said about one component; None keeps what is stored (a field
+    the page did not send, or one that failed validation, is never blanked)."""
 
-    mark: str
-    note: str = ""
-    pointer: str = ""
+    mark: str | None
+    note: str | None = None
+    pointer: str | None = None
 
 
 def self_assessment_save(
@@ -83,17 +84,19 @@ def self_assessment_save(
                         SelfAssessmentEntry(
                             self_assessment=assessment,
                             component_id=component_id,
-                            mark=given.mark,
-                            note=given.note,
-                            pointer=given.pointer,
+                            mark=given.mark or "",
+                            note=given.note or "",
+                            pointer=given.pointer or "",
                         )
                     )
-                elif (entry.mark, entry.note, entry.pointer) != (
-                    given.mark,
-                    given.note,
-                    given.pointer,
-                ):
-                    entry.mark, entry.note, entry.pointer = given.mark, given.note, given.pointer
+                    continue
+                wanted = (
+                    entry.mark if given.mark is None else given.mark,
+                    entry.note if given.note is None else given.note,
+                    entry.pointer if given.pointer is None else given.pointer,
+                )
+                if (entry.mark, entry.note, entry.pointer) != wanted:
+                    entry.mark, entry.note, entry.pointer = wanted
                     changed.append(entry)
             SelfAssessmentEntry.objects.bulk_create(new)
             SelfAssessmentEntry.objects.bulk_update(changed, ["mark", "note", "pointer"])

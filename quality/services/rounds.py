@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.services import record
 from core.transitions import transition
-from credentials.models import MicroCredential
+from credentials.models import MemberRole, MicroCredential
+from credentials.selectors import organization_members
 from notifications.services import email_enqueue
 
 from .. import selectors
@@ -97,6 +98,20 @@ def round_open(*, credential: MicroCredential, actor: User) -> ReviewRound:
             target=review_round,
             data={"credential": str(credential.uuid), "number": number},
         )
+        for member in organization_members(
+            organization=credential.organization, role=MemberRole.ADMIN
+        ):
+            email_enqueue(
+                to=[member.user.email],
+                template="quality_round_opened",
+                context={
+                    "name": member.user.display_name,
+                    "title": credential.title,
+                    "number": number,
+                    "path": reverse("quality:version", kwargs={"uuid": credential.uuid}),
+                },
+                key=f"quality-round-opened:{review_round.pk}:{member.user_id}",
+            )
     return review_round
 
 
@@ -174,8 +189,10 @@ def round_assign(
 
 @dataclass(frozen=True)
 class ScoreInput:
-    mark: str
-    feedback: str = ""
+    """A reviewer's mark and feedback on one component; None keeps what is stored."""
+
+    mark: str | None
+    feedback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,12 +237,17 @@ def review_save(
                     ReviewScore(
                         assignment=locked,
                         component_id=component_id,
-                        mark=given.mark,
-                        feedback=given.feedback,
+                        mark=given.mark or "",
+                        feedback=given.feedback or "",
                     )
                 )
-            elif (score.mark, score.feedback) != (given.mark, given.feedback):
-                score.mark, score.feedback = given.mark, given.feedback
+                continue
+            wanted = (
+                score.mark if given.mark is None else given.mark,
+                score.feedback if given.feedback is None else given.feedback,
+            )
+            if (score.mark, score.feedback) != wanted:
+                score.mark, score.feedback = wanted
                 changed.append(score)
         ReviewScore.objects.bulk_create(new)
         ReviewScore.objects.bulk_update(changed, ["mark", "feedback"])

@@ -54,6 +54,9 @@ def test_reviewers_and_the_designer_are_emailed_without_naming_the_designer(worl
 
     world.self_assess()
     review_round, (a1, a2) = world.open_round()
+    opened = OutboundEmail.objects.get(template="quality_round_opened")
+    assert opened.to == ["orgadmin@example.org"]
+    assert "Assign reviewers: Questioning Strategies (round 1)" == opened.subject
     assigned = OutboundEmail.objects.filter(template="quality_review_assigned")
     assert sorted(m.to[0] for m in assigned) == ["reviewer1@example.org", "reviewer2@example.org"]
     for message in assigned:

@@ -220,3 +220,42 @@ def test_background_save_answers_json_and_refuses_a_stale_tab(world):
 
     assert Client().post(url, {"version": 1}).status_code == 401
     assert world.client(world.reviewer1).post(url, {"version": 1}).status_code == 404
+
+
+def test_review_background_save_keeps_what_was_not_posted(world):
+    world.self_assess()
+    _, (a1, a2) = world.open_round()
+    url = reverse("quality:review_autosave", kwargs={"uuid": a1.uuid})
+    reviewer = world.client(world.reviewer1)
+    first = world.components()[0]
+    saved = reviewer.post(
+        url,
+        {
+            "version": 0,
+            f"mark_{first.pk}": "not_met",
+            f"feedback_{first.pk}": "Draft words",
+            "scope": "4",
+        },
+    )
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    # A save without the ratings leaves the scope as it was.
+    reviewer.post(url, {"version": 1, f"feedback_{first.pk}": "More words"})
+    a1.refresh_from_db()
+    assert a1.scope == 4
+    assert a1.scores.get(component=first).feedback == "More words"
+    assert a1.scores.get(component=first).mark == "not_met"
+
+    assert reviewer.post(url, {"version": 0}).status_code == 409
+    assert world.client(world.reviewer2).post(url, {"version": 2}).status_code == 404
+    assert world.client(world.designer).post(url, {"version": 2}).status_code == 404
+
+
+def test_a_note_typed_before_choosing_met_is_saved(world):
+    url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    first = world.components()[0]
+    designer = world.client(world.designer)
+    designer.post(url, {"version": 0, f"note_{first.pk}": "Thinking about it"})
+    assert "Thinking about it" in designer.get(url).content.decode()
+    designer.post(url, {"version": 1, f"mark_{first.pk}": "met"})
+    body = designer.get(url).content.decode()
+    assert "Thinking about it" in body and "1 of 5 met" in body

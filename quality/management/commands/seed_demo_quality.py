@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 users[email] = account_ensure(
                     email=email, name=name, password=DEMO_PASSWORD, is_staff=False
                 ).user
-                organization = MicroCredential.objects.get(slug=PUBLISHED).organization
+                organization = MicroCredential.objects.get(slug=PUBLISHED, version=1).organization
                 member_add(
                     organization=organization, user=users[email], role=role, team=team, actor=None
                 )
@@ -97,7 +97,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<9} {email:<24} password: {DEMO_PASSWORD}")
 
     def _published(self, users: dict[str, User]) -> None:
-        credential = MicroCredential.objects.select_related("organization").get(slug=PUBLISHED)
+        credential = MicroCredential.objects.select_related("organization").get(
+            slug=PUBLISHED, version=1
+        )
         designer, admin = users["designer@example.org"], users["orgadmin@example.org"]
         reviewers = [users["reviewer1@example.org"], users["reviewer2@example.org"]]
         framework = selectors.self_assessment_framework(credential=credential)
@@ -170,7 +172,7 @@ class Command(BaseCommand):
             services.review_submit(assignment=saved, actor=assignment.reviewer)
 
     def _draft(self, designer: User) -> None:
-        credential = MicroCredential.objects.get(slug=DRAFT)
+        credential = MicroCredential.objects.get(slug=DRAFT, version=1)
         if selectors.self_assessment_get(credential=credential) is not None:
             return
         framework = selectors.self_assessment_framework(credential=credential)
