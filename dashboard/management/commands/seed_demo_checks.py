@@ -101,7 +101,7 @@ class Command(BaseCommand):
                 }
             ),
         )
-        findings = []
+        findings: list[dict[str, object]] = []
         for attachment in draft.attachments.all():
             with attachment.file.open("rb") as handle:
                 result = check_file(handle.read(), attachment.content_type)
