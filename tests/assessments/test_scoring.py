@@ -14,6 +14,7 @@ from assessments.models import (
     Scoring,
     ScoringKind,
     ScoringModel,
+    ScoringPolicy,
     ScoringState,
 )
 from audit.models import AuditEvent
@@ -493,3 +494,29 @@ def test_a_sample_scorer_never_hears_the_live_decision_before_submitting(
     submit(sample, AWARD, marks(review))
     after = browser.get(reverse("assessments:scoring", kwargs={"uuid": sample.uuid}))
     assert "LIVE-COMMENT" in after.content.decode()
+
+
+# --- staff set the policy in admin ----------------------------------------------------------
+
+
+def test_staff_set_a_credentials_scoring_policy_in_admin(credential, staff_client, staff_user):
+    url = reverse("admin:assessments_scoringpolicy_add")
+    form = {
+        "organization": credential.organization.pk,
+        "credential": credential.pk,
+        "scoring_model": ScoringModel.DOUBLE,
+        "sample_percent": 10,
+        "prior_assessor": PriorAssessor.AVOID,
+    }
+    refused = staff_client.post(url, form)
+    assert refused.status_code == 200
+    assert "A sampled second scoring applies to single scoring only." in refused.content.decode()
+    assert not ScoringPolicy.objects.exists()
+
+    saved = staff_client.post(url, {**form, "sample_percent": 0})
+    assert saved.status_code == 302
+    policy = ScoringPolicy.objects.get()
+    assert (policy.scoring_model, policy.prior_assessor) == (ScoringModel.DOUBLE, "avoid")
+    assert selectors.scoring_policy_for(credential=credential) == policy
+    event = AuditEvent.objects.get(verb="scoring_policy.created")
+    assert event.actor_id == staff_user.pk
