@@ -293,8 +293,18 @@ def badge_issue(*, award: Award) -> IssuedBadge:
     issuer_profile_check(organization=organization)
     try:
         with transaction.atomic():
-            signing_key = issuer_jwt_key(organization=organization)
-            proof_key = issuer_key_active(organization=organization)
+            # One read for both keys: the Ed25519 one (proofs, and the JWT unless
+            # RS256 was chosen) and the RS256 one if any.
+            active = {
+                key.algorithm: key
+                for key in IssuerKey.objects.filter(
+                    organization=organization, retired_at__isnull=True
+                )
+            }
+            proof_key = active.get(KeyAlgorithm.EDDSA) or issuer_key_active(
+                organization=organization
+            )
+            signing_key = active.get(KeyAlgorithm.RS256) or proof_key
             status_list, status_index = _allocate_status_index(organization)
             badge_uuid = uuid.uuid4()
             salt = secrets.token_hex(16)
@@ -451,3 +461,53 @@ def badge_revoke(*, badge_id: int, reason: str, actor: User | None) -> IssuedBad
             key=f"badge-revoked:{badge.pk}",
         )
     return badge
+
+
+# --- credentials that higher apps compose (stack awards, learner records) -------------------
+
+
+class Signer:
+    """The keys and the revocation status entry one credential issued by a
+    higher app is signed with: the same keys, status lists and proofs as a
+    badge, so one verifier and one status list serve both."""
+
+    def __init__(
+        self, *, jwt_key: IssuerKey, proof_key: IssuerKey, status_list: StatusList, index: int
+    ) -> None:
+        self.jwt_key = jwt_key
+        self.proof_key = proof_key
+        self.status_list = status_list
+        self.status_index = index
+
+    def status_entry(self) -> dict:
+        """The ``credentialStatus`` (BitstringStatusListEntry) of the credential."""
+        list_url = documents.status_list_url(self.status_list)
+        return {
+            "id": f"{list_url}#{self.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(self.status_index),
+            "statusListCredential": list_url,
+        }
+
+    def sign(self, document: dict, *, created: datetime.datetime) -> tuple[dict, str]:
+        """The document with its Data Integrity proof, and its VC-JWT."""
+        token = crypto.sign_jwt(
+            claims=documents.jwt_claims(document),
+            private_key_encrypted=self.jwt_key.private_key_encrypted,
+            kid=documents.key_url(self.jwt_key),
+            algorithm=self.jwt_key.algorithm,
+        )
+        return sign_document(document, key=self.proof_key, created=created), token
+
+
+def signer_prepare(*, organization: Organization) -> Signer:
+    """Keys and a fresh status list index for a credential the organization
+    issues from a higher app. Call inside the issuing transaction: the index
+    is taken under the status list's row lock and is never handed out twice.
+    Raises BadgeError when the organization cannot issue yet."""
+    issuer_profile_check(organization=organization)
+    proof_key = issuer_key_active(organization=organization)
+    jwt_key = issuer_jwt_key(organization=organization)
+    status_list, index = _allocate_status_index(organization)
+    return Signer(jwt_key=jwt_key, proof_key=proof_key, status_list=status_list, index=index)

@@ -29,9 +29,10 @@ def test_award_decision(learner, other_learner, credential, assessor, django_ass
     scores = all_met(review)
     assert len(scores) == 2
     # The review locked, scored, moved and audited; the submission locked,
-    # moved and audited; the award, whose badge is issued and recorded; the
-    # learner's email rendered into the outbox.
-    with django_assert_num_queries(35):
+    # moved and audited; the award, whose badge is issued (with the
+    # credential's alignments) and recorded; the learner's email rendered into
+    # the outbox.
+    with django_assert_num_queries(36):
         services.review_decide(
             review_id=review.pk, actor=assessor, outcome=Outcome.AWARDED, scores=scores
         )
