@@ -118,7 +118,9 @@ class QualitySettingAdmin(admin.ModelAdmin):
     list_display = ["organization", "framework", "gate", "exclude_same_team", "reviewers_per_round"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
+    """Shown, never changed here: these rows change only through the quality services."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -129,20 +131,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AssignmentInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class AssignmentInline(ReadOnly, admin.TabularInline):
     model = ReviewAssignment
     extra = 0
     fields = ["reviewer", "settles", "status", "scope", "clarity", "ease_of_use", "submitted_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewRound)

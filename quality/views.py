@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -142,6 +143,23 @@ def self_assessment(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
+def _saved_json(form: forms.Form, version: int) -> JsonResponse:
+    """A background save's answer in the draft script's terms: the new version, the time,
+    and (422) the reasons beside the fields that were refused."""
+    body: dict[str, object] = {
+        "ok": not form.errors,
+        "version": version,
+        "saved_at": time_format(timezone.localtime(timezone.now()), gettext("g:i A")),
+    }
+    if not form.errors:
+        return JsonResponse(body)
+    body.update(
+        error=gettext("Some values were not saved: see the messages beside them."),
+        errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
+    )
+    return JsonResponse(body, status=422)
+
+
 @require_POST
 def self_assessment_autosave(request: HttpRequest, uuid: str) -> JsonResponse:
     """Background save of the self-assessment page. Always JSON: 401 signed out, 409 a
@@ -178,19 +196,7 @@ def self_assessment_autosave(request: HttpRequest, uuid: str) -> JsonResponse:
         )
     except QualityError as error:
         return JsonResponse({"ok": False, "error": error.message}, status=409)
-    saved_at = time_format(timezone.localtime(assessment.updated_at), gettext("g:i A"))
-    body: dict[str, object] = {
-        "ok": not form.errors,
-        "version": assessment.revision,
-        "saved_at": saved_at,
-    }
-    if form.errors:
-        body.update(
-            error=gettext("Some values were not saved: see the messages beside them."),
-            errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
-        )
-        return JsonResponse(body, status=422)
-    return JsonResponse(body)
+    return _saved_json(form, assessment.revision)
 
 
 def _submit(request: HttpRequest, credential: MicroCredential) -> HttpResponse:
@@ -435,19 +441,7 @@ def review_autosave(request: HttpRequest, uuid: str) -> JsonResponse:
         )
     except QualityError as error:
         return JsonResponse({"ok": False, "error": error.message}, status=409)
-    saved_at = time_format(timezone.localtime(timezone.now()), gettext("g:i A"))
-    body: dict[str, object] = {
-        "ok": not form.errors,
-        "version": saved.revision,
-        "saved_at": saved_at,
-    }
-    if form.errors:
-        body.update(
-            error=gettext("Some values were not saved: see the messages beside them."),
-            errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
-        )
-        return JsonResponse(body, status=422)
-    return JsonResponse(body)
+    return _saved_json(form, saved.revision)
 
 
 def summary(request: HttpRequest, uuid: str) -> HttpResponse:

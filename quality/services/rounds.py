@@ -278,8 +278,19 @@ def review_submit(*, assignment: ReviewAssignment, actor: User) -> ReviewAssignm
         if review_round.status not in RUNNING:
             raise NotEditable(gettext("This round has already ended."))
         components = list(selectors.framework_components(framework=review_round.framework))
-        marked = {s.component_id for s in locked.scores.all() if s.mark in (Mark.MET, Mark.NOT_MET)}
+        scores = list(locked.scores.all())
+        marked = {s.component_id for s in scores if s.mark in (Mark.MET, Mark.NOT_MET)}
         missing = sum(1 for c in components if c.pk not in marked)
+        # The designer revises from the feedback: a "not yet met" says what is missing.
+        unexplained = sum(1 for s in scores if s.mark == Mark.NOT_MET and not s.feedback.strip())
+        if unexplained and not missing:
+            raise ReviewIncomplete(
+                gettext(
+                    "Give feedback on each component marked not yet met (%(count)s without), "
+                    "so the designer knows what to revise."
+                )
+                % {"count": unexplained}
+            )
         if missing or None in (locked.scope, locked.clarity, locked.ease_of_use):
             raise ReviewIncomplete(
                 gettext(

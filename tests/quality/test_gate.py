@@ -224,3 +224,21 @@ def test_third_reviewer_settles_a_disagreement(world):
     assert review_round.status == RoundStatus.REVISE
     marks = dict(review_round.results.values_list("component__code", "mark"))
     assert marks["1.1"] == Mark.MET and marks["1.2"] == Mark.NOT_MET and marks["1.3"] == Mark.MET
+
+
+def test_a_not_yet_met_needs_feedback_before_the_review_is_submitted(world):
+    from quality.exceptions import ReviewIncomplete
+
+    world.self_assess()
+    _, (a1, _a2) = world.open_round()
+    first = world.components()[0]
+    world.score(a1, Mark.MET, submit=False)
+    services.review_save(
+        assignment=a1,
+        actor=world.reviewer1,
+        revision=a1.revision,
+        scores={first.pk: services.ScoreInput(mark=Mark.NOT_MET, feedback="")},
+        ratings=services.Ratings(scope=4, clarity=4, ease_of_use=4),
+    )
+    with pytest.raises(ReviewIncomplete, match="feedback on each component marked not yet met"):
+        services.review_submit(assignment=a1, actor=world.reviewer1)
