@@ -32,3 +32,10 @@ def calibration_nav_link(user):
         assessment_selectors.is_assessor(user) or sets.can_manage(user)
     )
     return {"show": show}
+
+
+@register.simple_tag
+def review_sla_days(organization) -> int:
+    """The organization's decision SLA in business days, for pages of apps that
+    cannot ask assessments themselves (the checkout page). One query."""
+    return assessment_selectors.sla_business_days(organization_id=organization.pk)

@@ -119,3 +119,18 @@ def test_the_organization_sla_sets_the_due_date(credential, frozen, days, due_on
     assert submission.decision_due_on == due_on
     assert (submission.review.due_on, submission.review.remind_on) == (due_on, remind_on)
     assert OrganizationReviewSettings.objects.get().sla_business_days == days
+
+
+def test_the_checkout_page_promises_the_organizations_sla(learner, learner_client):
+    from django.urls import reverse
+
+    from tests.payments.factories import awaiting_payment
+
+    submission = awaiting_payment(learner, fee_cents=5000)
+    services.review_settings_save(
+        organization=submission.credential.organization, sla_business_days=5, actor=None
+    )
+
+    page = learner_client.get(reverse("payments:checkout", kwargs={"uuid": submission.uuid}))
+
+    assert "a decision is due within 5 business days of payment" in " ".join(page.text.split())
