@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -35,6 +37,8 @@ from core.safe_fetch import FetchError, safe_fetch
 from . import baking, crypto, data_integrity, documents, images, selectors
 from . import status_list as bitstring
 from .verification import _resolve_local, verify_token
+
+logger = logging.getLogger(__name__)
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 MAX_FETCH_BYTES = 512 * 1024
@@ -272,6 +276,26 @@ def _local_document(url: str) -> bytes | None:
     return None
 
 
+def _never_raises(function):
+    """Crafted input (nesting deep enough to exhaust recursion, types where
+    none were expected) becomes a failed check, never a server error; an
+    unforeseen error is logged with its traceback all the same."""
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs) -> Report:
+        try:
+            return function(*args, **kwargs)
+        except Exception as exc:
+            if not isinstance(exc, RecursionError | ValueError | TypeError | KeyError):
+                logger.exception("Verifying a credential failed unexpectedly.")
+            report = Report(form=_("unreadable"))
+            report.add("format", _("Format"), False, _("The input cannot be read."))
+            return report
+
+    return guarded
+
+
+@_never_raises
 def verify_url(url: str, *, now=None) -> Report:
     """Fetch a credential (JSON, VC-JWT or baked image) from its URL and verify it."""
     if not url.startswith(("https://", "http://")):
@@ -291,6 +315,7 @@ def verify_url(url: str, *, now=None) -> Report:
     return verify(text=body.decode("utf-8", errors="replace"), now=now)
 
 
+@_never_raises
 def verify(*, text: str = "", upload: bytes | None = None, now=None) -> Report:
     """Verify what was pasted or uploaded and report each check."""
     report = Report()

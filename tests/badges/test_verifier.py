@@ -395,7 +395,13 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
         ' "proofValue": "z1"}}',
         "\x00" * 100,
         "eyJhbGciOiJSUzI1NiIsImtpZCI6Imh0dHA6Ly8xMjcuMC4wLjEvIn0.e30.AAAA",
+        "[" * 50_000,
+        '{"credentialSubject": ' * 20_000,
+        "eyJhbGciOiJFZERTQSJ9."
+        + base64.urlsafe_b64encode(b"[" * 60_000).decode().rstrip("=")
+        + ".AAAA",
     ],
+    ids=range(12),
 )
 def test_crafted_text_never_gives_a_server_error(client, text):
     response = client.post("/badges/verify/api/", {"credential": text})
