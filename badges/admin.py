@@ -168,29 +168,28 @@ class IssuerKeyAdmin(ServiceRecordAdmin):
             names = ", ".join(f"{key.algorithm} {key.key_id}" for key in keys)
             self.message_user(request, f"{organization}: now signing with {names}.")
 
+    def _set_rs256(self, request, queryset, enabled: bool) -> None:
+        algorithm = "RS256" if enabled else "EdDSA"
+        for organization in self._organizations(queryset):
+            changed = services.issuer_rs256_set(
+                organization=organization, enabled=enabled, actor=request.user
+            )
+            state = "now signs" if changed else "already signs"
+            self.message_user(request, f"{organization} {state} its VC-JWTs with {algorithm}.")
+
     @admin.action(
         description="Sign VC-JWTs with RS256 (a new RSA key; Ed25519 keeps the proofs)",
         permissions=["rotate"],
     )
     def use_rs256(self, request, queryset):
-        for organization in self._organizations(queryset):
-            changed = services.issuer_rs256_set(
-                organization=organization, enabled=True, actor=request.user
-            )
-            state = "now signs" if changed else "already signs"
-            self.message_user(request, f"{organization} {state} its VC-JWTs with RS256.")
+        self._set_rs256(request, queryset, enabled=True)
 
     @admin.action(
         description="Sign VC-JWTs with EdDSA again (the RSA key stays published)",
         permissions=["rotate"],
     )
     def use_eddsa(self, request, queryset):
-        for organization in self._organizations(queryset):
-            changed = services.issuer_rs256_set(
-                organization=organization, enabled=False, actor=request.user
-            )
-            state = "now signs" if changed else "already signs"
-            self.message_user(request, f"{organization} {state} its VC-JWTs with EdDSA.")
+        self._set_rs256(request, queryset, enabled=False)
 
 
 @admin.register(StatusList)

@@ -174,31 +174,22 @@ class AlignmentTarget:
     description: str = ""
 
 
-def _ob3_alignment(target: AlignmentTarget) -> dict:
-    alignment = {
-        "type": ["Alignment"],
+def _ob2_alignment(target: AlignmentTarget) -> dict:
+    """The fields Open Badges 2.0 and 3.0 share; empty ones are left out."""
+    optional = {
+        "targetCode": target.code,
+        "targetFramework": target.framework,
+        "targetDescription": target.description,
+    }
+    return {
         "targetName": target.name,
         "targetUrl": target.url,
-        "targetType": target.target_type,
+        **{key: value for key, value in optional.items() if value},
     }
-    if target.code:
-        alignment["targetCode"] = target.code
-    if target.framework:
-        alignment["targetFramework"] = target.framework
-    if target.description:
-        alignment["targetDescription"] = target.description
-    return alignment
 
 
-def _ob2_alignment(target: AlignmentTarget) -> dict:
-    alignment = {"targetName": target.name, "targetUrl": target.url}
-    if target.code:
-        alignment["targetCode"] = target.code
-    if target.framework:
-        alignment["targetFramework"] = target.framework
-    if target.description:
-        alignment["targetDescription"] = target.description
-    return alignment
+def _ob3_alignment(target: AlignmentTarget) -> dict:
+    return {"type": ["Alignment"], **_ob2_alignment(target), "targetType": target.target_type}
 
 
 @dataclass(frozen=True)

@@ -56,5 +56,22 @@ def test_rotate_action_starts_a_new_key(staff_client, badge):
     )
 
 
+def test_staff_choose_rs256_then_eddsa_for_an_organizations_vc_jwts(staff_client, badge):
+    key = badge.signing_key
+    organization = key.organization
+    selected = {ACTION_CHECKBOX_NAME: [key.pk]}
+    response = staff_client.post("/admin/badges/issuerkey/", {"action": "use_rs256", **selected})
+    assert response.status_code == 302
+    active = IssuerKey.objects.filter(organization=organization, retired_at__isnull=True)
+    assert sorted(active.values_list("algorithm", flat=True)) == ["EdDSA", "RS256"]
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "now signs its VC-JWTs with RS256" in page
+
+    staff_client.post("/admin/badges/issuerkey/", {"action": "use_eddsa", **selected})
+    assert list(active.values_list("algorithm", flat=True)) == ["EdDSA"]
+    # The RSA key is retired, not deleted: badges it signed keep verifying.
+    assert IssuerKey.objects.filter(organization=organization, algorithm="RS256").count() == 1
+
+
 def test_learners_cannot_reach_the_badge_admin(learner_client, badge):
     assert learner_client.get(CHANGELIST).status_code == 302
