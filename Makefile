@@ -42,7 +42,7 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo
 	PORT=$(PORT) $(PY) manage.py seed_demo_activity
 	PORT=$(PORT) $(PY) manage.py seed_demo_quality
-	PORT=$(PORT) $(PY) manage.py seed_demo_quality
+	PORT=$(PORT) $(PY) manage.py seed_demo_studio
 	PORT=$(PORT) $(PY) manage.py seed_demo_duplicates
 	PORT=$(PORT) $(PY) manage.py seed_demo_checks
 	PORT=$(PORT) $(PY) manage.py seed_demo_scoring

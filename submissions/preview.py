@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 
+from accounts.models import User
 from credentials.models import MicroCredential
 
 from .forms import ApplicationForm
@@ -19,13 +19,11 @@ from .models import Response, Submission
 from .views import _parts
 
 
-def application_preview_context(
-    request: HttpRequest, *, credential: MicroCredential
-) -> dict[str, Any]:
+def application_preview_context(*, credential: MicroCredential, learner: User) -> dict[str, Any]:
     """The context of ``submissions/submission_edit.html`` for an empty application
     to ``credential``, with ``preview`` set so the page offers no save or submit."""
     # A primary key no row has: related lists need one, and read the cache below.
-    submission = Submission(pk=0, credential=credential, learner=request.user, reference="—")
+    submission = Submission(pk=0, credential=credential, learner=learner, reference="—")
     responses = [
         Response(
             pk=prompt.pk,
@@ -42,7 +40,7 @@ def application_preview_context(
         for prompt in credential.prompts.all()
     ]
     # The page reads these lists through the relations; nothing is queried or saved.
-    submission._prefetched_objects_cache = {
+    submission._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "responses": responses,
         "attachments": [],
         "links": [],

@@ -202,3 +202,34 @@ def test_pay_now_and_feedback_are_on_screen_on_a_phone(
     expect(feedback).to_be_visible()
     box = feedback.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_every_studio_page_fits_a_375_px_screen(page: Page, live_url):
+    """A designer's studio pages: the list, creating, editing a draft and a published
+    version, and both previews."""
+    from credentials.models import MemberRole
+    from credentials.services import credential_version_open, member_add
+    from tests.e2e.helpers import sign_in
+
+    issuer = OrganizationFactory(name="Northfield Teaching Institute", slug="northfield")
+    designer = UserFactory(email="dana.designer@example.org", name="Dana Designer")
+    member_add(organization=issuer, user=designer, role=MemberRole.DESIGNER, actor=None)
+    published = CredentialFactory(
+        title="Questioning for Deeper Understanding", organization=issuer, with_content=True
+    )
+    draft = credential_version_open(credential=published, actor=designer)
+    sign_in(page, live_url, designer)
+    page.set_viewport_size(PHONE)
+    problems: list[str] = []
+    for path in (
+        reverse("studio:index"),
+        reverse("studio:create", kwargs={"organization": issuer.slug}),
+        reverse("studio:edit", kwargs={"uuid": draft.uuid}),
+        reverse("studio:edit", kwargs={"uuid": published.uuid}),
+        reverse("studio:preview", kwargs={"uuid": draft.uuid}),
+        reverse("studio:preview_application", kwargs={"uuid": draft.uuid}),
+    ):
+        response = page.goto(live_url + path)
+        assert response.ok, f"{path} answered {response.status}"
+        check_fits(page, path, problems)
+    assert not problems, "\n".join(problems)

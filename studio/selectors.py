@@ -1,0 +1,147 @@
+"""Reads for the studio: who may design what, and the pages' rows.
+
+Designers see only their own organizations' credentials; anyone else gets a
+404 (never a 403 that tells a credential exists). Each page loads in a fixed
+number of queries whatever the number of versions, prompts or criteria.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import AnyUser
+from credentials.models import (
+    EvidenceRequirement,
+    MemberRole,
+    MicroCredential,
+    Organization,
+    Prompt,
+    Topic,
+    VersionStatus,
+)
+from credentials.selectors import member_has_role, organizations_for_member
+from quality.models import ReviewRound, RoundStatus
+
+DESIGNER = (MemberRole.DESIGNER,)
+RUNNING_ROUND = (RoundStatus.OPEN, RoundStatus.SETTLING)
+
+
+def designer_organizations(*, user: AnyUser) -> list[Organization]:
+    """The organizations in which ``user`` is a designer (empty for everyone else)."""
+    return list(organizations_for_member(user=user, roles=DESIGNER))
+
+
+def organization_for_designer(*, user: AnyUser, slug: str) -> Organization:
+    """The organization ``slug`` if ``user`` designs for it; 404 otherwise."""
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None or not member_has_role(
+        user=user, organization=organization, roles=DESIGNER
+    ):
+        raise Http404
+    return organization
+
+
+def _with_review_state(qs: QuerySet[MicroCredential]) -> QuerySet[MicroCredential]:
+    return qs.annotate(
+        in_review=Exists(
+            ReviewRound.objects.filter(credential=OuterRef("pk"), status__in=RUNNING_ROUND)
+        )
+    )
+
+
+def version_status(credential: MicroCredential) -> VersionStatus:
+    """Published, retired, in review (a review round is running) or draft."""
+    if credential.is_published:
+        return VersionStatus.PUBLISHED
+    if credential.retired_at is not None:
+        return VersionStatus.RETIRED
+    if getattr(credential, "in_review", False):
+        return VersionStatus.IN_REVIEW
+    return VersionStatus.DRAFT
+
+
+def credential_for_designer(*, user: AnyUser, uuid: UUID) -> MicroCredential:
+    """One version with everything the edit and preview pages show, if ``user``
+    designs for its organization; 404 otherwise (also for other organizations'
+    designers)."""
+    credential = (
+        _with_review_state(MicroCredential.objects.all())
+        .select_related("organization", "previous_version")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            Prefetch("prompts", queryset=Prompt.objects.order_by("part", "position", "id")),
+            Prefetch(
+                "evidence_requirements",
+                queryset=EvidenceRequirement.objects.order_by("position", "id"),
+            ),
+            "rubric_criteria",
+        )
+        .filter(uuid=uuid)
+        .first()
+    )
+    if credential is None or not member_has_role(
+        user=user, organization=credential.organization, roles=DESIGNER
+    ):
+        raise Http404
+    credential.version_status = version_status(credential)
+    return credential
+
+
+@dataclass
+class Lineage:
+    """One credential of the studio list: its versions, newest first."""
+
+    versions: list[MicroCredential] = field(default_factory=list)
+
+    @property
+    def latest(self) -> MicroCredential:
+        return self.versions[0]
+
+    @property
+    def published(self) -> MicroCredential | None:
+        return next((v for v in self.versions if v.is_published), None)
+
+
+@dataclass
+class OrganizationCredentials:
+    organization: Organization
+    lineages: list[Lineage]
+
+
+def studio_list(*, organizations: list[Organization]) -> list[OrganizationCredentials]:
+    """Every version of the organizations' credentials, grouped by credential, with
+    its status; one query for all of them."""
+    versions = (
+        _with_review_state(MicroCredential.objects.filter(organization__in=organizations))
+        .only(
+            "uuid",
+            "lineage",
+            "version",
+            "title",
+            "slug",
+            "organization_id",
+            "is_published",
+            "published_at",
+            "retired_at",
+            "updated_at",
+        )
+        .order_by("lineage", "-version")
+    )
+    by_organization: dict[int, dict[UUID, Lineage]] = {o.pk: {} for o in organizations}
+    for version in versions:
+        version.version_status = version_status(version)
+        lineages = by_organization[version.organization_id]
+        lineages.setdefault(version.lineage, Lineage()).versions.append(version)
+    return [
+        OrganizationCredentials(
+            organization=o,
+            lineages=sorted(
+                by_organization[o.pk].values(), key=lambda x: (x.latest.title.lower(), x.latest.pk)
+            ),
+        )
+        for o in organizations
+    ]
