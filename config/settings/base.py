@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "obapi",
     "analytics",
     "partner_api",
+    # OAuth 2.0 for the Open Badges 3.0 API (obapi): authorization code + PKCE,
+    # dynamic client registration.
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -347,4 +350,26 @@ LOGGING: dict[str, Any] = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# The Open Badges 3.0 API (obapi): django-oauth-toolkit as the authorization
+# server. Clients register themselves (RFC 7591), use the authorization code
+# grant with PKCE S256 (plain is refused), and every learner approves each
+# client on the consent page (approval prompt "force").
+OB_SCOPE_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        OB_SCOPE_PREFIX + "credential.readonly": "Read your credentials",
+        OB_SCOPE_PREFIX + "credential.upsert": "Add credentials to your profile",
+        OB_SCOPE_PREFIX + "profile.readonly": "Read your profile",
+        OB_SCOPE_PREFIX + "profile.update": "Update your profile",
+    },
+    "DEFAULT_SCOPES": [OB_SCOPE_PREFIX + "credential.readonly"],
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "DCR_ENABLED": True,
+    "DCR_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.dcr.AllowAllDCRPermission",),
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
 }
