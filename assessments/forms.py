@@ -17,6 +17,7 @@ from .services import ScoreInput
 
 STATUS_CHOICES = [
     ("open", pgettext_lazy("reviews", "Open")),
+    ("returned", pgettext_lazy("reviews", "Returned as incomplete")),
     ("awarded", pgettext_lazy("reviews", "Awarded")),
     ("denied", pgettext_lazy("reviews", "Denied")),
     ("all", pgettext_lazy("reviews", "All")),

@@ -695,11 +695,9 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             due_on__gte=today,
         ).update(reminder_sent_at=now)
         escalated_again = 0
-        for reviews, calendar in _per_calendar(
-            # Still overdue: a review whose due date moved on (resumed) waits for it again.
-            open_reviews.filter(next_escalation_on__lte=today, due_on__lt=today),
-            calendars,
-        ):
+        # Still overdue: a review whose due date moved on (resumed) waits for it again.
+        due_again = open_reviews.filter(next_escalation_on__lte=today, due_on__lt=today)
+        for reviews, calendar in _per_calendar(due_again, calendars) if every else []:
             escalated_again += reviews.update(
                 escalated_at=now,
                 reminder_sent_at=now,

@@ -12,6 +12,7 @@ from .scopes import sees_every_review
 
 QUEUE_STATUSES = {
     "open": Q(state=ReviewState.OPEN),
+    "returned": Q(state=ReviewState.RETURNED),
     "awarded": Q(outcome=Outcome.AWARDED),
     "denied": Q(outcome=Outcome.DENIED),
     "all": Q(),

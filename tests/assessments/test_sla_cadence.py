@@ -89,11 +89,14 @@ def test_overdue_review_is_escalated_again_once_per_step_until_decided(
     assert in_review.reference in reminders[0].body
 
 
+@pytest.mark.parametrize("reassign_after", [0, 30])
 def test_without_a_cadence_an_overdue_review_is_escalated_once(
-    in_review, sweep, settings, staff_user
+    in_review, sweep, settings, staff_user, reassign_after
 ):
-    settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS = 0
+    settings.SLA_REASSIGN_AFTER_BUSINESS_DAYS = reassign_after
     assert sweep(datetime.date(2026, 12, 14)).escalated == 1
+    # The cadence turned off after a step was scheduled: no later steps.
+    settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS = 0
     for day in (datetime.date(2026, 12, 21), datetime.date(2027, 2, 1)):
         result = sweep(day)
         assert (result.escalated, result.escalated_again) == (0, 0)

@@ -620,3 +620,99 @@ def test_foreign_ob2_signed_assertion_is_verified_with_its_creator_key(client, i
     other = generate_private_key(public_exponent=65537, key_size=2048)
     forged = pyjwt.encode(assertion, other, algorithm="RS256")
     assert results(api(client, credential=forged))["signature"] == "failed"
+
+
+# 1EdTech/openbadges-specification ob_v3p0/examples/achievementAlignmentCase.html,
+# with the contexts and validFrom of Open Badges 3.0.3, and the issuer moved to a
+# did:web served by the imitation issuer (the example's example.edu cannot be fetched).
+ONE_EDTECH_CASE_EXAMPLE = {
+    "@context": [VC, OB3],
+    "id": "http://example.edu/credentials/3732",
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {
+        "id": "https://example.edu/issuers/565049",
+        "type": ["Profile"],
+        "name": "Example University",
+    },
+    "validFrom": "2010-01-01T00:00:00Z",
+    "name": "Example University Degree",
+    "credentialSubject": {
+        "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        "type": ["AchievementSubject"],
+        "achievement": {
+            "id": "https://1edtech.edu/achievements/1",
+            "type": ["Achievement"],
+            "criteria": {
+                "narrative": "Cite strong and thorough textual evidence to support analysis of what"
+                " the text says explicitly as well as inferences drawn from the text, including"
+                " determining where the text leaves matters uncertain"
+            },
+            "description": "Analyze a sample text",
+            "name": "Text analysis",
+            "alignment": [
+                {
+                    "type": ["Alignment"],
+                    "targetCode": "74f5bb7d-d7cc-11e8-824f-0242ac160002",
+                    "targetFramework": "Alabama Course of Study: English Language Arts",
+                    "targetName": "Cite strong and thorough textual evidence to support analysis"
+                    " of what the text says explicitly as well as inferences drawn from the text,"
+                    " including determining where the text leaves matters uncertain",
+                    "targetType": "CFItem",
+                    "targetUrl": "https://caseregistry.imsglobal.org/uri/74f5bb7d-d7cc-11e8-824f-0242ac160002",
+                }
+            ],
+        },
+    },
+}
+
+
+def test_the_1edtech_case_alignment_example_verifies_as_jwt_and_with_a_proof(client, issuer_site):
+    ed_private = Ed25519PrivateKey.generate()
+    did = did_web_issuer(issuer_site, ed_private)
+    rsa_private = generate_private_key(public_exponent=65537, key_size=2048)
+    rsa_jwk = jwcrypto_jwk.JWK.from_pyca(rsa_private)
+    did_document = {
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": f"{did}#key-1",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": data_integrity.multikey(ed_private.public_key()),
+            },
+            {
+                "id": f"{did}#rsa",
+                "type": "JsonWebKey",
+                "controller": did,
+                "publicKeyJwk": json.loads(rsa_jwk.export_public()),
+            },
+        ],
+    }
+    issuer_site.serve_json("/.well-known/did.json", did_document)
+    example = json.loads(json.dumps(ONE_EDTECH_CASE_EXAMPLE))
+    example["issuer"]["id"] = did
+
+    token = jwcrypto_jwt.JWT(
+        header={"alg": "RS256", "typ": "JWT", "kid": f"{did}#rsa"},
+        claims={
+            **example,
+            "iss": did,
+            "jti": example["id"],
+            "sub": example["credentialSubject"]["id"],
+        },
+    )
+    token.make_signed_token(rsa_jwk)
+    report = api(client, credential=token.serialize())
+    assert report["verified"] is True, report
+    assert report["achievement"] == "Text analysis"
+
+    signed = data_integrity.sign(
+        example,
+        private_key=ed_private,
+        verification_method=f"{did}#key-1",
+        created="2024-01-01T00:00:00Z",
+    )
+    assert api(client, credential=json.dumps(signed))["verified"] is True
+    # The alignment is signed too: changing its code breaks the proof.
+    signed["credentialSubject"]["achievement"]["alignment"][0]["targetCode"] = "other"
+    assert results(api(client, credential=json.dumps(signed)))["signature"] == "failed"

@@ -213,3 +213,14 @@ def test_someone_elses_incomplete_application_stays_hidden(client, in_review):
     return_it(review, assessor)
     client.force_login(UserFactory())
     assert client.get(submission.get_absolute_url()).status_code == 404
+
+
+def test_the_assessor_finds_returned_applications_in_the_queue(client, in_review):
+    submission, review, assessor = in_review
+    return_it(review, assessor)
+    client.force_login(assessor)
+    queue = reverse("assessments:queue")
+    assert submission.reference not in client.get(queue).content.decode()
+    page = client.get(queue + "?status=returned").content.decode()
+    assert submission.reference in page
+    assert "Incomplete" in page

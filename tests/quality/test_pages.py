@@ -259,3 +259,17 @@ def test_a_note_typed_before_choosing_met_is_saved(world):
     designer.post(url, {"version": 1, f"mark_{first.pk}": "met"})
     body = designer.get(url).content.decode()
     assert "Thinking about it" in body and "1 of 5 met" in body
+
+
+def test_staff_rights_come_from_permissions_not_is_staff(world):
+    from django.contrib.auth.models import Permission
+
+    url = reverse("quality:self_assessment", kwargs={"uuid": world.credential.uuid})
+    version_url = reverse("quality:version", kwargs={"uuid": world.credential.uuid})
+    plain = UserFactory(email="plain@example.org", is_staff=True)
+    assert world.client(plain).get(url).status_code == 404
+    assert world.client(plain).get(version_url).status_code == 404
+    allowed = UserFactory(email="quality-staff@example.org", is_staff=True)
+    allowed.user_permissions.add(Permission.objects.get(codename="change_selfassessment"))
+    assert world.client(allowed).get(url).status_code == 200
+    assert world.client(allowed).get(version_url).status_code == 200
