@@ -44,6 +44,8 @@ BUNDLED_CONTEXTS: dict[str, Path] = {
     "https://w3id.org/security/data-integrity/v1": CONTEXTS_DIR / "data-integrity-v1.jsonld",
     "https://w3id.org/security/data-integrity/v2": CONTEXTS_DIR / "data-integrity-v2.jsonld",
     "https://w3id.org/security/multikey/v1": CONTEXTS_DIR / "multikey-v1.jsonld",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": CONTEXTS_DIR
+    / "clr-v2p0-context-2.0.1.json",
 }
 
 

@@ -160,7 +160,7 @@ def verify_token(
 
     # Contents: the registered claims agree with the credential they carry.
     problems = []
-    if "OpenBadgeCredential" not in (payload.get("type") or []):
+    if not {"OpenBadgeCredential", "ClrCredential"} & set(payload.get("type") or []):
         problems.append(_("it is not an OpenBadgeCredential"))
     if payload.get("jti") != payload.get("id"):
         problems.append(_("jti differs from id"))

@@ -536,7 +536,9 @@ def _check_context(report: Report, payload: dict) -> None:
             False,
             _("Unknown JSON-LD context: %(contexts)s.") % {"contexts": ", ".join(unknown)},
         )
-    elif not {"OpenBadgeCredential", "AchievementCredential"} & set(map(str, types)):
+    elif not {"OpenBadgeCredential", "AchievementCredential", "ClrCredential"} & set(
+        map(str, types)
+    ):
         report.add(
             "schema",
             _("Open Badges structure"),

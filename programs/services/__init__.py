@@ -1,0 +1,1 @@
+"""Every change to programs' rows happens in these modules, one per part."""

@@ -1,0 +1,151 @@
+"""Reading stacks: which members a learner has earned and what is next.
+
+Progress for any number of stacks costs a fixed number of queries: the stacks
+with their members, the learner's awarded lineages, their accepted external
+achievements and their stack awards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from assessments.models import Award
+
+from .models import ExternalAchievement, MemberKind, Stack, StackAward, StackMember, StackRule
+
+
+@dataclass
+class Progress:
+    """How far one learner is in one stack."""
+
+    stack: Stack
+    earned: list[StackMember] = field(default_factory=list)
+    missing: list[StackMember] = field(default_factory=list)
+    needed: int = 0
+    counted: int = 0
+    award: StackAward | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.counted >= self.needed
+
+    @property
+    def next_member(self) -> StackMember | None:
+        """The member to earn next: a missing required one first."""
+        if self.complete:
+            return None
+        required = [m for m in self.missing if m.required]
+        candidates = required or self.missing
+        return candidates[0] if candidates else None
+
+
+def evaluate(stack: Stack, members: list[StackMember], earned: set[StackMember]) -> Progress:
+    """Apply the stack's rule to the members a learner has earned."""
+    progress = Progress(stack=stack)
+    progress.earned = [m for m in members if m in earned]
+    progress.missing = [m for m in members if m not in earned]
+    if stack.rule == StackRule.N_OF_M:
+        progress.needed = min(stack.count, len(members)) if stack.count else len(members)
+        progress.counted = min(len(progress.earned), progress.needed)
+    elif stack.rule == StackRule.REQUIRED_ELECTIVES:
+        required = [m for m in members if m.required]
+        electives = [m for m in members if not m.required]
+        elective_need = min(stack.count, len(electives))
+        progress.needed = len(required) + elective_need
+        progress.counted = len([m for m in required if m in earned]) + min(
+            len([m for m in electives if m in earned]), elective_need
+        )
+        # The required ones count fully only when all of them are earned.
+        if any(m not in earned for m in required):
+            progress.counted = min(progress.counted, progress.needed - 1)
+    else:
+        progress.needed = len(members)
+        progress.counted = len(progress.earned)
+    return progress
+
+
+def published_stacks() -> QuerySet[Stack]:
+    """Published stacks with their members (and each member's credential)."""
+    return (
+        Stack.objects.filter(is_published=True)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=StackMember.objects.select_related("credential"),
+            )
+        )
+    )
+
+
+def earned_lineages(user) -> set[uuid.UUID]:
+    """The lineages of the credentials the learner holds (a badge not revoked)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Award.objects.filter(
+            learner=user, badge__isnull=False, badge__revoked_at__isnull=True
+        ).values_list("credential__lineage", flat=True)
+    )
+
+
+def external_ids(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        ExternalAchievement.objects.filter(learner=user).values_list("achievement_id", flat=True)
+    )
+
+
+def progress_for(user, stacks: Iterable[Stack]) -> list[Progress]:
+    """The learner's progress in each stack (stacks with members prefetched)."""
+    stacks = list(stacks)
+    lineages = earned_lineages(user)
+    externals = external_ids(user)
+    awards: dict[int, StackAward] = {}
+    if getattr(user, "is_authenticated", False) and stacks:
+        awards = {
+            a.stack_id: a
+            for a in StackAward.objects.filter(learner=user, stack__in=[s.pk for s in stacks])
+        }
+    result = []
+    for stack in stacks:
+        members = list(stack.members.all())
+        earned = {
+            m
+            for m in members
+            if (m.kind == MemberKind.CREDENTIAL and m.lineage in lineages)
+            or (m.kind == MemberKind.EXTERNAL and m.achievement_id in externals)
+        }
+        progress = evaluate(stack, members, earned)
+        progress.award = awards.get(stack.pk)
+        result.append(progress)
+    return result
+
+
+def stacks_with_lineage(lineage: uuid.UUID) -> list[Stack]:
+    """Published stacks that count a credential of this lineage."""
+    return list(published_stacks().filter(members__lineage=lineage).distinct())
+
+
+def stack_get(*, slug: str) -> Stack:
+    stack = published_stacks().filter(slug=slug).first()
+    if stack is None:
+        raise Http404
+    return stack
+
+
+def award_get_public(*, award_uuid: uuid.UUID) -> StackAward:
+    award = (
+        StackAward.objects.select_related("stack", "stack__organization", "learner")
+        .filter(uuid=award_uuid)
+        .first()
+    )
+    if award is None:
+        raise Http404
+    return award
