@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.throttle import client_address
+
 from . import baking, crypto, documents, images, selectors, services, sharing, verifier
 from .exceptions import BadgeError
 from .forms import BadgeSettingsForm, VerifyForm
@@ -359,7 +361,8 @@ VERIFY_WINDOW = 600  # seconds
 
 def _rate_limited(request) -> bool:
     """True once a client address has verified VERIFY_LIMIT times in the window."""
-    key = f"badges:verify:{request.META.get('REMOTE_ADDR', '')}"
+    # The address allauth's limits use: proxies honoured, IPv6 by its /64.
+    key = f"badges:verify:{client_address(request)}"
     if cache.add(key, 1, VERIFY_WINDOW):
         return False
     try:
