@@ -29,7 +29,9 @@ def calibration_nav_link(user):
     """A "Calibration" navigation item for assessors and staff who manage calibration
     or read the quality dashboard (no query beyond the review queue item's)."""
     show = user.is_authenticated and (
-        assessment_selectors.is_assessor(user) or sets.can_manage(user)
+        assessment_selectors.is_assessor(user)
+        or sets.can_manage(user)
+        or sets.sees_every_assessor(user)
     )
     return {"show": show}
 
