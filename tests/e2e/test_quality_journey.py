@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import assert_no_serious_violations, axe_violations, sign_in
+from tests.e2e.helpers import assert_no_serious_violations, axe_violations, screenshot, sign_in
 from tests.quality.conftest import build_world
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +27,7 @@ def self_assess_and_submit(page: Page, live_url: str, world, codes, *, scan: boo
     page.goto(f"{live_url}/quality/versions/{world.credential.uuid}/self-assessment/")
     if scan:
         check_axe(page, "the self-assessment")
+        screenshot(page, "quality-self-assessment")
     for code in codes:
         page.get_by_role("group", name=f"Component {code}", exact=True).get_by_label(
             "Met", exact=True
@@ -72,6 +73,7 @@ def review(page: Page, live_url: str, reviewer, codes, *, not_met=(), scan=False
     page.locator("select[name=ease_of_use]").select_option("5")
     if scan:
         check_axe(page, "the review page")
+        screenshot(page, "quality-review")
     page.get_by_role("button", name="Submit review").click()
     expect(page.get_by_text("Review submitted. Thank you.")).to_be_visible()
 
@@ -95,6 +97,7 @@ def test_quality_journey(page: Page, live_url):
     page.goto(f"{live_url}/quality/versions/{world.credential.uuid}/")
     expect(page.get_by_role("heading", name="Round 1: Revise")).to_be_visible()
     expect(page.get_by_text("Make 1.1 observable.").first).to_be_visible()
+    screenshot(page, "quality-rounds")
     # The gate is closed until a round passes.
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("asked for revisions")).to_be_visible()
@@ -117,6 +120,7 @@ def test_quality_journey(page: Page, live_url):
     page.get_by_role("button", name="Search").click()
     card = page.get_by_role("listitem").filter(has_text="Questioning Strategies")
     expect(card).to_contain_text("Quality reviewed against Test framework 1.0")
+    screenshot(page, "quality-mark")
     card.get_by_role("link", name="Questioning Strategies").click()
     page.get_by_role("link", name="Read the review summary").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Quality review of")
