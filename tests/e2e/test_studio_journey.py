@@ -26,8 +26,12 @@ def designer(live_url):
     return user
 
 
+# A prompt's own text box (its help text's name ends in "_text" too).
+PROMPT_TEXT = "textarea[name$='_text']:not([name$='help_text'])"
+
+
 def prompt_texts(page: Page, part: int) -> list[str]:
-    return page.locator(f"#prompt-list-{part} textarea[name$='_text']:not([name$='help_text'])").evaluate_all(
+    return page.locator(f"#prompt-list-{part} {PROMPT_TEXT}").evaluate_all(
         "areas => areas.map(a => a.value)"
     )
 
@@ -51,7 +55,7 @@ def test_designer_builds_a_credential(page: Page, live_url, designer):
     page.get_by_label("Questioning").check()
     for text in ("Describe your class.", "Which questions did you plan?"):
         page.get_by_role("button", name="Add a prompt (Part 1: Overview)").click()
-        page.locator("#prompt-list-1 textarea[name$='_text']:not([name$='help_text'])").last.fill(text)
+        page.locator(f"#prompt-list-1 {PROMPT_TEXT}").last.fill(text)
     page.get_by_role("button", name="Save draft").last.click()
     expect(page.get_by_text(re.compile("Saved at"))).to_be_visible()
     assert prompt_texts(page, Part.OVERVIEW) == [
@@ -62,7 +66,7 @@ def test_designer_builds_a_credential(page: Page, live_url, designer):
 
     # Keyboard only: from the second prompt's text, Shift+Tab back to its Move up
     # button (past its part, Remove and Move down) and press Enter.
-    page.locator("#prompt-list-1 textarea[name$='_text']:not([name$='help_text'])").last.focus()
+    page.locator(f"#prompt-list-1 {PROMPT_TEXT}").last.focus()
     for _ in range(4):
         page.keyboard.press("Shift+Tab")
     focused = page.evaluate("document.activeElement.textContent")
@@ -91,9 +95,7 @@ def test_designer_builds_a_credential(page: Page, live_url, designer):
     with page.context.expect_page() as opened:
         page.get_by_role("link", name=re.compile("Preview the details page")).click()
     details = opened.value
-    expect(details.get_by_role("heading", level=1)).to_have_text(
-        "Questioning for Deeper Thinking"
-    )
+    expect(details.get_by_role("heading", level=1)).to_have_text("Questioning for Deeper Thinking")
     expect(details.get_by_text("The educator asks open questions")).to_be_visible()
     expect(details.get_by_text("Which questions did you plan?")).to_be_visible()
     expect(details.get_by_role("button", name="Apply")).to_have_count(0)
