@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
+from assessments.business_days import add_business_days
 from assessments.models import (
     AssessorScope,
     Assignment,
@@ -74,8 +76,14 @@ class Reviews:
         reminded = escalated = progress = None
         if is_open and assessor and remind_on <= bulk.today and rng.random() < 0.7:
             reminded = bulk.at(remind_on, 6)
+        next_escalation_on = None
         if is_open and due_on < bulk.today and rng.random() < 0.5:
             escalated = bulk.at(due_on + datetime.timedelta(days=1), 6)
+            # As the sweep leaves it: the next step so many business days after.
+            if settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS:
+                next_escalation_on = add_business_days(
+                    due_on + datetime.timedelta(days=1), settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS
+                )
         outcome = ""
         if not is_open:
             outcome = Outcome.AWARDED if status == Status.AWARDED else Outcome.DENIED
@@ -95,6 +103,8 @@ class Reviews:
                 remind_on=remind_on,
                 reminder_sent_at=reminded,
                 escalated_at=escalated,
+                escalation_count=1 if escalated else 0,
+                next_escalation_on=next_escalation_on,
                 comment="" if is_open and not progress else bulk.text(),
                 progress_saved_at=progress or times.get("decided"),
                 outcome=outcome,
