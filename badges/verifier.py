@@ -590,14 +590,36 @@ def _check_status(report: Report, payload: dict) -> None:
                 _("Not checked: unknown status method %(type)s.") % {"type": kind[:60]},
             )
             continue
-        _check_bitstring(report, entry)
+        _check_bitstring(report, entry, _issuer_id(payload))
 
 
-def _check_bitstring(report: Report, entry: dict) -> None:
+def _status_list_problem(listing: Any, issuer_id: str | None) -> tuple[str | None, bool]:
+    """What is wrong with another issuer's status list credential (None: nothing),
+    and whether it carries a proof that verifies."""
+    if not isinstance(listing, dict):
+        return _("The status list is not a credential."), False
+    if _issuer_id(listing) != issuer_id:
+        return _("The status list is published by another issuer."), False
+    proofs = data_integrity.proofs_of(listing)
+    if not proofs:
+        return None, False
+    try:
+        jwk, controller = resolve_method(str(proofs[0].get("verificationMethod", "")))
+        raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+        data_integrity.verify(listing, proofs[0], Ed25519PublicKey.from_public_bytes(raw))
+    except (Unavailable, data_integrity.ProofError, KeyError, ValueError, TypeError):
+        return _("The status list's proof does not verify."), False
+    if controller != issuer_id:
+        return _("The status list is signed by a key that is not the issuer's."), False
+    return None, True
+
+
+def _check_bitstring(report: Report, entry: dict, issuer_id: str | None) -> None:
     label = _("Not revoked")
     url = entry.get("statusListCredential")
     local = _resolve_local(url, "badges:status_list")
     encoded: Any
+    signed = True  # ours is signed and read from the database
     try:
         index = int(entry.get("statusListIndex", ""))
         if local:
@@ -609,7 +631,11 @@ def _check_bitstring(report: Report, entry: dict) -> None:
             if not isinstance(url, str):
                 raise Unavailable(_("The status list could not be found."))
             listing = fetch_json(url)
-            subject = listing.get("credentialSubject") if isinstance(listing, dict) else None
+            problem, signed = _status_list_problem(listing, issuer_id)
+            if problem:
+                report.add("not_revoked", label, False, problem)
+                return
+            subject = listing.get("credentialSubject")
             encoded = subject.get("encodedList") if isinstance(subject, dict) else None
             if not isinstance(encoded, str):
                 raise Unavailable(_("The status list has no encoded list."))
@@ -632,7 +658,12 @@ def _check_bitstring(report: Report, entry: dict) -> None:
         )
     else:
         report.add(
-            "not_revoked", label, True, _("The issuer's status list does not mark it revoked.")
+            "not_revoked",
+            label,
+            True,
+            _("The issuer's status list does not mark it revoked.")
+            if signed
+            else _("The issuer's status list (which is not signed) does not mark it revoked."),
         )
 
 

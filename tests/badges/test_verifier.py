@@ -509,10 +509,20 @@ def test_did_web_issuer_with_a_bitstring_status_list_is_verified_and_revocation_
 ):
     private = Ed25519PrivateKey.generate()
     did = did_web_issuer(issuer_site, private)
-    list_url = issuer_site.serve_json(
-        "/status/1",
-        {"credentialSubject": {"type": "BitstringStatusList", "encodedList": encoded_list({3})}},
-    )
+    listing = {
+        "@context": [VC],
+        "id": issuer_site.origin + "/status/1",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did,
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": issuer_site.origin + "/status/1#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list({3}),
+        },
+    }
+    list_url = issuer_site.serve_json("/status/1", listing)
 
     def issued(index: int) -> str:
         document = foreign_credential(
@@ -535,9 +545,30 @@ def test_did_web_issuer_with_a_bitstring_status_list_is_verified_and_revocation_
     report = api(client, credential=issued(2))
     assert report["verified"] is True, report
     assert detail(report, "issuer_key") == "The key is the issuer's own."
+    assert detail(report, "not_revoked") == (
+        "The issuer's status list (which is not signed) does not mark it revoked."
+    )
     revoked = api(client, credential=issued(3))
     assert results(revoked)["not_revoked"] == "failed"
     assert "/.well-known/did.json" in issuer_site.requests
+
+    # Signed by the issuer's key, the list is trusted as such...
+    signed_list = data_integrity.sign(
+        listing,
+        private_key=private,
+        verification_method=f"{did}#key-1",
+        created="2024-01-01T00:00:00Z",
+    )
+    issuer_site.serve_json("/status/1", signed_list)
+    report = api(client, credential=issued(2))
+    assert detail(report, "not_revoked") == "The issuer's status list does not mark it revoked."
+    # ...a list altered after signing, or published by someone else, is refused.
+    issuer_site.serve_json("/status/1", {**signed_list, "validFrom": "2025-01-01T00:00:00Z"})
+    report = api(client, credential=issued(2))
+    assert detail(report, "not_revoked") == "The status list's proof does not verify."
+    issuer_site.serve_json("/status/1", {**listing, "issuer": "did:example:someone-else"})
+    report = api(client, credential=issued(2))
+    assert detail(report, "not_revoked") == "The status list is published by another issuer."
 
 
 def test_did_web_jwt_signed_with_jwcrypto_verifies(client, issuer_site):
