@@ -718,7 +718,13 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             escalated = first.update(escalated_at=now, escalation_count=1)
         reassigning = 0
         if reassign_after:
-            claim = open_reviews.filter(overdue_reassigned_at__isnull=True, assessor__isnull=False)
+            # Singly scored only: a paired review waits on whichever scoring is late,
+            # which the scorings' own sweep and staff follow.
+            claim = open_reviews.filter(
+                overdue_reassigned_at__isnull=True,
+                assessor__isnull=False,
+                scoring_model=ScoringModel.SINGLE,
+            )
             for reviews, calendar in _per_calendar(claim, calendars):
                 cutoff = overdue_cutoff(today, reassign_after, calendar=calendar)
                 reassigning += reviews.filter(due_on__lte=cutoff).update(overdue_reassigned_at=now)

@@ -247,3 +247,12 @@ def test_sweep_queries_do_not_grow_with_open_reviews(
     assert (
         result.reassigning == Review.objects.filter(due_on__lte=datetime.date(2026, 12, 1)).count()
     )
+
+
+def test_a_paired_review_is_left_to_its_scorings(in_review, sweep, reassign_after_three):
+    from assessments.models import ScoringModel
+
+    Review.objects.filter(pk=in_review.review.pk).update(scoring_model=ScoringModel.DOUBLE)
+    result = sweep(datetime.date(2026, 12, 16))
+    assert result.escalated == 1  # staff still hear of it
+    assert result.reassigning == 0
