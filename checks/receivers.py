@@ -5,11 +5,13 @@ from django.db import transaction
 
 def queue_fingerprints(sender, *, submission, **kwargs) -> None:
     """A submit is committing: fingerprint its evidence once it has (in the background,
-    so a slow look-up never holds up or undoes the learner's submit)."""
+    so a slow look-up never holds up or undoes the learner's submit). ``robust``: with
+    the broker down the submit still succeeds; the fingerprints are rebuilt the next
+    time the application is checked."""
     from .tasks import fingerprint_submission
 
     submission_id = submission.pk
-    transaction.on_commit(lambda: fingerprint_submission.delay(submission_id))
+    transaction.on_commit(lambda: fingerprint_submission.delay(submission_id), robust=True)
 
 
 def precheck_on_submit(sender, *, submission, actor=None, **kwargs) -> None:
