@@ -90,9 +90,7 @@ def credential_publish(
             .order_by("pk")
         )
         locked = (
-            MicroCredential.objects.select_related("organization")
-            .filter(pk=credential.pk)
-            .get()
+            MicroCredential.objects.select_related("organization").filter(pk=credential.pk).get()
         )
         if not locked.is_published:
             _check_issuer(locked)
@@ -119,11 +117,17 @@ def _retire(
     now: datetime.datetime,
 ) -> None:
     """Take a locked, published version out of the catalog because ``replaced_by`` is
-    published in its place; audited in the caller's transaction."""
+    published in its place, moving learners' favorites to it; audited in the
+    caller's transaction."""
     published_at = credential.published_at
     credential.is_published = False
     credential.retired_at = now
     credential.save(update_fields=["is_published", "retired_at", "updated_at"])
+    # Learners' bookmarks follow the credential to the version that replaces it
+    # (a learner who already bookmarked that one keeps their bookmark there).
+    Favorite.objects.filter(credential=credential).exclude(
+        user__in=Favorite.objects.filter(credential=replaced_by).values("user")
+    ).update(credential=replaced_by)
     record(
         actor=actor,
         verb="credential.retired",

@@ -125,3 +125,13 @@ def test_one_application_per_credential_means_per_lineage(learner, staff_user):
     services.credential_publish(credential=v2, actor=staff_user)
     with pytest.raises(AlreadyApplied):
         submission_services.submission_apply(learner=learner, credential=v2)
+
+
+def test_favorites_follow_the_credential_to_its_new_version(learner, staff_user):
+    v1 = CredentialFactory(with_content=True)
+    services.favorite_set(user=learner, credential=v1, favorite=True)
+    v2 = services.credential_version_open(credential=v1, actor=staff_user)
+    services.credential_publish(credential=v2, actor=staff_user)
+
+    assert list(selectors.favorite_list(user=learner)) == [v2]
+    assert selectors.favorite_exists(user=learner, credential=v2)
