@@ -36,6 +36,8 @@ urlpatterns = [
     path("checks/", include("checks.urls")),
     path("badges/", include("badges.urls")),
     path("stacks/", include("programs.stack_urls")),
+    path("partners/", include("programs.cohort_urls")),
+    path("partner-api/", include("partner_api.urls")),
     path("analytics/", include("analytics.urls")),
     # The Open Badges 3.0 API, its OAuth 2.0 server and the earner's pages.
     path("ims/ob/v3p0/", include("obapi.api_urls")),

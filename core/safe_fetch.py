@@ -331,3 +331,45 @@ def _read(
         if size > max_bytes:
             return b"".join(chunks)[:max_bytes], True
     return b"".join(chunks), False
+
+
+def safe_post(
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> int:
+    """POST ``body`` to ``url`` under the same address rules as ``safe_fetch``
+    (for outgoing webhooks); redirects are not followed. Returns the status;
+    raises FetchRefused / FetchError like ``safe_fetch``. Reads at most 64 KB
+    of the answer and discards it."""
+    timeout = timeout or float(getattr(settings, "SAFE_FETCH_TIMEOUT", DEFAULT_TIMEOUT))
+    target = _vet(url)
+    pool = _pool(target, urllib3.Timeout(connect=min(timeout, 5.0), read=timeout))
+    request_headers = {
+        "User-Agent": str(getattr(settings, "SAFE_FETCH_USER_AGENT", "") or DEFAULT_USER_AGENT),
+        **(headers or {}),
+        "Host": _host_header(target),
+    }
+    try:
+        response = pool.urlopen(
+            "POST",
+            target.path,
+            body=body,
+            headers=request_headers,
+            redirect=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+        try:
+            response.read(64 * 1024)
+            return int(response.status)
+        finally:
+            response.release_conn()
+    except (Urllib3Error, OSError) as exc:
+        raise FetchError(
+            gettext("The page at %(host)s could not be reached.") % {"host": target.host}
+        ) from exc
+    finally:
+        pool.close()

@@ -22,6 +22,7 @@ from .exceptions import (
     CouponNotYetValid,
 )
 from .models import Coupon, CouponRedemption, DiscountKind, RedemptionStatus, normalize_code
+from .signals import coupon_checking
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def coupon_check(coupon: Coupon, *, submission, learner, now=None) -> None:
         raise CouponExpired(timezone.localtime(coupon.valid_until))
     if not _applies_to(coupon, credential):
         raise CouponNotForCredential(credential.title)
+    # A code reserved for some learners (a cohort code) is refused by its owner.
+    coupon_checking.send(sender=Coupon, coupon=coupon, submission=submission, learner=learner)
     used = (
         CouponRedemption.objects.filter(
             coupon=coupon,

@@ -7,4 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the stack check to issued badges
+        from . import (
+            cohort_receivers,  # noqa: F401 - cohort codes only for cohort members
+            cohort_tasks,  # noqa: F401 - registers the periodic cohort tasks
+            receivers,  # noqa: F401 - connects the stack check to issued badges
+        )

@@ -150,3 +150,16 @@ class StackAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stack} awarded to {self.learner}"
+
+
+# Partners and cohorts live in their own module; imported here so Django finds them.
+from .cohort_models import (  # noqa: E402, F401
+    ENROLLMENT_TRANSITIONS,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    Partner,
+    PartnerKind,
+    PartnerMember,
+    PartnerRole,
+)

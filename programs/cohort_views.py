@@ -1,0 +1,174 @@
+"""Partners' cohort pages and the teacher's invitation and consent pages."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.views import user_errors
+
+from .cohort_forms import InviteForm
+from .cohort_models import Enrollment, EnrollmentStatus
+from .cohort_selectors import (
+    cohort_get_for,
+    cohort_list_for,
+    cohort_progress,
+    enrollment_get_visible,
+    enrollments_of,
+)
+from .services.cohorts import enrollment_accept, enrollment_invite, enrollment_withdraw
+
+STAGE_LABELS = {
+    "not_started": gettext_lazy("Not started"),
+    "draft": gettext_lazy("Draft"),
+    "submitted": gettext_lazy("Submitted"),
+    "in_review": gettext_lazy("In review"),
+    "incomplete": gettext_lazy("Incomplete"),
+    "denied": gettext_lazy("Denied"),
+    "awarded": gettext_lazy("Awarded"),
+}
+
+
+def _labels() -> dict[str, str]:
+    return {key: str(value) for key, value in STAGE_LABELS.items()}
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    cohorts = list(cohort_list_for(user=request.user))  # type: ignore[arg-type]
+    if not cohorts:
+        raise Http404
+    return render(request, "programs/cohort_list.html", {"cohorts": cohorts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
+    cohort = cohort_get_for(user=request.user, uuid=uuid)  # type: ignore[arg-type]
+    form = InviteForm()
+    if request.method == "POST":
+        form = InviteForm(request.POST, request.FILES)
+        if form.is_valid():
+            fresh = enrollment_invite(
+                cohort=cohort, emails=form.cleaned_data["emails"], actor=request.user
+            )
+            messages.success(
+                request,
+                _("%(n)s invitations sent; addresses already invited were skipped.")
+                % {"n": len(fresh)},
+            )
+            return redirect("cohorts:dashboard", uuid=cohort.uuid)
+    progress = cohort_progress(cohort=cohort)
+    labels = _labels()
+    return render(
+        request,
+        "programs/cohort_dashboard.html",
+        {
+            "cohort": cohort,
+            "progress": progress,
+            "labels": labels,
+            "form": form,
+            "invited": cohort.enrollments.filter(status=EnrollmentStatus.INVITED).count(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def cohort_teacher(request: HttpRequest, uuid: str, teacher_id: int) -> HttpResponse:
+    cohort = cohort_get_for(user=request.user, uuid=uuid)  # type: ignore[arg-type]
+    enrollment = enrollment_get_visible(cohort=cohort, teacher_id=teacher_id)
+    progress = cohort_progress(cohort=cohort, teacher_id=teacher_id)
+    return render(
+        request,
+        "programs/cohort_teacher.html",
+        {
+            "cohort": cohort,
+            "enrollment": enrollment,
+            "cells": list(zip(progress.credentials, progress.rows[0].cells, strict=True)),
+            "labels": _labels(),
+        },
+    )
+
+
+@login_required
+def cohort_export(request: HttpRequest, uuid: str) -> HttpResponse:
+    cohort = cohort_get_for(user=request.user, uuid=uuid)  # type: ignore[arg-type]
+    progress = cohort_progress(cohort=cohort)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.uuid}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["email", "name", "credential", "status", "started", "submitted", "decided"])
+    labels = _labels()
+
+    def day(value) -> str:  # noqa: ANN001
+        return value.date().isoformat() if value else ""
+
+    for row in progress.rows:
+        for credential, cell in zip(progress.credentials, row.cells, strict=True):
+            writer.writerow(
+                [
+                    _safe(row.teacher.email),
+                    _safe(row.teacher.display_name),
+                    _safe(credential.title),
+                    labels[cell.stage],
+                    day(cell.started_at),
+                    day(cell.submitted_at),
+                    day(cell.decided_at),
+                ]
+            )
+    return response
+
+
+def _safe(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@user_errors()
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("cohort__partner__organization"), token=token
+    )
+    if enrollment.teacher_id not in (None, request.user.pk):
+        raise Http404
+    if request.method == "POST":
+        enrollment_accept(token=token, teacher=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            _("You joined %(cohort)s. Its coaches now see your progress.")
+            % {"cohort": enrollment.cohort.name},
+        )
+        return redirect("cohorts:mine")
+    return render(request, "programs/invitation_accept.html", {"enrollment": enrollment})
+
+
+@login_required
+def my_cohorts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programs/my_cohorts.html",
+        {"enrollments": enrollments_of(teacher=request.user)},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    enrollment = get_object_or_404(Enrollment, token=token, teacher=request.user)
+    enrollment_withdraw(enrollment=enrollment, teacher=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("You left %(cohort)s. Its coaches no longer see your progress.")
+        % {"cohort": enrollment.cohort.name},
+    )
+    return redirect("cohorts:mine")
