@@ -27,6 +27,7 @@ from audit.services import record
 from core.transitions import transition
 from credentials.models import MicroCredential
 from submissions.models import Status, Submission
+from submissions.privacy import link_identity_reasons
 
 from .exceptions import AttemptClosed, AttemptIncomplete, CalibrationError, NotYours
 from .models import (
@@ -183,7 +184,8 @@ def anchor_create_from_submission(
     ``content`` is the written parts as staff checked them (a list of
     ``{"part", "prompt", "text"}``); the learner's name and email are
     replaced again here, whatever staff left. Files are referred to by id and
-    served under neutral names; links keep their address. Requires a decided
+    served under neutral names; links keep their address, except those whose
+    address may name the learner, which are left out. Requires a decided
     application of a credential the set covers, a consent note and the true
     mark of every criterion of its rubric. Not repeatable: a submission is an
     anchor of a set once.
@@ -211,9 +213,12 @@ def anchor_create_from_submission(
         {"label": gettext("Evidence file %(n)s") % {"n": n}, "attachment_id": a.pk, "url": ""}
         for n, a in enumerate(submission.attachments.order_by("uploaded_at", "id"), start=1)
     ]
+    # A link whose address may name the learner (a profile, a personal folder, an
+    # email) is left out: calibrating assessors must not learn who wrote it.
     evidence += [
         {"label": redact(link.title, names=names), "attachment_id": None, "url": link.url}
         for link in submission.links.order_by("added_at", "id")
+        if not link_identity_reasons(link.url, learner=submission.learner)
     ]
     with transaction.atomic():
         if Anchor.objects.filter(calibration_set=calibration_set, submission=submission).exists():

@@ -195,3 +195,52 @@ def test_the_assessors_calibration_page_lists_the_set_to_take(credential):
 
     assert f"Calibration for {credential.title}" in page
     assert "Start calibration" in page
+
+
+def test_a_link_whose_address_names_the_learner_is_left_out_of_the_anchor(credential, manager):
+    from submissions import services as submission_services
+    from tests.assessments.factories import ALL_ATTESTATIONS
+
+    assessor = make_assessor(credential=credential)
+    learner = UserFactory(**LEARNER)
+    draft, _ = submission_services.submission_apply(learner=learner, credential=credential)
+    requirement = credential.evidence_requirements.first()
+    for title, url in (
+        ("My profile", "https://www.linkedin.com/in/lena-alvarez-1234/"),
+        ("Lesson video", "https://video.example.org/lesson"),
+    ):
+        draft.refresh_from_db()
+        submission_services.draft_save(
+            submission=draft,
+            actor=learner,
+            version=draft.version,
+            changes=submission_services.DraftChanges(
+                answers={r.pk: "I teach grade 5." for r in draft.responses.all()},
+                new_link={"title": title, "url": url, "requirement": requirement},
+            ),
+        )
+    draft.refresh_from_db()
+    submission = submission_services.submission_submit(
+        submission=draft, actor=learner, attestations=ALL_ATTESTATIONS
+    )
+    review = submission.review
+    assessment_services.review_decide(
+        review_id=review.pk, actor=assessor, outcome="awarded", scores=all_met(review)
+    )
+    submission.refresh_from_db()
+    calibration_set = make_set(credential, anchors=[])
+
+    anchor = services.anchor_create_from_submission(
+        calibration_set=calibration_set,
+        submission=submission,
+        consent_note="By email.",
+        content=[],
+        true_outcome="awarded",
+        rationale="All met.",
+        scores={c["id"]: services.TrueScore(met=True) for c in submission.rubric_snapshot},
+        actor=manager,
+    )
+
+    urls = [item["url"] for item in anchor.evidence]
+    assert "https://video.example.org/lesson" in urls
+    assert not any("linkedin" in url for url in urls)
