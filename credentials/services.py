@@ -33,6 +33,7 @@ from .models import (
     RubricCriterion,
     Topic,
 )
+from .signals import version_opened
 
 M = TypeVar("M", bound=models.Model)
 
@@ -212,6 +213,7 @@ def credential_version_open(*, credential: MicroCredential, actor: User | None) 
                 for c in source.rubric_criteria.all()
             ]
         )
+        version_opened.send(sender=MicroCredential, credential=new, previous=source)
         record(
             actor=actor,
             verb="credential.version_opened",

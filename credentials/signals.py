@@ -9,3 +9,9 @@ it; an empty list means nothing to say. Warnings never stop publication.
 from django.dispatch import Signal
 
 publish_check = Signal()
+
+# Sent inside the transaction that opens a new version of a credential, with
+# ``credential`` (the new version) and ``previous`` (the version it copies).
+# Apps that keep rows per credential version (assessor roles, scoring policies,
+# calibration sets) copy theirs so the new version starts where the old one was.
+version_opened = Signal()

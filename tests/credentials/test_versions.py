@@ -135,3 +135,20 @@ def test_favorites_follow_the_credential_to_its_new_version(learner, staff_user)
 
     assert list(selectors.favorite_list(user=learner)) == [v2]
     assert selectors.favorite_exists(user=learner, credential=v2)
+
+
+def test_other_apps_hear_when_a_version_opens(staff_user):
+    from credentials.signals import version_opened
+
+    heard = []
+
+    def receiver(sender, credential, previous, **kwargs):
+        heard.append((credential.version, previous.version))
+
+    version_opened.connect(receiver)
+    try:
+        v1 = CredentialFactory()
+        services.credential_version_open(credential=v1, actor=staff_user)
+    finally:
+        version_opened.disconnect(receiver)
+    assert heard == [(2, 1)]
