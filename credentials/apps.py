@@ -5,3 +5,8 @@ class CredentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "credentials"
     verbose_name = "Micro-credentials"
+
+    def ready(self) -> None:
+        from . import public_pages
+
+        public_pages.connect()

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from core.page_cache import cache_public_page
+
 from . import selectors, services
 from .forms import CatalogFilterForm
 from .models import MicroCredential
@@ -18,6 +20,7 @@ from .models import MicroCredential
 PAGE_SIZE = 12
 
 
+@cache_public_page
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
     filters = (
@@ -68,6 +71,7 @@ def _credential_context(request, credential: MicroCredential) -> dict:
     }
 
 
+@cache_public_page
 def detail(request, slug):
     credential = _get_credential(request, slug)
     return render(
@@ -75,6 +79,7 @@ def detail(request, slug):
     )
 
 
+@cache_public_page
 def printable(request, slug):
     credential = _get_credential(request, slug)
     return render(
