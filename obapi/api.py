@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
@@ -54,7 +55,10 @@ def _bearer(request: HttpRequest, scope: str) -> tuple[Any, JsonResponse | None]
     """The request's valid access token, or the error answer."""
     if not request.headers.get("Authorization", "").lower().startswith("bearer "):
         return None, status_info(401, "unauthorizedrequest", "An access token is required.")
-    valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
+    try:
+        valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
+    except MultiPartParserError:
+        return None, status_info(400, "invalid_data", "The request body cannot be read.")
     token = getattr(oauth_request, "access_token", None) if oauth_request else None
     if not valid or token is None or token.user is None or not token.user.is_active:
         return None, status_info(401, "unauthorizedrequest", "The access token is not valid.")

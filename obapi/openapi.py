@@ -113,7 +113,7 @@ SCHEMAS = {
             "type": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
             "name": {"type": "string", "maxLength": 150},
             "description": {"type": "string", "maxLength": 2000},
-            "url": {"type": "string", "maxLength": 500},
+            "url": {"type": "string", "format": "uri", "maxLength": 500},
             "email": {"type": "string"},
         },
         "additionalProperties": True,

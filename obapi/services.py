@@ -13,6 +13,7 @@ import binascii
 import datetime
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -291,3 +292,40 @@ def connected_app_revoke(*, user: User, application_id: int, actor: User) -> int
             data={"client": application.name, "tokens": count},
         )
     return count
+
+
+# --- demo data ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demo_client_connect(
+    *, user: User, name: str, redirect_uri: str, scopes: list[str]
+) -> tuple[Any, bool]:
+    """A registered public client already approved by ``user`` (demo data only:
+    real clients register at /o/register/ and learners approve them on the
+    consent page). Returns (application, created); safe to repeat."""
+    applications = get_application_model().objects
+    application = applications.filter(name=name, user__isnull=True).first()
+    created = application is None
+    if application is None:
+        application = applications.create(
+            name=name,
+            client_type="public",
+            authorization_grant_type="authorization-code",
+            redirect_uris=redirect_uri,
+            client_secret="",
+        )
+    tokens = get_access_token_model().objects
+    if not tokens.filter(user=user, application=application).exists():
+        access = tokens.create(
+            user=user,
+            application=application,
+            token=secrets.token_urlsafe(32),
+            scope=" ".join(scopes),
+            expires=timezone.now() + datetime.timedelta(hours=1),
+        )
+        get_refresh_token_model().objects.create(
+            user=user, application=application, token=secrets.token_urlsafe(32), access_token=access
+        )
+        consent_record(user=user, application=application, scopes=scopes)
+    return application, created

@@ -3,6 +3,8 @@ public profile, and the consent page clients send learners to."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,7 +38,15 @@ class ConsentView(AuthorizationView):
                 % {"method": method[:20]},
             }
             return render(request, self.template_name, {"error": error}, status=400)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        redirect_uri = (getattr(self, "oauth2_data", None) or {}).get("redirect_uri")
+        if redirect_uri and response.status_code == 200:
+            # Answering the form sends the browser on to the app; the page's
+            # form-action policy must allow the address the toolkit validated.
+            parts = urlsplit(redirect_uri)
+            target = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
+            response._csp_update = {"form-action": [target]}
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

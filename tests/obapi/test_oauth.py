@@ -46,6 +46,11 @@ def test_the_consent_page_names_the_app_and_each_permission_in_words(client, lea
     assert str(SCOPE_DESCRIPTIONS[CREDENTIAL_READ]) in html
     assert str(SCOPE_DESCRIPTIONS[PROFILE_READ]) in html
     assert "https://backpack.example/callback" in html
+    # Answering the form may send the browser on to the app's validated address.
+    assert (
+        "form-action 'self' https://checkout.stripe.com https://backpack.example"
+        in (page["Content-Security-Policy"])
+    )
 
 
 def test_the_consent_page_asks_an_anonymous_visitor_to_sign_in_first(client):
