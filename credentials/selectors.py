@@ -5,6 +5,8 @@ prefetched) so a page issues the same number of queries for 5 credentials as
 for 500.
 """
 
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -51,6 +53,7 @@ def credential_list(
     organization_slug: str = "",
     topic_slug: str = "",
     quality_reviewed: bool = False,
+    lineages: Collection[uuid.UUID] | None = None,
 ) -> QuerySet[MicroCredential]:
     """Published credentials matching the catalog filters, ready for cards.
 
@@ -77,6 +80,9 @@ def credential_list(
         qs = qs.filter(topics__slug=topic_slug)
     if quality_reviewed:
         qs = qs.filter(quality_reviewed_at__isnull=False)
+    if lineages is not None:
+        # A stack's members: any published version of each member's lineage.
+        qs = qs.filter(lineage__in=list(lineages))
     return qs.order_by("title", "id")
 
 

@@ -15,3 +15,8 @@ publish_check = Signal()
 # Apps that keep rows per credential version (assessor roles, scoring policies,
 # calibration sets) copy theirs so the new version starts where the old one was.
 version_opened = Signal()
+
+# Sent by the catalog when it is asked for ``?stack=<slug>``, with ``slug``. A
+# receiver that knows the stack returns ``(title, lineages)``: the stack's name
+# and the lineages of its member credentials; others return None.
+catalog_stack = Signal()

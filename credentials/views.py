@@ -16,6 +16,7 @@ from core.page_cache import cache_public_page
 from . import selectors, services
 from .forms import CatalogFilterForm
 from .models import MicroCredential
+from .signals import catalog_stack
 
 PAGE_SIZE = 12
 
@@ -26,11 +27,15 @@ def catalog(request):
     filters = (
         form.filters() if form.is_bound else {"q": "", "org": "", "topic": "", "reviewed": ""}
     )
+    stack = _catalog_stack(request.GET.get("stack", ""))
+    if stack:
+        filters["stack"] = request.GET["stack"]
     credentials = selectors.credential_list(
         search=filters["q"],
         organization_slug=filters["org"],
         topic_slug=filters["topic"],
         quality_reviewed=filters["reviewed"] == "1",
+        lineages=stack[1] if stack else None,
     )
     page_obj = Paginator(credentials, PAGE_SIZE).get_page(request.GET.get("page"))
     favorites = selectors.favorite_ids(user=request.user)
@@ -46,9 +51,21 @@ def catalog(request):
             "page_obj": page_obj,
             "credentials": page_credentials,
             "is_filtered": bool(active),
+            "stack_title": stack[0] if stack else "",
             "querystring_base": f"{urlencode(active)}&" if active else "",
         },
     )
+
+
+def _catalog_stack(slug: str) -> tuple[str, list] | None:
+    """The stack named by ``?stack=`` (its title and member lineages), asked of
+    whichever app knows stacks; None when nobody does."""
+    if not slug or len(slug) > 120:
+        return None
+    for _receiver, answer in catalog_stack.send(sender=None, slug=slug):
+        if answer:
+            return answer
+    return None
 
 
 def _get_credential(request, slug: str) -> MicroCredential:

@@ -9,6 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from badges.models import IssuedBadge
+from credentials.signals import catalog_stack
 
 
 @receiver(post_save, sender=IssuedBadge, dispatch_uid="programs.stack_check")
@@ -26,3 +27,17 @@ def stack_check_on_badge(sender, instance: IssuedBadge, created: bool, **kwargs)
         stacks_check(learner=User.objects.get(pk=learner_id), lineage=lineage)
 
     transaction.on_commit(check)
+
+
+@receiver(catalog_stack, dispatch_uid="programs.catalog_stack")
+def catalog_stack_members(sender, slug: str, **kwargs) -> tuple[str, list] | None:
+    """The catalog's ``?stack=`` filter: the stack's title and member lineages."""
+    from .models import MemberKind, Stack
+
+    stack = Stack.objects.filter(slug=slug, is_published=True).first()
+    if stack is None:
+        return None
+    lineages = list(
+        stack.members.filter(kind=MemberKind.CREDENTIAL).values_list("lineage", flat=True)
+    )
+    return stack.title, lineages

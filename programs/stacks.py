@@ -102,30 +102,54 @@ def external_ids(user) -> set[str]:
     )
 
 
-def progress_for(user, stacks: Iterable[Stack]) -> list[Progress]:
-    """The learner's progress in each stack (stacks with members prefetched)."""
+def progress_for(
+    user, stacks: Iterable[Stack], members_of: dict[int, list[StackMember]] | None = None
+) -> list[Progress]:
+    """The learner's progress in each stack (stacks with members prefetched,
+    or their members given in ``members_of``). Reads the learner's awards
+    only when a stack counts credentials, their external achievements only
+    when one counts those, and their stack awards only when one is complete."""
     stacks = list(stacks)
-    lineages = earned_lineages(user)
-    externals = external_ids(user)
-    awards: dict[int, StackAward] = {}
-    if getattr(user, "is_authenticated", False) and stacks:
-        awards = {
-            a.stack_id: a
-            for a in StackAward.objects.filter(learner=user, stack__in=[s.pk for s in stacks])
-        }
+    if members_of is None:
+        members_of = {s.pk: list(s.members.all()) for s in stacks}
+    kinds = {m.kind for members in members_of.values() for m in members}
+    lineages = earned_lineages(user) if MemberKind.CREDENTIAL in kinds else set()
+    externals = external_ids(user) if MemberKind.EXTERNAL in kinds else set()
     result = []
     for stack in stacks:
-        members = list(stack.members.all())
+        members = members_of.get(stack.pk, [])
         earned = {
             m
             for m in members
             if (m.kind == MemberKind.CREDENTIAL and m.lineage in lineages)
             or (m.kind == MemberKind.EXTERNAL and m.achievement_id in externals)
         }
-        progress = evaluate(stack, members, earned)
-        progress.award = awards.get(stack.pk)
-        result.append(progress)
+        result.append(evaluate(stack, members, earned))
+    complete = [p.stack.pk for p in result if p.complete]
+    if complete and getattr(user, "is_authenticated", False):
+        awards = {
+            a.stack_id: a for a in StackAward.objects.filter(learner=user, stack__in=complete)
+        }
+        for progress in result:
+            progress.award = awards.get(progress.stack.pk)
     return result
+
+
+def all_progress(user) -> list[Progress]:
+    """The learner's progress in every published stack: one query for the
+    stacks and their members, then what ``progress_for`` needs."""
+    members = (
+        StackMember.objects.filter(stack__is_published=True)
+        .select_related("stack", "stack__organization", "credential")
+        .order_by("stack__title", "stack_id", "position", "id")
+    )
+    stacks: dict[int, Stack] = {}
+    members_of: dict[int, list[StackMember]] = {}
+    for member in members:
+        stack = stacks.setdefault(member.stack_id, member.stack)
+        member.stack = stack
+        members_of.setdefault(stack.pk, []).append(member)
+    return progress_for(user, stacks.values(), members_of)
 
 
 def stacks_with_lineage(lineage: uuid.UUID) -> list[Stack]:

@@ -125,6 +125,18 @@ def stack_member_save(*, member: StackMember, actor: User | None) -> StackMember
     return member
 
 
+def stack_member_delete(*, member: StackMember, actor: User | None) -> None:
+    """Remove a member; awards already issued keep it (they are signed). Audited."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            verb="programs.stack_member_removed",
+            target=member.stack,
+            before={"member": str(member)},
+        )
+        member.delete()
+
+
 # --- external achievements ------------------------------------------------------------------
 
 

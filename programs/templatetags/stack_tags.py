@@ -17,11 +17,15 @@ _CACHE = "_stack_progress"
 
 
 def _all_progress(context) -> list[stacks.Progress]:
-    request = context.get("request")
+    """Every published stack's progress for the signed-in learner, once per
+    request; nothing (and no query) for a visitor."""
+    request = getattr(context, "request", None) or context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return []
     cached = getattr(request, _CACHE, None) if request is not None else None
     if cached is None:
-        user = context.get("user") or getattr(request, "user", None)
-        cached = stacks.progress_for(user, stacks.published_stacks())
+        cached = stacks.all_progress(user)
         if request is not None:
             setattr(request, _CACHE, cached)
     return cached
@@ -34,7 +38,7 @@ def stack_progress(context, credential=None, compact=False):
     progress = _all_progress(context)
     if credential is not None:
         lineage = credential.lineage
-        shown = [p for p in progress if any(m.lineage == lineage for m in p.stack.members.all())]
+        shown = [p for p in progress if any(m.lineage == lineage for m in p.earned + p.missing)]
     else:
         shown = [p for p in progress if p.earned]
     return {"progress": shown, "compact": compact}
