@@ -369,7 +369,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "DCR_ENABLED": True,
-    "DCR_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.dcr.AllowAllDCRPermission",),
+    # Open registration, limited per client address (obapi.permissions).
+    "DCR_REGISTRATION_PERMISSION_CLASSES": ("obapi.permissions.OpenRegistrationPermission",),
     "REQUEST_APPROVAL_PROMPT": "force",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
 }

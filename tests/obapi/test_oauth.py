@@ -188,3 +188,17 @@ def test_another_learner_cannot_revoke_or_see_my_apps(client, learner_client, ot
     assert (
         client.get("/ims/ob/v3p0/credentials", **bearer(token["access_token"])).status_code == 200
     )
+
+
+def test_open_registration_is_limited_per_address(client):
+    from obapi.permissions import REGISTRATIONS_PER_HOUR
+
+    for _ in range(REGISTRATIONS_PER_HOUR):
+        register(client)
+    refused = client.post(
+        "/o/register/",
+        {"client_name": "Spam", "redirect_uris": ["https://spam.example/cb"]},
+        content_type="application/json",
+    )
+    assert refused.status_code in (401, 403)
+    assert not Application.objects.filter(name="Spam").exists()
