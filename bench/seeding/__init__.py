@@ -9,7 +9,7 @@ attestations, history in the audit trail, payments, coupon redemptions,
 reviews with assignments and rubric scores, awards and issued badges.
 
 Rows are built in memory per chunk of learners and written with
-``bulk_create`` in batches; primary keys are reserved from each table's
+PostgreSQL's COPY (``Bulk.write``); primary keys are reserved from each table's
 sequence up front so children can point at their parents without a round
 trip (PostgreSQL only). A fixed random seed makes two runs at the same scale
 identical.

@@ -66,6 +66,27 @@ class Ids:
         return value
 
 
+def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    """COPY ``rows`` (primary keys already set) into the model's table.
+
+    Each value is prepared as ``bulk_create`` would (``pre_save`` then
+    ``get_db_prep_save``), so defaults, auto_now fields and JSON come out the same.
+    """
+    fields = [f for f in model._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+                )
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
 @contextlib.contextmanager
 def explicit_timestamps(fields: Iterable[tuple[type[models.Model], str]]) -> Iterator[None]:
     """Let bulk_create keep the times the seed sets on auto_now(_add) fields."""
@@ -112,9 +133,16 @@ class Bulk:
         return self._ids[model].take()
 
     def write(self, model: type[models.Model], rows: Sequence[models.Model]) -> None:
-        if rows:
+        """Write ``rows`` with PostgreSQL's COPY (several times faster than INSERT
+        for this volume); rows still waiting for a primary key go through
+        ``bulk_create``, which reads the keys back."""
+        if not rows:
+            return
+        if connection.vendor == "postgresql" and all(row.pk is not None for row in rows):
+            copy_rows(model, rows)
+        else:
             model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
-            self.counts.add(model._meta.label, len(rows))
+        self.counts.add(model._meta.label, len(rows))
 
     def paragraph(self) -> str:
         n = self.rng.randint(40, 220)
