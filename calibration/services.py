@@ -114,8 +114,9 @@ class TrueScore:
 
 
 def _covers(calibration_set: CalibrationSet, credential: MicroCredential) -> bool:
-    if calibration_set.credential_id is not None:
-        return calibration_set.credential_id == credential.pk
+    """Whether the set applies to ``credential`` (any version of its credential)."""
+    if calibration_set.credential is not None:
+        return calibration_set.credential.lineage == credential.lineage
     return calibration_set.organization_id == credential.organization_id
 
 

@@ -40,8 +40,11 @@ def certified_or_not_required(*, credential: MicroCredential, user: Any) -> Q:
     """A condition true when ``user`` (an outer reference or an id) may take live
     reviews of the credential as far as calibration goes: no calibration set
     applies to it (no CalibrationRequirement for it or its organization), or
-    the user holds an unexpired certification for it or its organization."""
-    covers = Q(credential_id=credential.pk) | Q(organization_id=credential.organization_id)
+    the user holds an unexpired certification for it or its organization.
+    A credential's versions share its calibration: they share its lineage."""
+    covers = Q(credential__lineage=credential.lineage) | Q(
+        organization_id=credential.organization_id
+    )
     required = Exists(CalibrationRequirement.objects.filter(covers))
     certified = Exists(
         AssessorCertification.objects.filter(covers, user_id=user, valid_until__gt=timezone.now())

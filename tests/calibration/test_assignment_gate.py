@@ -134,3 +134,32 @@ def test_the_checkout_page_promises_the_organizations_sla(learner, learner_clien
     page = learner_client.get(reverse("payments:checkout", kwargs={"uuid": submission.uuid}))
 
     assert "a decision is due within 5 business days of payment" in " ".join(page.text.split())
+
+
+def test_a_new_version_of_the_credential_keeps_its_calibration(credential):
+    from credentials.models import MicroCredential
+    from tests.credentials.factories import CredentialFactory
+
+    assessor = make_assessor(organization=credential.organization)
+    _require(credential)
+    # Version 2 is published in version 1's place.
+    MicroCredential.objects.filter(pk=credential.pk).update(is_published=False)
+    next_version = CredentialFactory(
+        organization=credential.organization,
+        lineage=credential.lineage,
+        version=2,
+        slug=credential.slug,
+        with_content=True,
+    )
+    assert submit_for_review(learner=UserFactory(), credential=next_version).review.assessor is None
+
+    services.certification_grant(
+        user=assessor,
+        credential=credential,
+        valid_until=timezone.now() + datetime.timedelta(days=30),
+        actor=None,
+    )
+
+    assert submit_for_review(learner=UserFactory(), credential=next_version).review.assessor == (
+        assessor
+    )
