@@ -181,3 +181,24 @@ def test_the_export_is_the_owners_only(client, learner, credential, other_client
     assert client.get("/earner/export.zip").status_code == 302  # to sign in
     archive = zipfile.ZipFile(io.BytesIO(other_client.get("/earner/export.zip").content))
     assert json.loads(archive.read("manifest.json"))["awards"] == []
+
+
+def test_profile_pages_stay_within_a_query_ceiling_as_lists_grow(
+    learner, learner_client, organization, django_assert_max_num_queries
+):
+    from tests.credentials.factories import CredentialFactory
+
+    services.profile_update(user=learner, actor=learner, published=True, handle="lee")
+    for size in (1, 4):
+        while ImportedCredential.objects.filter(owner=learner).count() < size:
+            n = ImportedCredential.objects.count()
+            award_row(learner=learner, credential=CredentialFactory(organization=organization))
+            services.credential_import(
+                owner=learner,
+                text=unsigned_json(ident=f"urn:uuid:{n:08d}-0000-4000-8000-0"),
+                actor=learner,
+            )
+        with django_assert_max_num_queries(8):
+            assert Client().get("/earner/p/lee/").status_code == 200
+        with django_assert_max_num_queries(14):
+            assert learner_client.get("/earner/").status_code == 200
