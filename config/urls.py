@@ -37,6 +37,7 @@ urlpatterns = [
     path("badges/", include("badges.urls")),
     path("stacks/", include("programs.stack_urls")),
     path("partners/", include("programs.cohort_urls")),
+    path("partner-api/v1/", include("partner_api.api_urls")),
     path("partner-api/", include("partner_api.urls")),
     path("analytics/", include("analytics.urls")),
     # The Open Badges 3.0 API, its OAuth 2.0 server and the earner's pages.

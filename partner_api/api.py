@@ -9,10 +9,9 @@ programs' consent-filtered selectors: a teacher who has not accepted, or who
 withdrew, is absent from every list and a 404 when named.
 """
 
-from __future__ import annotations
-
-import uuid as uuid_module
+# No ``from __future__ import annotations``: django-ninja reads the annotations at runtime.
 from datetime import datetime
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -64,7 +63,7 @@ api = NinjaAPI(
     title="Partner API",
     version="1",
     description=__doc__ or "",
-    urls_namespace="v1",
+    urls_namespace="partner_api_v1",
     auth=TokenAuth(),
     throttle=[SettingsRateThrottle()],
 )
@@ -77,7 +76,7 @@ def _token(request: HttpRequest, scope: Scope) -> ApiToken:
     return token
 
 
-def _cohort(token: ApiToken, cohort_id: uuid_module.UUID) -> Cohort:
+def _cohort(token: ApiToken, cohort_id: UUID) -> Cohort:
     cohort = Cohort.objects.filter(uuid=cohort_id, partner=token.partner).first()
     if cohort is None:
         raise HttpError(404, "No such cohort.")
@@ -106,7 +105,7 @@ class StackOut(Schema):
 
 
 class CohortOut(Schema):
-    id: uuid_module.UUID
+    id: UUID
     name: str
     credentials: list[str]
     due_on: str | None
@@ -137,7 +136,7 @@ class InviteOut(Schema):
 
 
 class AwardOut(Schema):
-    id: uuid_module.UUID
+    id: UUID
     credential: str
     teacher: str
     awarded_at: datetime
@@ -196,7 +195,7 @@ def list_cohorts(request: HttpRequest) -> list[dict]:
 
 @api.get("/cohorts/{cohort_id}/progress", response=list[TeacherProgressOut], tags=["cohorts"])
 @paginate(Pagination)
-def cohort_progress_list(request: HttpRequest, cohort_id: uuid_module.UUID) -> list[dict]:
+def cohort_progress_list(request: HttpRequest, cohort_id: UUID) -> list[dict]:
     """Per consenting teacher and credential: the status and its dates."""
     token = _token(request, Scope.COHORTS_READ)
     progress = cohort_progress(cohort=_cohort(token, cohort_id))
@@ -221,7 +220,7 @@ def cohort_progress_list(request: HttpRequest, cohort_id: uuid_module.UUID) -> l
 
 
 @api.post("/cohorts/{cohort_id}/invitations", response=InviteOut, tags=["cohorts"])
-def invite(request: HttpRequest, cohort_id: uuid_module.UUID, body: InviteIn) -> dict:
+def invite(request: HttpRequest, cohort_id: UUID, body: InviteIn) -> dict:
     """Invite teachers by email; an address already invited is skipped."""
     token = _token(request, Scope.COHORTS_WRITE)
     cohort = _cohort(token, cohort_id)

@@ -39,7 +39,7 @@ def award_issued(sender, instance: Award, created: bool, **kwargs) -> None:
             "teacher": instance.learner.email,
             "awarded_at": instance.awarded_at.isoformat(),
             "verify_url": settings.SITE_URL
-            + reverse("credentials:award", kwargs={"award_uuid": instance.uuid}),
+            + reverse("badges:verify", kwargs={"award_uuid": instance.uuid}),
         },
     )
 
