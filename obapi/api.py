@@ -121,9 +121,12 @@ def _held(user: Any) -> list[tuple[str, str]]:
     VC-JWTs, then what they imported in the form it came (an image: what it carries)."""
     items = [("jwt", badge.ob3_jwt) for badge in selectors.awards_held_by(user=user)]
     for imported in selectors.imported_of(user=user).order_by("imported_at", "id"):
-        content = imported_content(imported)
-        if content:
-            items.append(("jwt" if is_compact_jws(content) else "json", content))
+        content = imported_content(imported).strip()
+        if is_compact_jws(content):
+            items.append(("jwt", content))
+        elif content.startswith("{"):
+            items.append(("json", content))
+        # Anything else (an image carrying only an address) has no credential to hand out.
     return items
 
 
@@ -140,7 +143,11 @@ def get_credentials(request: HttpRequest, user: Any, token: Any) -> HttpResponse
         if form == "jwt":
             body["compactJwsString"].append(text)
         else:
-            body["credential"].append(json.loads(text))
+            try:
+                body["credential"].append(json.loads(text))
+            except ValueError:
+                # Kept as received, but not JSON: listed by the earner's pages only.
+                continue
     response = JsonResponse(body)
     response["X-Total-Count"] = str(len(items))
     response["Link"] = _link_header(request, len(items), limit, offset)
