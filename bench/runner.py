@@ -57,6 +57,7 @@ PAGES = [
     ("review", "Review page"),
     ("quality", "Agreement dashboard (staff)"),
     ("turnaround", "Turnaround statistics (public)"),
+    ("analytics", "Issuer analytics (staff)"),
 ]
 TARGET_RATIO = 0.40
 TARGET_P95_MS = 50.0
@@ -194,6 +195,11 @@ def load_targets(clients: int) -> dict[str, list[Target]]:
         Target("GET", f"/calibration/turnaround/{slug}/")
         for slug in Organization.objects.order_by("id").values_list("slug", flat=True)[:clients]
     ]
+    if staff is not None:
+        targets["analytics"] = [
+            Target("GET", f"/analytics/{slug}/", user=staff)
+            for slug in Organization.objects.order_by("id").values_list("slug", flat=True)[:clients]
+        ]
     # One session per user, shared by the lines of that user.
     sessions: dict[int, tuple[str, str]] = {}
     for page_targets in targets.values():
@@ -370,6 +376,11 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
         "turnaround": (
             (None, "GET", f"/calibration/turnaround/{quiet.slug}/", None),
             (None, "GET", f"/calibration/turnaround/{busy.slug}/", None),
+        ),
+        # Staff: the issuers with the fewest and the most decisions.
+        "analytics": (
+            (users["staff"], "GET", f"/analytics/{quiet.slug}/", None),
+            (users["staff"], "GET", f"/analytics/{busy.slug}/", None),
         ),
         # Query counts only: public pages as loaded (anonymous), other dashboard tabs.
         "catalog (anonymous)": (
