@@ -49,6 +49,7 @@ demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo_badges
 	PORT=$(PORT) $(PY) manage.py seed_demo_calibration
 	PORT=$(PORT) $(PY) manage.py seed_demo_obapi
+	PORT=$(PORT) $(PY) manage.py seed_demo_partners
 	PORT=$(PORT) $(PY) manage.py seed_demo_programs_stacks
 
 # `serve` is runserver plus the periodic tasks (SLA sweep, email delivery) in the
