@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -43,8 +44,10 @@ def public_pages_version() -> int:
     """The current version of every cached public page (1 on an empty cache)."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY) or 1
+        # Started from the clock, not 1: after the shared cache is emptied, a
+        # version seen before (and a process's local copy under it) never comes back.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
+        version = cache.get(VERSION_KEY) or 0
     return int(version)
 
 
@@ -52,8 +55,28 @@ def public_pages_changed() -> None:
     """Retire every cached public page: the next request renders afresh."""
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (an empty cache): start above any old entry
-        cache.add(VERSION_KEY, 2, None)
+    except ValueError:  # not set yet (an empty cache): the next read starts a new one
+        pass
+
+
+# Each process keeps its latest pages too: the key carries the version, which is
+# read from the shared cache on every request, so a local copy is never staler
+# than the shared one, and a hit costs one small round trip instead of two.
+LOCAL_PAGES = 256
+_local: dict[str, tuple[float, dict[str, Any]]] = {}
+
+
+def _remember(key: str, stored: dict[str, Any]) -> None:
+    if len(_local) >= LOCAL_PAGES:
+        _local.pop(next(iter(_local)))
+    _local[key] = (time.monotonic() + PAGE_SECONDS, stored)
+
+
+def _recall(key: str) -> dict[str, Any] | None:
+    entry = _local.get(key)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
 
 
 def _key(request: HttpRequest, version: int) -> str:
@@ -84,22 +107,24 @@ def cache_public_page(view: View) -> View:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request, public_pages_version())
-        stored = cache.get(key)
+        stored = _recall(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                _remember(key, stored)
         if stored is not None:
             response = _serve(request, stored)
         else:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
                 content = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\3", response.content)
-                cache.set(
-                    key,
-                    {
-                        "content": content,
-                        "content_type": response["Content-Type"],
-                        "language": get_language(),
-                    },
-                    PAGE_SECONDS,
-                )
+                stored = {
+                    "content": content,
+                    "content_type": response["Content-Type"],
+                    "language": get_language(),
+                }
+                cache.set(key, stored, PAGE_SECONDS)
+                _remember(key, stored)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
 

@@ -150,3 +150,15 @@ def test_signed_in_learner_never_gets_the_anonymous_page(learner_client, credent
     assert "Log out" not in anonymous
     signed_in = page(learner_client, CATALOG)
     assert signed_in != anonymous
+
+
+def test_emptying_the_shared_cache_never_brings_back_an_old_page(client, credential):
+    from django.core.cache import cache
+
+    from credentials.models import MicroCredential
+
+    assert "$40.00" in page(client, CATALOG)
+    # A change written without a save (no signal), then the cache server restarts.
+    MicroCredential.objects.filter(pk=credential.pk).update(fee_cents=7000)
+    cache.clear()
+    assert "$70.00" in page(client, CATALOG)
