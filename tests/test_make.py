@@ -52,10 +52,10 @@ def _local_site_url(**environ: str) -> str:
 def test_make_run_serves_seeds_and_links_on_the_port_given():
     commands = _make("-n", "run", "PORT=8080").stdout
 
-    assert "runserver 127.0.0.1:8080" in commands
+    assert "serve 127.0.0.1:8080" in commands
     assert "PORT=8080 .venv/bin/python manage.py seed_demo\n" in commands
     assert "PORT=8080 .venv/bin/python manage.py seed_demo_activity" in commands
-    assert "runserver 127.0.0.1:8000" in _make("-n", "run").stdout
+    assert "serve 127.0.0.1:8000" in _make("-n", "run").stdout
 
 
 def test_links_in_emails_follow_the_port_unless_site_url_is_set():

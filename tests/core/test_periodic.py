@@ -55,8 +55,16 @@ def test_embedded_scheduler_runs_the_sla_sweep_once_per_machine(tmp_path, monkey
         due_on=timezone.localdate() - datetime.timedelta(days=10),
     )[0]
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period="seconds")
-    PeriodicTask.objects.filter(task="assessments.tasks.sla_sweep").update(
-        interval=every_second, crontab=None
+    # The migration's schedule row, every second (a transactional test may find
+    # the tables flushed by an earlier one: create it then).
+    PeriodicTask.objects.update_or_create(
+        name="Review SLA sweep",
+        defaults={
+            "task": "assessments.tasks.sla_sweep",
+            "interval": every_second,
+            "crontab": None,
+            "enabled": True,
+        },
     )
 
     scheduler = periodic.start(path=tmp_path / "periodic.lock", max_interval=0.2)
