@@ -47,9 +47,15 @@ def stack(live_url):
     return stack
 
 
+def assert_fits(page: Page) -> None:
+    """Nothing wider than the phone's screen."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
+
+
 def test_learner_completes_a_stack_and_opens_its_award(
     page: Page, live_url, stack, assert_accessible
 ):
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone
     page.goto(f"{live_url}/accounts/login/")
     page.get_by_label("Email (required)", exact=True).fill(EMAIL)
     page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
@@ -61,6 +67,7 @@ def test_learner_completes_a_stack_and_opens_its_award(
     page.get_by_role("link", name="Assessment for Learning").first.click()
     expect(page.get_by_role("heading", level=1, name="Assessment for Learning")).to_be_visible()
     assert_accessible("the stack page")
+    assert_fits(page)
 
     page.get_by_label("Badge (JSON or VC-JWT)").fill(json.dumps(outside_badge()))
     page.get_by_role("button", name="Verify and add").click()
@@ -71,6 +78,7 @@ def test_learner_completes_a_stack_and_opens_its_award(
     expect(page.get_by_role("heading", level=1, name="Assessment for Learning")).to_be_visible()
     expect(page.get_by_role("link", name="Learner record, CLR 2.0 (JSON)")).to_be_visible()
     assert_accessible("the stack award page")
+    assert_fits(page)
 
     page.get_by_role("link", name="Verify this award").click()
     for name in (
@@ -80,3 +88,4 @@ def test_learner_completes_a_stack_and_opens_its_award(
         expect(page.get_by_role("heading", name=name)).to_be_visible()
     expect(page.get_by_text("not verified")).to_have_count(0)
     assert_accessible("the stack award verification")
+    assert_fits(page)
