@@ -18,7 +18,14 @@ from accounts.models import User
 from credentials.models import MicroCredential
 from submissions.models import Status, Submission
 
-from .cohort_models import Cohort, Enrollment, EnrollmentStatus, Partner, PartnerRole
+from .cohort_models import (
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    Partner,
+    PartnerMember,
+    PartnerRole,
+)
 
 
 class Progress:
@@ -190,6 +197,11 @@ def overdue_enrollment_ids(*, today: date) -> QuerySet[Enrollment]:
         .exclude(earned__gte=F("needed"))
         .values("pk")
     )
+
+
+def partner_memberships(*, user: User) -> QuerySet[PartnerMember]:
+    """The partners ``user`` coaches or administers, for links on their account page."""
+    return PartnerMember.objects.filter(user=user).select_related("partner__organization")
 
 
 def enrollments_of(*, teacher: User) -> QuerySet[Enrollment]:

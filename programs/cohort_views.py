@@ -22,6 +22,7 @@ from .cohort_selectors import (
     cohort_progress,
     enrollment_get_visible,
     enrollments_of,
+    partner_memberships,
 )
 from .services.cohorts import enrollment_accept, enrollment_invite, enrollment_withdraw
 
@@ -157,7 +158,10 @@ def my_cohorts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/my_cohorts.html",
-        {"enrollments": enrollments_of(teacher=request.user)},  # type: ignore[arg-type]
+        {
+            "enrollments": enrollments_of(teacher=request.user),  # type: ignore[arg-type]
+            "memberships": partner_memberships(user=request.user),  # type: ignore[arg-type]
+        },
     )
 
 
