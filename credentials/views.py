@@ -1,5 +1,6 @@
 """Public catalog, details and printable pages, and favorites."""
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -64,7 +65,7 @@ def _catalog_stack(slug: str) -> tuple[str, list] | None:
         return None
     for _receiver, answer in catalog_stack.send(sender=None, slug=slug):
         if answer:
-            return answer
+            return cast("tuple[str, list]", answer)
     return None
 
 
