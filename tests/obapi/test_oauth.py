@@ -202,3 +202,16 @@ def test_open_registration_is_limited_per_address(client):
     )
     assert refused.status_code in (401, 403)
     assert not Application.objects.filter(name="Spam").exists()
+
+
+def test_the_consent_page_speaks_spanish(client, learner_client):
+    registered = register(client)
+    _verifier, challenge = pkce_pair()
+    page = learner_client.get(
+        authorize_url(registered["client_id"], CREDENTIAL_READ, challenge),
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    html = page.content.decode()
+    assert "¿Conectar Backpack a su cuenta?" in html
+    assert "Ver las credenciales que tiene aquí" in html
+    assert "Permitir" in html
