@@ -6,6 +6,7 @@ app_name = "stacks"
 
 urlpatterns = [
     path("", views.stack_list, name="list"),
+    path("design/", views.stack_design, name="design"),
     path("<slug:slug>/", views.stack_detail, name="stack"),
     path("<slug:slug>/external/", views.stack_external, name="external"),
     path("achievements/<uuid:stack_uuid>.json", views.stack_achievement, name="achievement"),

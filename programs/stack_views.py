@@ -28,7 +28,10 @@ DOCUMENTS = ("credential.json", "credential.jwt", "clr.json", "clr.jwt")
 def stack_list(request):
     all_stacks = list(stacks.published_stacks())
     progress = stacks.progress_for(request.user, all_stacks)
-    return render(request, "programs/stack_list.html", {"progress": progress})
+    can_design = request.user.is_authenticated and _design_organizations(request.user).exists()
+    return render(
+        request, "programs/stack_list.html", {"progress": progress, "can_design": can_design}
+    )
 
 
 @require_safe
@@ -141,3 +144,45 @@ def award_verify(request, award_uuid):
         "programs/stack_award_verify.html",
         {"award": award, "stack": award.stack, "reports": reports},
     )
+
+
+def _design_organizations(user):
+    """Organizations the user may define stacks for: those they design for,
+    every organization for staff granted ``programs.add_stack``."""
+    from credentials.models import MemberRole, Organization
+    from credentials.selectors import organizations_for_member
+
+    if user.has_perm("programs.add_stack"):
+        return Organization.objects.order_by("name")
+    return organizations_for_member(user=user, roles=(MemberRole.DESIGNER,)).order_by("name")
+
+
+@login_required
+@user_errors()
+def stack_design(request):
+    """Define a new stack (designers of an organization; 404 for anyone else)."""
+    from .services.stacks import stack_define
+    from .stack_forms import StackDefineForm
+
+    organizations = _design_organizations(request.user)
+    if not organizations.exists():
+        raise Http404
+    form = StackDefineForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        stack = stack_define(
+            organization=data["organization"],
+            title=data["title"],
+            summary=data["summary"],
+            rule=data["rule"],
+            count=data["count"],
+            credit_hours=data["credit_hours"],
+            validity_months=data["validity_months"],
+            credentials=list(data["credentials"]),
+            required=list(data["required"]),
+            externals=data["externals"],
+            actor=request.user,
+        )
+        messages.success(request, _("The stack is defined and published."))
+        return redirect("stacks:stack", slug=stack.slug)
+    return render(request, "programs/stack_design.html", {"form": form})

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -321,3 +322,47 @@ def stacks_check(*, learner: User, lineage: uuid.UUID | None = None) -> list[Sta
         if award is not None:
             issued.append(award)
     return issued
+
+
+def stack_define(
+    *,
+    organization: Organization,
+    title: str,
+    summary: str,
+    rule: str,
+    count: int,
+    credit_hours: Decimal,
+    validity_months: int | None,
+    credentials: list[MicroCredential],
+    required: list[MicroCredential],
+    externals: list[tuple[str, str]],
+    actor: User,
+) -> Stack:
+    """A designer's new stack with its members, all or nothing. The slug is
+    made from the title, numbered when taken."""
+    base = slugify(title)[:100] or "stack"
+    slug, n = base, 1
+    while Stack.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    with transaction.atomic():
+        stack = stack_create(
+            organization=organization,
+            title=title,
+            slug=slug,
+            rule=rule,
+            count=count,
+            credit_hours=credit_hours,
+            validity_months=validity_months,
+            summary=summary,
+            actor=actor,
+        )
+        for credential in credentials:
+            stack_member_add(
+                stack=stack, credential=credential, required=credential in required, actor=actor
+            )
+        for achievement_id, name in externals:
+            stack_member_add(
+                stack=stack, achievement_id=achievement_id, external_name=name, actor=actor
+            )
+    return stack
