@@ -1,3 +1,6 @@
 """Admin of programs: each part registers its models in its own module."""
 
-from . import stack_admin  # noqa: F401
+from . import (
+    cohort_admin,  # noqa: F401, E402
+    stack_admin,  # noqa: F401
+)

@@ -105,3 +105,30 @@ class InviteForm(forms.Form):
             raise ValidationError(_("Invite at most 1000 teachers at a time."))
         data["emails"] = emails
         return data
+
+
+class CohortForm(forms.Form):
+    """A new cohort: its name, the credentials it follows, an optional due date."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    credentials = forms.ModelMultipleChoiceField(
+        label=_("Micro-credentials"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_on = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Teachers not awarded by then get a reminder, at most once a day."),
+    )
+    with_code = forms.BooleanField(
+        label=_("Create a prepaid cohort code (the whole fee, members only)"), required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from credentials.models import MicroCredential
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["credentials"]
+        field.queryset = MicroCredential.objects.filter(is_published=True).order_by("title")  # type: ignore[attr-defined]

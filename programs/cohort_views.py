@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.views import user_errors
 
-from .cohort_forms import InviteForm
-from .cohort_models import Enrollment, EnrollmentStatus
+from .cohort_forms import CohortForm, InviteForm
+from .cohort_models import Enrollment, EnrollmentStatus, Partner, PartnerRole
 from .cohort_selectors import (
     cohort_get_for,
     cohort_list_for,
@@ -24,7 +24,13 @@ from .cohort_selectors import (
     enrollments_of,
     partner_memberships,
 )
-from .services.cohorts import enrollment_accept, enrollment_invite, enrollment_withdraw
+from .services.cohorts import (
+    cohort_code_create,
+    cohort_create,
+    enrollment_accept,
+    enrollment_invite,
+    enrollment_withdraw,
+)
 
 STAGE_LABELS = {
     "not_started": gettext_lazy("Not started"),
@@ -44,9 +50,45 @@ def _labels() -> dict[str, str]:
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     cohorts = list(cohort_list_for(user=request.user))  # type: ignore[arg-type]
-    if not cohorts:
+    administered = list(
+        Partner.objects.filter(members__user=request.user, members__role=PartnerRole.ADMIN)
+        .select_related("organization")
+        .distinct()
+    )
+    if not cohorts and not administered:
         raise Http404
-    return render(request, "programs/cohort_list.html", {"cohorts": cohorts})
+    return render(
+        request, "programs/cohort_list.html", {"cohorts": cohorts, "administered": administered}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_new(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = get_object_or_404(
+        Partner.objects.select_related("organization"),
+        pk=partner_id,
+        members__user=request.user,
+        members__role=PartnerRole.ADMIN,
+    )
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = cohort_create(
+            partner=partner,
+            name=form.cleaned_data["name"],
+            credentials=form.cleaned_data["credentials"],
+            due_on=form.cleaned_data["due_on"],
+            actor=request.user,
+        )
+        if form.cleaned_data["with_code"]:
+            cohort_code_create(cohort=cohort, actor=request.user)
+        return redirect("cohorts:dashboard", uuid=cohort.uuid)
+    return render(
+        request,
+        "programs/cohort_new.html",
+        {"partner": partner, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

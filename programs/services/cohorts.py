@@ -250,3 +250,33 @@ def coach_digest_send(*, now: datetime | None = None) -> int:
         ]
     )
     return len(members)
+
+
+def partner_save(*, partner: Partner, actor: Actor, created: bool) -> Partner:
+    """Store a partner staff edited in admin, with its audit event."""
+    with transaction.atomic():
+        partner.save()
+        record(
+            actor=actor,
+            verb="partner.created" if created else "partner.changed",
+            target=partner,
+            after={"kind": partner.kind},
+        )
+    return partner
+
+
+def partner_member_save(*, member: PartnerMember, actor: Actor) -> PartnerMember:
+    """Store a partner membership staff edited in admin."""
+    with transaction.atomic():
+        member.save()
+        record(actor=actor, verb="partner.member_saved", target=member, after={"role": member.role})
+    return member
+
+
+def partner_member_remove(*, member: PartnerMember, actor: Actor) -> None:
+    """Take a role away (staff, in admin)."""
+    with transaction.atomic():
+        record(
+            actor=actor, verb="partner.member_removed", target=member, before={"role": member.role}
+        )
+        member.delete()

@@ -202,3 +202,39 @@ def test_weekly_digest_reaches_each_coach_once_a_week(cohort, coach, teacher):
     email.refresh_from_db()
     assert email.to == ["coach@example.org"]
     assert "Fall 2026 cohort" in email.body_text and "1 teachers" in email.body_text
+
+
+def test_partner_admin_creates_a_cohort_with_a_code_and_a_coach_cannot(
+    client, district, coach, cohort_credentials
+):
+    from programs.cohort_models import Cohort, PartnerRole
+
+    admin = UserFactory(email="padmin@example.org")
+    cohorts.partner_member_add(partner=district, user=admin, role=PartnerRole.ADMIN, actor=None)
+    url = reverse("cohorts:new", kwargs={"partner_id": district.pk})
+    client.force_login(coach)
+    assert client.get(url).status_code == 404
+    client.force_login(admin)
+    bad = client.post(url, {"name": "Spring", "credentials": []})
+    assert bad.status_code == 400 and 'value="Spring"' in bad.content.decode()
+    response = client.post(
+        url,
+        {
+            "name": "Spring",
+            "credentials": [c.pk for c in cohort_credentials],
+            "due_on": "2027-05-01",
+            "with_code": "on",
+        },
+    )
+    cohort = Cohort.objects.get(name="Spring")
+    assert response.status_code == 302
+    assert cohort.coupon is not None and cohort.coupon.percent_off == 100
+    assert set(cohort.coupon.credentials.all()) == set(cohort_credentials)
+
+
+def test_staff_see_partners_and_cohorts_in_admin(client, cohort, staff_user):
+    client.force_login(staff_user)
+    for name in ("partner", "cohort"):
+        assert client.get(reverse(f"admin:programs_{name}_changelist")).status_code == 200
+    change = reverse("admin:programs_partner_change", args=[cohort.partner_id])
+    assert "coach@example.org" in client.get(change).content.decode()
