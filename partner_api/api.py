@@ -24,6 +24,7 @@ from ninja.throttling import AuthRateThrottle
 from pydantic import Field
 
 from assessments.models import Award
+from config.throttle import FailureThrottle
 from credentials.models import MicroCredential
 from programs.cohort_forms import parse_addresses
 from programs.cohort_models import Cohort
@@ -34,11 +35,22 @@ from programs.services.cohorts import enrollment_invite
 from . import services
 from .models import ApiToken, Scope
 
+# Wrong tokens from one address: after too many, the API waits (no guessing).
+TOKEN_GUESSES = FailureThrottle(action="partner-api-token", setting="PARTNER_API_TOKEN_THROTTLE")
+
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        if TOKEN_GUESSES.wait_seconds(request):
+            raise HttpError(429, "Too many wrong tokens; try again later.")
+        found = super().__call__(request)
+        if found is None:
+            TOKEN_GUESSES.record_failure(request)
+        return found
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = (
-            ApiToken.objects.select_related("partner")
+            ApiToken.objects.select_related("partner", "created_by")
             .filter(digest=services.token_digest(token), revoked_at__isnull=True)
             .first()
         )

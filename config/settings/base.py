@@ -320,6 +320,11 @@ PAYMENTS_COUPON_THROTTLE = {
     "window_seconds": env.int("PAYMENTS_COUPON_FAILURE_WINDOW_SECONDS", default=15 * 60),
 }
 
+# Partner API: requests per token (django-ninja's throttle syntax), and wrong
+# tokens per client address before the API answers 429 (config.throttle).
+PARTNER_API_RATE = "120/m"
+PARTNER_API_TOKEN_THROTTLE = {"per_user": 20, "per_address": 20, "window_seconds": 15 * 60}
+
 
 # Badges: issuers' private signing keys are stored encrypted with this Fernet
 # key. The default is derived from SECRET_KEY; production sets its own.

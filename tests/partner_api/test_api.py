@@ -191,3 +191,14 @@ def test_api_query_count_is_flat(client, token_for, cohort, django_assert_max_nu
     with django_assert_max_num_queries(10):
         big = client.get(f"{BASE}/cohorts/{cohort.uuid}/progress?limit=100", **headers)
     assert small.json()["count"] == 5 and big.json()["count"] == 100
+
+
+def test_wrong_token_guesses_from_one_address_are_throttled(client, token_for, settings):
+    settings.PARTNER_API_TOKEN_THROTTLE = {"per_user": 3, "per_address": 3, "window_seconds": 60}
+    headers = token_for(Scope.CATALOG_READ)
+    codes = [
+        client.get(f"{BASE}/credentials", HTTP_AUTHORIZATION=f"Bearer mcp_guess{i}").status_code
+        for i in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+    assert client.get(f"{BASE}/credentials", **headers).status_code == 429
