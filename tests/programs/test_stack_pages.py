@@ -55,6 +55,14 @@ def test_catalog_filters_by_stack(client, stack, members):
     html = client.get(reverse("credentials:catalog") + f"?stack={stack.slug}").content.decode()
     assert "Showing the credentials of the stack Assessment for Learning" in html
     assert "Questioning" in html and "Unrelated" not in html
+    # A visitor reads the stack and its members, with no progress and no form.
+    page = client.get(reverse("stacks:stack", args=[stack.slug])).content.decode()
+    assert (
+        "Peer review" in page
+        and "Your progress" not in page
+        and "<form" not in page.split("<main")[-1]
+    )
+    assert client.get(reverse("stacks:list")).status_code == 200
 
 
 def test_catalog_queries_do_not_grow_with_stacks_or_cards(learner_client, two_of_three, members):
