@@ -28,10 +28,16 @@ from ..models import (
 
 def _scopes_for(credential: MicroCredential) -> QuerySet[AssessorScope]:
     """Active scopes covering the credential whose user may take live reviews:
-    where calibration is required, only certified users (one query, set-wise)."""
+    where calibration is required, only certified users (one query, set-wise).
+    A scope named on one version of a credential covers all its versions (they
+    share a lineage), so publishing version 2 never leaves its applications
+    without an assessor."""
     return (
         AssessorScope.objects.filter(is_active=True)
-        .filter(Q(credential_id=credential.pk) | Q(organization_id=credential.organization_id))
+        .filter(
+            Q(credential__lineage=credential.lineage)
+            | Q(organization_id=credential.organization_id)
+        )
         .filter(certified_or_not_required(credential=credential, user=OuterRef("user_id")))
     )
 
@@ -112,7 +118,12 @@ def waiting_reviews(
     credentials, most urgent first."""
     reviews = Review.objects.filter(state=ReviewState.OPEN, assessor__isnull=True)
     if credential_id is not None:
-        reviews = reviews.filter(submission__credential_id=credential_id)
+        # Every version of the credential: a scope on one version covers them all.
+        reviews = reviews.filter(
+            submission__credential__lineage__in=MicroCredential.objects.filter(
+                pk=credential_id
+            ).values("lineage")
+        )
     if organization_id is not None:
         reviews = reviews.filter(submission__credential__organization_id=organization_id)
     return reviews.order_by("due_on", "id")

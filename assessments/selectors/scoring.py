@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 
 from accounts.models import AnyUser
@@ -34,12 +34,17 @@ from .scopes import sees_every_review
 
 
 def scoring_policy_for(*, credential: MicroCredential) -> ScoringPolicy:
-    """The policy in force for a credential: its own, else its organization's
-    default, else an unsaved single-scoring policy. One query."""
+    """The policy in force for a credential: its own (set on this version, else on
+    the latest other version of the same credential, so a new version keeps its
+    scoring model), else its organization's default, else an unsaved
+    single-scoring policy. One query."""
     policies = ScoringPolicy.objects.filter(
-        Q(credential_id=credential.pk)
+        Q(credential__lineage=credential.lineage)
         | Q(organization_id=credential.organization_id, credential__isnull=True)
-    ).order_by(F("credential_id").asc(nulls_last=True))
+    ).order_by(
+        Case(When(credential_id=credential.pk, then=0), default=1),
+        F("credential__version").desc(nulls_last=True),
+    )
     return policies.first() or ScoringPolicy(
         organization_id=credential.organization_id,
         scoring_model=ScoringModel.SINGLE,
