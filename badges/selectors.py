@@ -17,6 +17,7 @@ from submissions.models import Submission
 from . import documents
 from . import status_list as bitstring
 from .models import AchievementAlignment, IssuedBadge, IssuerKey, StatusList
+from .signals import status_list_revoked
 
 _BADGE_RELATED = (
     "award",
@@ -179,9 +180,13 @@ def status_list_get(*, org_uuid: uuid.UUID, number: int) -> StatusList | None:
 
 def status_list_encoded(status_list: StatusList) -> str:
     """The list's current bitstring, encoded: revoked badges have their bit set."""
-    revoked = IssuedBadge.objects.filter(
-        status_list=status_list, revoked_at__isnull=False
-    ).values_list("status_index", flat=True)
+    revoked = list(
+        IssuedBadge.objects.filter(status_list=status_list, revoked_at__isnull=False).values_list(
+            "status_index", flat=True
+        )
+    )
+    for _receiver, indexes in status_list_revoked.send(sender=None, status_list=status_list):
+        revoked.extend(int(i) for i in indexes or [])
     return bitstring.encode(status_list.size, revoked)
 
 

@@ -141,6 +141,8 @@ class StackAward(models.Model):
     ob3_jwt = models.TextField()
     clr_json = models.TextField()
     clr_jwt = models.TextField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-awarded_at"]

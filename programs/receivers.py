@@ -9,6 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from badges.models import IssuedBadge
+from badges.signals import status_list_revoked
 from credentials.signals import catalog_stack
 
 
@@ -41,3 +42,15 @@ def catalog_stack_members(sender, slug: str, **kwargs) -> tuple[str, list] | Non
         stack.members.filter(kind=MemberKind.CREDENTIAL).values_list("lineage", flat=True)
     )
     return stack.title, lineages
+
+
+@receiver(status_list_revoked, dispatch_uid="programs.stack_awards_revoked")
+def revoked_stack_awards(sender, status_list, **kwargs) -> list[int]:
+    """The indexes of revoked stack awards in one of badges' status lists."""
+    from .models import StackAward
+
+    return list(
+        StackAward.objects.filter(status_list=status_list, revoked_at__isnull=False).values_list(
+            "status_index", flat=True
+        )
+    )

@@ -37,7 +37,7 @@ class StackAdmin(admin.ModelAdmin):
 
 @admin.register(StackAward)
 class StackAwardAdmin(admin.ModelAdmin):
-    list_display = ["stack", "learner", "awarded_at", "valid_until"]
+    list_display = ["stack", "learner", "awarded_at", "valid_until", "revoked_at"]
     list_filter = ["stack"]
     search_fields = ["learner__email", "stack__title"]
     fields = [
@@ -48,8 +48,22 @@ class StackAwardAdmin(admin.ModelAdmin):
         "valid_until",
         "status_list",
         "status_index",
+        "revoked_at",
+        "revocation_reason",
     ]
     readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected stack awards", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for award in queryset:
+            services.stack_award_revoke(
+                award_id=award.pk, reason=f"Revoked by {request.user.email}", actor=request.user
+            )
+        self.message_user(request, f"{queryset.count()} stack award(s) revoked.")
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("programs.change_stackaward")
 
     def has_add_permission(self, request):
         return False

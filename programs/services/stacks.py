@@ -366,3 +366,19 @@ def stack_define(
                 stack=stack, achievement_id=achievement_id, external_name=name, actor=actor
             )
     return stack
+
+
+def stack_award_revoke(*, award_id: int, reason: str, actor: User | None) -> StackAward:
+    """Revoke a stack award: its bit is set in the issuer's status list, so
+    both its Open Badges credential and its CLR stop verifying. Once; audited."""
+    with transaction.atomic():
+        award = StackAward.objects.select_for_update().get(pk=award_id)
+        if award.revoked_at is not None:
+            return award
+        award.revoked_at = timezone.now()
+        award.revocation_reason = reason[:500]
+        award.save(update_fields=["revoked_at", "revocation_reason"])
+        record(
+            actor=actor, verb="programs.stack_award_revoked", target=award, after={"reason": reason}
+        )
+    return award

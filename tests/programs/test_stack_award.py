@@ -57,3 +57,22 @@ def test_a_changed_clr_fails_verification(
     report = verifier.verify(text=json.dumps(clr))
     assert not report.passed
     assert [c.passed for c in report.checks if c.key == "signature"] == [False]
+
+
+def test_a_revoked_stack_award_fails_verification_in_both_forms(
+    django_capture_on_commit_callbacks, learner, learner_client, stack, members
+):
+    from django.urls import reverse
+
+    from programs.services.stacks import stack_award_revoke
+
+    for credential in members:
+        with django_capture_on_commit_callbacks(execute=True):
+            award_row(learner=learner, credential=credential)
+    award = StackAward.objects.get()
+    stack_award_revoke(award_id=award.pk, reason="Issued in error", actor=None)
+    for text in (award.ob3_jwt, award.clr_json):
+        report = verifier.verify(text=text)
+        assert [c.passed for c in report.checks if c.key == "not_revoked"] == [False]
+    page = learner_client.get(reverse("stacks:award", args=[award.uuid])).content.decode()
+    assert "revoked this stack award" in page
