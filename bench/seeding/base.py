@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import DateTimeField
 from django.utils import timezone
 
@@ -72,19 +72,20 @@ def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     Each value is prepared as ``bulk_create`` would (``pre_save`` then
     ``get_db_prep_save``), so defaults, auto_now fields and JSON come out the same.
     """
+    # The wrapper itself, not the ``connection`` proxy: the proxy's lookup per
+    # value was a third of the Python time.
+    db = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields]
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-                )
+                copy.write_row([f.get_db_prep_save(f.pre_save(row, True), db) for f in fields])
     for row in rows:
         row._state.adding = False
-        row._state.db = connection.alias
+        row._state.db = db.alias
 
 
 @contextlib.contextmanager
