@@ -89,3 +89,31 @@ def test_learner_completes_a_stack_and_opens_its_award(
     expect(page.get_by_text("not verified")).to_have_count(0)
     assert_accessible("the stack award verification")
     assert_fits(page)
+
+
+def test_an_organization_admin_reads_analytics_on_a_phone(page: Page, live_url, assert_accessible):
+    from credentials.models import MemberRole
+    from credentials.services import member_add
+
+    issuer = OrganizationFactory(name="Northfield", slug="northfield", email="b@northfield.example")
+    CredentialFactory(title="Questioning", slug="questioning", organization=issuer)
+    admin = UserFactory(email="ari.admin@example.org", name="Ari Admin")
+    member_add(organization=issuer, user=admin, role=MemberRole.ADMIN, actor=None)
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_url}/accounts/login/")
+    page.get_by_label("Email (required)", exact=True).fill("ari.admin@example.org")
+    page.get_by_label("Password (required)", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+    page.goto(f"{live_url}/analytics/")
+    page.get_by_role("link", name="Northfield").click()
+    expect(page.get_by_role("heading", level=1, name="Analytics: Northfield")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Funnel"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Questioning"))).to_be_visible()
+    assert_accessible("the analytics page")
+    assert_fits(page)
+    page.get_by_label("From").fill("2026-01-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"start=2026-01-01"))
