@@ -25,9 +25,7 @@ PAGE_SIZE = 12
 @cache_public_page
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
-    filters = (
-        form.filters() if form.is_bound else {"q": "", "org": "", "topic": "", "reviewed": ""}
-    )
+    filters = form.filters() if form.is_bound else {"q": "", "org": "", "topic": "", "reviewed": ""}
     stack = _catalog_stack(request.GET.get("stack", ""))
     if stack:
         filters["stack"] = request.GET["stack"]

@@ -133,6 +133,7 @@ def learner_pages(states) -> list[str]:
         award.submission.get_absolute_url(),
         reverse("badges:detail", kwargs={"award_uuid": award.uuid}),
         reverse("badges:settings", kwargs={"award_uuid": award.uuid}),
+        reverse("badges:verify_any"),
         reverse("obapi:home"),
         reverse("obapi:connected_apps"),
         reverse("obapi:privacy"),
