@@ -373,6 +373,14 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    # The OAuth 2.0 Security BCP (RFC 9700): no implicit or password grants, the
+    # issuer named in every authorization response, tokens stored hashed, and a
+    # replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "DCR_ENABLED": True,
     # Open registration, limited per client address (obapi.permissions).
     "DCR_REGISTRATION_PERMISSION_CLASSES": ("obapi.permissions.OpenRegistrationPermission",),
