@@ -3,6 +3,7 @@ through the stack services, which keep member lineages and write the audit
 trail. Stack awards are read-only: they are issued, never typed."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Stack, StackAward, StackMember
 from .services import stacks as services
@@ -11,6 +12,8 @@ from .services import stacks as services
 class StackMemberInline(admin.TabularInline):
     model = StackMember
     extra = 1
+    # An achievement id typed without a scheme is taken as https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["position", "credential", "achievement_id", "external_name", "required"]
     autocomplete_fields = ["credential"]
 
