@@ -72,6 +72,8 @@ class Reviews:
         if assessor is None and pool and (status != Status.IN_REVIEW or rng.random() > 0.03):
             assessor = rng.choice(pool)
         due_on, remind_on = times["due_on"], times["remind_on"]
+        # A review returned as incomplete waits for the learner, undecided and unswept.
+        returned = status == Status.INCOMPLETE
         is_open = status == Status.IN_REVIEW
         reminded = escalated = progress = None
         if is_open and assessor and remind_on <= bulk.today and rng.random() < 0.7:
@@ -85,9 +87,9 @@ class Reviews:
                     due_on + datetime.timedelta(days=1), settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS
                 )
         outcome = ""
-        if not is_open:
+        if not is_open and not returned:
             outcome = Outcome.AWARDED if status == Status.AWARDED else Outcome.DENIED
-        scored = len(credential.snapshot) if not is_open else 0
+        scored = len(credential.snapshot) if not (is_open or returned) else 0
         if is_open and assessor and rng.random() < 0.2:
             scored = 2
             progress = times["started"] + datetime.timedelta(days=rng.uniform(0, 3))
@@ -98,7 +100,11 @@ class Reviews:
                 submission_id=submission_id,
                 assessor_id=assessor,
                 assigned_at=times["started"] if assessor else None,
-                state=ReviewState.OPEN if is_open else ReviewState.DECIDED,
+                state=ReviewState.OPEN
+                if is_open
+                else ReviewState.RETURNED
+                if returned
+                else ReviewState.DECIDED,
                 due_on=due_on,
                 remind_on=remind_on,
                 reminder_sent_at=reminded,
@@ -108,7 +114,7 @@ class Reviews:
                 comment="" if is_open and not progress else bulk.text(),
                 progress_saved_at=progress or times.get("decided"),
                 outcome=outcome,
-                decided_by_id=assessor if not is_open else None,
+                decided_by_id=assessor if not (is_open or returned) else None,
                 decided_at=times.get("decided"),
                 created_at=times["started"],
             )

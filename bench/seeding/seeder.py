@@ -40,7 +40,9 @@ PROBES = {
 FIRST_ATTEMPT: dict[str, float] = {
     Status.DRAFT: 0.19,
     Status.AWAITING_PAYMENT: 0.04,
-    Status.IN_REVIEW: 0.54,
+    Status.IN_REVIEW: 0.52,
+    # Returned by the assessor to be completed (the same attempt goes back to review).
+    Status.INCOMPLETE: 0.02,
     Status.AWARDED: 0.15,
     Status.DENIED: 0.08,
 }
@@ -308,7 +310,7 @@ class Chunk:
             return t
         if status == Status.AWAITING_PAYMENT:
             t["submitted"] = bulk.ago(0, 5)
-        elif status == Status.IN_REVIEW:
+        elif status in (Status.IN_REVIEW, Status.INCOMPLETE):
             # About one open review in ten is overdue: aim the due date at a day
             # around today and start the review about 14 business days before it.
             if rng.random() < 0.1:
@@ -358,9 +360,12 @@ class Chunk:
                 moves.append((first, Status.IN_REVIEW, None, "Paid", t["started"]))
         if fee and submitted:
             s.payments.for_application(attempt, fee=fee)
-        if status in (Status.IN_REVIEW, Status.AWARDED, Status.DENIED):
+        if status in (Status.IN_REVIEW, Status.INCOMPLETE, Status.AWARDED, Status.DENIED):
             decided_by = s.reviews.for_application(attempt, assessor=assessor)
-            if status != Status.IN_REVIEW:
+            if status == Status.INCOMPLETE:
+                returned = min(t["started"] + datetime.timedelta(days=2), self.bulk.now)
+                moves.append((Status.IN_REVIEW, status, decided_by, "Returned", returned))
+            elif status != Status.IN_REVIEW:
                 moves.append((Status.IN_REVIEW, status, decided_by, "Decision", t["decided"]))
         s.applications.history(attempt, moves)
         return attempt.submission_id

@@ -36,7 +36,7 @@ pytestmark = [
 # The smallest seed: 10 credentials, 50 learners, about 200 submissions, plus probes.
 SCALE = 0.0001
 DECIDED = (Status.AWARDED, Status.DENIED)
-REVIEWED = (Status.IN_REVIEW, *DECIDED)
+REVIEWED = (Status.IN_REVIEW, Status.INCOMPLETE, *DECIDED)
 
 
 @pytest.fixture
@@ -103,6 +103,7 @@ def test_reviews_carry_the_sla_the_assessment_services_set(seeded):
         assert submission.decision_due_on == review.due_on
         assert review.created_at == submission.review_started_at
         assert (review.state == ReviewState.OPEN) == (submission.status == Status.IN_REVIEW)
+        assert (review.state == ReviewState.RETURNED) == (submission.status == Status.INCOMPLETE)
         if review.assessor is not None:
             assert assessor_is_eligible(user=review.assessor, submission=submission)
         if submission.status in DECIDED:
