@@ -46,8 +46,10 @@
     dialog.close();
   });
 
+  // The button that opened the dialog stays its subject until another opens it:
+  // a close event may arrive after the dialog has been opened again (keyboard
+  // activation), so it never forgets which decision is being confirmed.
   dialog.addEventListener("close", function () {
-    if (pending && confirmField().value !== pending.value) pending.focus();
-    pending = null;
+    if (pending && !dialog.open && confirmField().value !== pending.value) pending.focus();
   });
 })();
