@@ -173,6 +173,18 @@ function draftPage(form) {
     // A whole-form save also carries choices and the order of lists.
     if (wholeForm) textDirty = true;
   });
+  // Text typed while the page was still loading (before this script ran) is
+  // saved and kept like text typed afterwards.
+  kept.forEach(function (field) {
+    if (field.value === field.defaultValue) return;
+    dirty = true;
+    touched[field.name] = true;
+    if (answers.indexOf(field) !== -1) {
+      textDirty = true;
+      updateCount(field);
+    }
+    scheduleStore();
+  });
 
   // --- the copy found when the page opens ---------------------------------------
   var offerBox = document.getElementById("restore-offer");

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from submissions import services
 from submissions.models import Response
@@ -55,7 +56,18 @@ def _open_signed_in(page: Page, live_url: str, draft) -> str:
 
 
 def _autosave(page: Page) -> None:
-    page.clock.run_for(AUTOSAVE_SECONDS * 1000)
+    # The page's timer starts once its deferred script has run, which can be
+    # after the URL matched and the fields were filled: let the clock run one
+    # interval at a time until the background save goes out (at most three).
+    for _ in range(3):
+        try:
+            with page.expect_request(
+                lambda r: r.method == "POST" and r.url.endswith("/autosave/"), timeout=2000
+            ):
+                page.clock.run_for(AUTOSAVE_SECONDS * 1000)
+            return
+        except PlaywrightTimeoutError:
+            continue
 
 
 def _status(page: Page):
