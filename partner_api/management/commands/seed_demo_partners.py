@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 
 from accounts.services import account_ensure
-from assessments.models import Outcome
+from assessments.models import Outcome, ScoringModel
+from assessments.selectors import scoring_policy_for
 from credentials.management.commands.seed_demo import DEMO_PASSWORD
 from credentials.models import MicroCredential, Organization
 from dashboard.management.commands.seed_demo_activity import ASSESSOR
@@ -45,7 +46,12 @@ class Command(BaseCommand):
         from accounts.models import User
 
         assessor = User.objects.filter(email=ASSESSOR).first()
-        credentials = list(MicroCredential.objects.published().order_by("fee_cents", "title")[:2])
+        # Credentials one assessor decides alone, so the demo decisions go through at once.
+        credentials = [
+            credential
+            for credential in MicroCredential.objects.published().order_by("fee_cents", "title")
+            if scoring_policy_for(credential=credential).scoring_model == ScoringModel.SINGLE
+        ][:2]
         if assessor is None or len(credentials) < 2:
             raise CommandError("Run seed_demo and seed_demo_activity first.")
         organization = Organization.objects.filter(slug=DISTRICT).first()

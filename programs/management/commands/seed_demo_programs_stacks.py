@@ -18,7 +18,8 @@ from django.test import override_settings
 from accounts.models import User
 from accounts.services import account_ensure
 from assessments import services as assessment_services
-from assessments.models import Award, Outcome
+from assessments.models import Award, Outcome, ScoringModel
+from assessments.selectors import scoring_policy_for
 from credentials.management.commands.seed_demo import DEMO_PASSWORD
 from credentials.models import EvidenceKind, MemberRole, MicroCredential, Organization
 from credentials.selectors import member_has_role
@@ -50,11 +51,14 @@ class Command(BaseCommand):
         assessor = User.objects.filter(email="assessor@example.org").first()
         if organization is None or assessor is None:
             raise CommandError("Run `manage.py seed_demo` and `seed_demo_activity` first.")
-        credentials = list(
-            MicroCredential.objects.published()
+        # Credentials one assessor decides alone, so the demo awards go through at once.
+        credentials = [
+            credential
+            for credential in MicroCredential.objects.published()
             .filter(organization=organization)
-            .order_by("title")[:3]
-        )
+            .order_by("title")
+            if scoring_policy_for(credential=credential).scoring_model == ScoringModel.SINGLE
+        ][:3]
         if len(credentials) < 3:
             raise CommandError("The demo district needs three published credentials.")
         users = {}
