@@ -12,7 +12,7 @@ from credentials.models import MemberRole, MicroCredential, Part
 from credentials.services import member_add
 from tests.accounts.factories import UserFactory
 from tests.credentials.factories import OrganizationFactory, TopicFactory
-from tests.e2e.helpers import assert_no_serious_violations, axe_violations, sign_in
+from tests.e2e.helpers import assert_no_serious_violations, axe_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.filterwarnings("ignore::joserfc.errors.SecurityWarning")
 
@@ -88,6 +88,7 @@ def test_designer_builds_a_credential(page: Page, live_url, designer):
     page.reload()
     expect(page.get_by_label("Key method")).to_have_value("Plan, ask, wait, follow up.")
     assert prompt_texts(page, Part.OVERVIEW)[0] == "Which questions did you plan?"
+    screenshot(page, "studio")
     credential.refresh_from_db()
     assert credential.fee_cents == 7550
 
