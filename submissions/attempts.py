@@ -45,8 +45,10 @@ def attempt_policy(submission: Submission) -> AttemptPolicy:
     used = chain.index(next(s for s in chain if s.pk == submission.pk)) + 1
     limit = submission.credential.attempt_limit
     extra = (
+        # Granted on any version of the credential: its versions share a lineage.
         ExtraAttempt.objects.filter(
-            learner_id=submission.learner_id, credential_id=submission.credential_id
+            learner_id=submission.learner_id,
+            credential__lineage=submission.credential.lineage,
         ).count()
         if limit is not None
         else 0
