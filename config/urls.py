@@ -43,6 +43,7 @@ urlpatterns = [
     # The Open Badges 3.0 API, its OAuth 2.0 server and the earner's pages.
     path("ims/ob/v3p0/", include("obapi.api_urls")),
     path("o/", include("obapi.oauth_urls")),
+    path(".well-known/", include("obapi.well_known_urls")),
     path("earner/", include("obapi.urls")),
     path("help/", include("helpdesk.urls")),
     path("faq/", RedirectView.as_view(pattern_name="helpdesk:center", query_string=True)),

@@ -247,3 +247,15 @@ def discovery(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(openapi.service_description())
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def authorization_server_metadata(request: HttpRequest) -> HttpResponse:
+    """RFC 8414 metadata, public like the service description document."""
+    if request.method not in ("GET", "HEAD"):
+        response = HttpResponse(status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    response = JsonResponse(openapi.authorization_server_metadata())
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

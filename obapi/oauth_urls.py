@@ -8,6 +8,7 @@ from django.urls import path
 from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
+from .api import authorization_server_metadata
 from .views import ConsentView
 
 app_name = "oauth2_provider"
@@ -18,5 +19,12 @@ urlpatterns = [
     path("revoke_token/", dot_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", dot_views.IntrospectTokenView.as_view(), name="introspect"),
     *dot_urls.dcr_urlpatterns,
-    *dot_urls.metadata_urlpatterns,
+    # The same metadata as the site root's (clients that look under the issuer
+    # path find it too); the protected-resource metadata is the toolkit's.
+    path(
+        ".well-known/oauth-authorization-server",
+        authorization_server_metadata,
+        name="oauth-server-metadata",
+    ),
+    *(p for p in dot_urls.metadata_urlpatterns if (p.name or "").startswith("oauth-resource")),
 ]

@@ -269,3 +269,40 @@ def service_description() -> dict:
             "schemas": SCHEMAS,
         },
     }
+
+
+GRANT_TYPES = ["authorization_code", "refresh_token"]
+# What dynamic registration accepts: public clients ("none", with PKCE) and
+# confidential ones with a secret.
+TOKEN_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+
+def authorization_server_metadata() -> dict:
+    """OAuth 2.0 Authorization Server Metadata (RFC 8414), served at the site's
+    root ``/.well-known/oauth-authorization-server``.
+
+    The issuer is the site itself (``SITE_URL``), which is also the ``iss`` the
+    authorization responses carry (RFC 9207), and every endpoint is the one the
+    service description document names, so a client finds the same server
+    whichever document it starts from. Only the authorization code grant (with
+    its refresh tokens) gives access to an earner's data, so only it is offered.
+    """
+    token = absolute(reverse("oauth2_provider:token"))
+    return {
+        "issuer": settings.SITE_URL,
+        "authorization_endpoint": absolute(reverse("oauth2_provider:authorize")),
+        "token_endpoint": token,
+        "registration_endpoint": absolute(reverse("oauth2_provider:dcr-register")),
+        "revocation_endpoint": absolute(reverse("oauth2_provider:revoke-token")),
+        "scopes_supported": list(SCOPE_SPEC_TEXT),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": GRANT_TYPES,
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
+        "authorization_response_iss_parameter_supported": True,
+        "service_documentation": absolute(reverse("obapi_api:discovery")),
+        "op_policy_uri": absolute(reverse("obapi:privacy")),
+        "op_tos_uri": absolute(reverse("helpdesk:center")),
+    }

@@ -382,6 +382,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "DCR_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": SITE_URL,  # RFC 9207 iss = RFC 8414 issuer (/.well-known/ at the root)
     # Open registration, limited per client address (obapi.permissions).
     "DCR_REGISTRATION_PERMISSION_CLASSES": ("obapi.permissions.OpenRegistrationPermission",),
     "REQUEST_APPROVAL_PROMPT": "force",
