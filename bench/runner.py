@@ -38,6 +38,7 @@ from assessments.models import Review, ReviewState
 from credentials.models import MicroCredential, Organization
 from submissions.models import Status, Submission
 
+from . import subjects
 from .seeding import PROBES
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -58,6 +59,12 @@ PAGES = [
     ("quality", "Agreement dashboard (staff)"),
     ("turnaround", "Turnaround statistics (public)"),
     ("analytics", "Issuer analytics (staff)"),
+    ("studio", "Studio editor (designer)"),
+    ("studio_index", "Studio list (designer)"),
+    ("quality_review", "Quality review (reviewer)"),
+    ("quality_home", "Quality review home"),
+    ("quality_version", "Quality rounds of a version"),
+    ("cohort", "Cohort dashboard (coach)"),
 ]
 TARGET_RATIO = 0.40
 TARGET_P95_MS = 50.0
@@ -200,6 +207,12 @@ def load_targets(clients: int) -> dict[str, list[Target]]:
             Target("GET", f"/analytics/{slug}/", user=staff)
             for slug in Organization.objects.order_by("id").values_list("slug", flat=True)[:clients]
         ]
+    # The designed pages: clients alternate between the small and the large subject.
+    for name, pair in _designed_pages().items():
+        targets[name] = [
+            Target(method, path, user=user)
+            for user, method, path, _data in (pair[i % 2] for i in range(clients))
+        ]
     # One session per user, shared by the lines of that user.
     sessions: dict[int, tuple[str, str]] = {}
     for page_targets in targets.values():
@@ -329,7 +342,7 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
         ).order_by("decided", "id")
     )
     quiet, busy = organizations[0], organizations[-1]
-    return {
+    probes = {
         # Public pages, anonymous (as loaded) and as learners with 0 and 30 favorites.
         "trivial": ((None, "GET", "/bench/trivial/", None), (None, "GET", "/bench/trivial/", None)),
         "catalog": (
@@ -411,6 +424,46 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
         "dashboard?tab=favorites": (
             (small, "GET", "/dashboard/?tab=favorites", None),
             (large, "GET", "/dashboard/?tab=favorites", None),
+        ),
+    }
+    return {**probes, **_designed_pages()}
+
+
+def _designed_pages() -> dict[str, tuple[tuple, tuple]]:
+    """The studio, quality review and cohort pages' (small, large) subjects, made in
+    the bench database on first use (``bench.subjects``)."""
+    made = subjects.ensure()
+    studio, quality, cohorts = made.studio, made.quality, made.cohorts
+    return {
+        # A draft with 3 prompts against one with 32 (and 10 requirements and criteria).
+        "studio": (
+            (studio.small_designer, "GET", f"/studio/credentials/{studio.small.uuid}/", None),
+            (studio.large_designer, "GET", f"/studio/credentials/{studio.large.uuid}/", None),
+        ),
+        # Designers of an organization with a few credentials and with 30 more.
+        "studio_index": (
+            (studio.small_designer, "GET", "/studio/", None),
+            (studio.large_designer, "GET", "/studio/", None),
+        ),
+        # The reviewer's open review of the small and of the large version.
+        "quality_review": (
+            (quality.reviewer, "GET", f"/quality/reviews/{quality.small_review.uuid}/", None),
+            (quality.reviewer, "GET", f"/quality/reviews/{quality.large_review.uuid}/", None),
+        ),
+        # A reviewer with one assignment, and one with four.
+        "quality_home": (
+            (quality.other_reviewer, "GET", "/quality/", None),
+            (quality.reviewer, "GET", "/quality/", None),
+        ),
+        # The designer: a version with one open round, one with two sent back and a third.
+        "quality_version": (
+            (quality.designer, "GET", f"/quality/versions/{quality.small.uuid}/", None),
+            (quality.designer, "GET", f"/quality/versions/{quality.large.uuid}/", None),
+        ),
+        # The coach: a cohort of 5 teachers, and one of 500.
+        "cohort": (
+            (cohorts.coach, "GET", f"/partners/cohorts/{cohorts.small.uuid}/", None),
+            (cohorts.coach, "GET", f"/partners/cohorts/{cohorts.large.uuid}/", None),
         ),
     }
 
