@@ -65,8 +65,66 @@ class AnswerField(forms.CharField):
             raise ValidationError(problem, code="unstorable")
 
 
-class ApplicationForm(forms.Form):
+class DraftAnswersForm(forms.Form):
+    """The written answers of a draft and the version the page was loaded with.
+
+    What a background save carries; the application page's form adds the
+    evidence, the attestations and the declarations. Reads nothing beyond the
+    draft's answers, so a save costs no query for the rest of the page.
+    """
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        self.responses = list(submission.responses.all())
+        for response in self.responses:
+            name = f"response_{response.pk}"
+            attrs = {"data-word-limit": response.word_limit or "", "rows": 8}
+            self.fields[name] = AnswerField(
+                label=response.prompt_text,
+                widget=forms.Textarea(attrs=attrs),
+                initial=response.text,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        for name in self.missing_answers():
+            self.add_error(name, MISSING_ANSWER)
+        return self.cleaned_data
+
+    def _answer_names(self) -> list[str]:
+        return [f"response_{r.pk}" for r in self.responses]
+
+    def missing_answers(self) -> list[str]:
+        """Answer fields the save did not carry (a truncated or crafted request)."""
+        return [
+            name
+            for name in self._answer_names()
+            if self.fields[name].widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            )
+        ]
+
+    def answer_errors(self) -> dict[str, list[str]]:
+        """Why each refused answer was not saved, by field name."""
+        return {
+            name: [str(message) for message in self.errors[name]]
+            for name in self._answer_names()
+            if name in self.errors
+        }
+
+    def answers(self) -> dict[int, str]:
+        """The answers that arrived and passed validation; any other keeps its stored text."""
+        return {
+            r.pk: self.cleaned_data[f"response_{r.pk}"]
+            for r in self.responses
+            if f"response_{r.pk}" in self.cleaned_data
+        }
+
+
+class ApplicationForm(DraftAnswersForm):
     # A field named like Form.files (the posted files): the form's metaclass moves
     # fields off the class, so the form's own files attribute is untouched.
     files = MultipleFileField(  # type: ignore[assignment]
@@ -92,21 +150,11 @@ class ApplicationForm(forms.Form):
     )
 
     def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.submission = submission
-        self.responses = list(submission.responses.all())
+        super().__init__(*args, submission=submission, **kwargs)
         self.requirements = list(submission.credential.evidence_requirements.all())
         choices = [("", gettext("General evidence"))] + [(r.pk, r.title) for r in self.requirements]
         cast(forms.ChoiceField, self.fields["file_requirement"]).choices = choices
         cast(forms.ChoiceField, self.fields["link_requirement"]).choices = choices
-        for response in self.responses:
-            name = f"response_{response.pk}"
-            attrs = {"data-word-limit": response.word_limit or "", "rows": 8}
-            self.fields[name] = AnswerField(
-                label=response.prompt_text,
-                widget=forms.Textarea(attrs=attrs),
-                initial=response.text,
-            )
         for kind in AttestationKind:
             self.fields[f"attest_{kind.value}"] = forms.BooleanField(
                 required=False, label=kind.label
@@ -167,7 +215,6 @@ class ApplicationForm(forms.Form):
         return url
 
     def clean(self) -> dict[str, Any]:
-        super().clean()
         data = self.cleaned_data
         title, url = (data.get("link_title") or "").strip(), data.get("link_url") or ""
         if url and not title:
@@ -176,30 +223,7 @@ class ApplicationForm(forms.Form):
             )
         if title and not url and "link_url" not in self.errors:
             self.add_error("link_url", gettext("Enter the link's address."))
-        for name in self.missing_answers():
-            self.add_error(name, MISSING_ANSWER)
-        return data
-
-    def _answer_names(self) -> list[str]:
-        return [f"response_{r.pk}" for r in self.responses]
-
-    def missing_answers(self) -> list[str]:
-        """Answer fields the save did not carry (a truncated or crafted request)."""
-        return [
-            name
-            for name in self._answer_names()
-            if self.fields[name].widget.value_omitted_from_data(
-                self.data, self.files, self.add_prefix(name)
-            )
-        ]
-
-    def answer_errors(self) -> dict[str, list[str]]:
-        """Why each refused answer was not saved, by field name."""
-        return {
-            name: [str(message) for message in self.errors[name]]
-            for name in self._answer_names()
-            if name in self.errors
-        }
+        return super().clean()
 
     def link_is_valid(self) -> bool:
         return not any(
@@ -208,14 +232,6 @@ class ApplicationForm(forms.Form):
 
     def _requirement(self, pk: int | None) -> EvidenceRequirement | None:
         return next((r for r in self.requirements if r.pk == pk), None)
-
-    def answers(self) -> dict[int, str]:
-        """The answers that arrived and passed validation; any other keeps its stored text."""
-        return {
-            r.pk: self.cleaned_data[f"response_{r.pk}"]
-            for r in self.responses
-            if f"response_{r.pk}" in self.cleaned_data
-        }
 
     def uploads(self) -> list[tuple[UploadedFile, EvidenceRequirement | None]]:
         requirement = self._requirement(self.cleaned_data.get("file_requirement"))

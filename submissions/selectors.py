@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AnyUser, User
 from credentials.models import MicroCredential
 
-from .models import Attachment, EvidenceLink, Status, Submission
+from .models import Attachment, EvidenceLink, Response, Status, Submission
 
 
 def submission_get_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
@@ -22,6 +22,39 @@ def submission_get_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
         uuid=uuid,
         learner=learner,
     )
+
+
+def draft_answers_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
+    """The learner's own application with its written answers, for a background save.
+
+    One query while it has answers (each answer row brings its application
+    along), two for an application without any; someone else's looks like
+    nothing (404). The answers are attached as if prefetched, so
+    ``submission.responses.all()`` reads no more.
+    """
+    responses = list(
+        Response.objects.filter(submission__uuid=uuid, submission__learner_id=learner.pk)
+        .select_related("submission")
+        .order_by("part", "position", "id")
+    )
+    if responses:
+        submission = responses[0].submission
+        for response in responses:
+            response.submission = submission
+    else:
+        submission = get_object_or_404(Submission, uuid=uuid, learner_id=learner.pk)
+    _attach_prefetched(submission, "responses", responses)
+    return submission
+
+
+def _attach_prefetched(instance: Submission, related_name: str, rows: list) -> None:
+    """Give ``instance.<related_name>.all()`` rows already read, the way
+    ``prefetch_related`` stores them, so later reads run no query."""
+    queryset = getattr(instance, related_name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[related_name] = queryset
 
 
 def submission_with_content(submission: Submission) -> Submission:

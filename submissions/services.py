@@ -167,18 +167,23 @@ class SaveResult:
 
 
 def _bump_version(submission: Submission, version: int) -> int:
-    """Claim the next version or explain why not (conflict or no longer a draft)."""
+    """Claim the next version or explain why not (conflict or no longer a draft).
+
+    The UPDATE only matches the row while its version is still ``version``, so
+    when it matched the new version is ``version + 1``: nothing is read back.
+    Only a refused claim reads the row, to say whether it was a conflict.
+    """
     now = timezone.now()
     updated = Submission.objects.filter(
         pk=submission.pk, status__in=EDITABLE_STATUSES, version=version
     ).update(version=F("version") + 1, updated_at=now)
-    current = Submission.objects.only("status", "version").get(pk=submission.pk)
     if not updated:
+        current = Submission.objects.only("status", "version").get(pk=submission.pk)
         if current.status not in EDITABLE_STATUSES:
             raise NotEditable()
         raise DraftConflict(current.version)
-    submission.version, submission.updated_at = current.version, now
-    return current.version
+    submission.version, submission.updated_at = version + 1, now
+    return version + 1
 
 
 def draft_save(

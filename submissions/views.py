@@ -24,7 +24,7 @@ from credentials.selectors import credential_current_version
 from . import selectors, services
 from .downloads import attachment_response
 from .exceptions import AlreadyApplied, DraftConflict, IncompleteSubmission
-from .forms import MISSING_ANSWER, ApplicationForm
+from .forms import MISSING_ANSWER, ApplicationForm, DraftAnswersForm
 from .models import Attachment
 
 
@@ -294,13 +294,12 @@ def autosave(request, uuid):
     """
     if not request.user.is_authenticated:
         return signed_out_json()
-    submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
+    submission = selectors.draft_answers_for_learner(uuid=uuid, learner=request.user)
     if not submission.is_editable:
         return JsonResponse(
             {"ok": False, "error": gettext("This application has been submitted.")}, status=409
         )
-    submission = selectors.submission_with_content(submission)
-    form = ApplicationForm(request.POST, submission=submission)
+    form = DraftAnswersForm(request.POST, submission=submission)
     form.is_valid()
     if "version" in form.errors:
         return JsonResponse({"ok": False, "error": gettext("The page is out of date.")}, status=400)

@@ -38,17 +38,17 @@ def _save(draft, learner, changes):
 def test_autosave_of_two_answers(draft, learner, django_assert_num_queries):
     first, second = list(draft.responses.all())[:2]
     changes = services.DraftChanges(answers={first.pk: "One answer.", second.pk: "Another."})
-    # savepoint; claim the version (UPDATE) and read it back; the responses;
+    # savepoint; claim the version (UPDATE: nothing read back); the responses;
     # one UPDATE per changed answer; release.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         _save(draft, learner, changes)
 
 
 def test_save_with_one_upload(draft, learner, django_assert_num_queries):
     changes = services.DraftChanges(uploads=[(pdf_upload(), None)])
-    # savepoint; version claim and read-back; the responses; the sizes of the
-    # files already there (limits); the INSERT; release.
-    with django_assert_num_queries(7):
+    # savepoint; version claim; the responses; the sizes of the files already
+    # there (limits); the INSERT; release.
+    with django_assert_num_queries(6):
         _save(draft, learner, changes)
 
 
