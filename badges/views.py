@@ -1,6 +1,7 @@
 """Public award pages, verification, downloads, the earner's settings, and the
 machine-readable documents (credentials, issuer profiles, keys, status lists)."""
 
+import hashlib
 import json
 
 from django.contrib import messages
@@ -10,6 +11,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,24 +29,90 @@ JSON_LD = "application/ld+json"
 VC_JWT = "application/vc+jwt"
 
 
+def etag_of(*parts: object, weak: bool = False) -> str:
+    """An entity tag naming exactly these contents (a hash, so nothing leaks)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\x00")
+    tag = f'"{digest.hexdigest()[:40]}"'
+    return f"W/{tag}" if weak else tag
+
+
 def _document(
-    body, *, content_type="application/json", status=200, filename=None, cache=None, public=True
+    body,
+    *,
+    content_type="application/json",
+    status=200,
+    filename=None,
+    cache=None,
+    public=True,
+    request=None,
+    etag=None,
+    last_modified=None,
+    vary=(),
 ):
     """A published document: readable from any origin (verifiers and backpacks
     fetch them from the browser), downloadable with ``filename``. A document of
     a private award (``public=False``) is served only to a signed-in reader who
-    may see it: no other origin reads it, and no shared cache keeps it."""
-    if not isinstance(body, str | bytes):
-        body = documents.dumps(body)
-    response = HttpResponse(body, content_type=content_type, status=status)
+    may see it: no other origin reads it, and no shared cache keeps it.
+
+    Given the ``request`` and the document's ``etag`` (and ``last_modified``
+    when that is known for sure), a client whose copy is current gets 304 Not
+    Modified without a body; ``body`` may then be a callable, so a document
+    that has not changed is not made (or signed) again."""
+    response = HttpResponse(content_type=content_type, status=status)
     if public:
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = cache or "no-cache"
     else:
         response["Cache-Control"] = "private, no-cache"
+    if vary:
+        patch_vary_headers(response, vary)
+    if request is not None and etag and status == 200:
+        response["ETag"] = etag
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        answered = get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=int(last_modified.timestamp()) if last_modified else None,
+            response=response,
+        )
+        if answered is not response:  # 304, or 412 for a failed If-Match
+            if public:
+                answered["Access-Control-Allow-Origin"] = "*"
+            return answered
+    if callable(body):
+        body = body()
+    if not isinstance(body, str | bytes):
+        body = documents.dumps(body)
+    response.content = body
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _tagged(request, body, **kwargs):
+    """A document made from the database on each request (an issuer's profile,
+    keys, an achievement): tagged by the hash of what it now says, so a change
+    anywhere behind it changes the tag."""
+    if not isinstance(body, str | bytes):
+        body = documents.dumps(body)
+    return _document(body, request=request, etag=etag_of(body), **kwargs)
+
+
+def _stored(request, badge: IssuedBadge, text: str, **kwargs):
+    """One of an award's documents exactly as issued: it never changes, so its
+    hash is its tag and the issue time its last change."""
+    return _document(
+        text,
+        request=request,
+        etag=etag_of(text),
+        last_modified=badge.issued_at,
+        public=badge.is_public,
+        **kwargs,
+    )
 
 
 def _filename(badge: IssuedBadge, suffix: str) -> str:
@@ -151,16 +220,14 @@ def badge_settings(request, award_uuid):
 def badge_ob3_json(request, award_uuid):
     badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     filename = _filename(badge, ".json") if _wants_download(request) else None
-    return _document(
-        badge.ob3_json, content_type=JSON_LD, filename=filename, public=badge.is_public
-    )
+    return _stored(request, badge, badge.ob3_json, content_type=JSON_LD, filename=filename)
 
 
 @require_safe
 def badge_ob3_jwt(request, award_uuid):
     badge = selectors.badge_get_visible(award_uuid=award_uuid, user=request.user)
     filename = _filename(badge, ".jwt") if _wants_download(request) else None
-    return _document(badge.ob3_jwt, content_type=VC_JWT, filename=filename, public=badge.is_public)
+    return _stored(request, badge, badge.ob3_jwt, content_type=VC_JWT, filename=filename)
 
 
 @require_safe
@@ -175,9 +242,7 @@ def badge_ob2_assertion(request, award_uuid):
             "revocationReason": badge.revocation_reason,
         }
         return _document(body, content_type=JSON_LD, status=410, public=badge.is_public)
-    return _document(
-        badge.ob2_json, content_type=JSON_LD, filename=filename, public=badge.is_public
-    )
+    return _stored(request, badge, badge.ob2_json, content_type=JSON_LD, filename=filename)
 
 
 def _baked(request, award_uuid, make, suffix: str, content_type: str):
@@ -187,12 +252,15 @@ def _baked(request, award_uuid, make, suffix: str, content_type: str):
         return HttpResponse("This award has been revoked.", status=410, content_type="text/plain")
     body = make(badge, images.credential_image(badge.award.credential))
     filename = _filename(badge, suffix) if _wants_download(request) else None
+    # The image follows the credential's title and issuer: tagged by its bytes.
     return _document(
         body,
         content_type=content_type,
         filename=filename,
         cache="private, no-cache",
         public=badge.is_public,
+        request=request,
+        etag=etag_of(body),
     )
 
 
@@ -265,7 +333,7 @@ def credential_achievement(request, credential_uuid):
             credential, _criteria(credential), selectors.alignments_for(credential=credential)
         ),
     }
-    return _document(body, content_type=JSON_LD)
+    return _tagged(request, body, content_type=JSON_LD)
 
 
 @require_safe
@@ -274,14 +342,17 @@ def credential_badgeclass(request, credential_uuid):
     body = documents.badgeclass(
         credential, _criteria(credential), selectors.alignments_for(credential=credential)
     )
-    return _document(body, content_type=JSON_LD)
+    return _tagged(request, body, content_type=JSON_LD)
 
 
 @require_safe
 def credential_image(request, credential_uuid):
     credential = _credential_or_404(credential_uuid)
-    return _document(
-        images.credential_image(credential), content_type="image/png", cache="public, max-age=3600"
+    return _tagged(
+        request,
+        images.credential_image(credential),
+        content_type="image/png",
+        cache="public, max-age=3600",
     )
 
 
@@ -291,13 +362,13 @@ def credential_image(request, credential_uuid):
 @require_safe
 def issuer_profile(request, org_uuid):
     organization = selectors.organization_get(org_uuid=org_uuid)
-    return _document(documents.issuer_profile(organization), content_type=JSON_LD)
+    return _tagged(request, documents.issuer_profile(organization), content_type=JSON_LD)
 
 
 @require_safe
 def issuer_ob2(request, org_uuid):
     organization = selectors.organization_get(org_uuid=org_uuid)
-    return _document(documents.issuer_ob2(organization), content_type=JSON_LD)
+    return _tagged(request, documents.issuer_ob2(organization), content_type=JSON_LD)
 
 
 def _jwk(key) -> dict:
@@ -314,7 +385,7 @@ def issuer_jwks(request, org_uuid):
     """Every public key the issuer has signed with (JWK Set); retired keys stay."""
     organization = selectors.organization_get(org_uuid=org_uuid)
     keys = [_jwk(key) for key in selectors.published_keys(organization=organization)]
-    return _document({"keys": keys}, content_type="application/jwk-set+json")
+    return _tagged(request, {"keys": keys}, content_type="application/jwk-set+json")
 
 
 @require_safe
@@ -323,7 +394,7 @@ def issuer_key(request, org_uuid, key_id):
     key = selectors.key_get(org_uuid=org_uuid, key_id=key_id)
     if key is None:
         raise Http404("No such key.")
-    return _document(_jwk(key), content_type="application/jwk+json")
+    return _tagged(request, _jwk(key), content_type="application/jwk+json")
 
 
 @require_safe
@@ -334,23 +405,39 @@ def status_list(request, org_uuid, number):
     status_list = selectors.status_list_get(org_uuid=org_uuid, number=number)
     if status_list is None:
         raise Http404("No such status list.")
-    now = timezone.now().replace(microsecond=0)
-    document = documents.status_list_credential(
-        status_list, selectors.status_list_encoded(status_list), now
-    )
+    encoded = selectors.status_list_encoded(status_list)
     organization = status_list.organization
     accept = request.headers.get("Accept", "")
-    if VC_JWT in accept or "application/jwt" in accept:
-        key = services.issuer_jwt_key(organization=organization)
-        token = crypto.sign_jwt(
-            claims=documents.jwt_claims(document),
-            private_key_encrypted=key.private_key_encrypted,
-            kid=documents.key_url(key),
-            algorithm=key.algorithm,
-        )
-        return _document(token, content_type=VC_JWT)
-    key = services.issuer_key_active(organization=organization)
-    return _document(services.sign_document(document, key=key, created=now), content_type=JSON_LD)
+    as_jwt = VC_JWT in accept or "application/jwt" in accept
+    key = (
+        services.issuer_jwt_key(organization=organization)
+        if as_jwt
+        else services.issuer_key_active(organization=organization)
+    )
+    # The list is signed afresh on each request (its validFrom is the moment
+    # it is read), so its tag names what it says: the bits, the form and the
+    # key. A revocation sets a bit, and the next request gets a new tag.
+    etag = etag_of("jwt" if as_jwt else "json", key.key_id, encoded, weak=True)
+
+    def signed():
+        now = timezone.now().replace(microsecond=0)
+        document = documents.status_list_credential(status_list, encoded, now)
+        if as_jwt:
+            return crypto.sign_jwt(
+                claims=documents.jwt_claims(document),
+                private_key_encrypted=key.private_key_encrypted,
+                kid=documents.key_url(key),
+                algorithm=key.algorithm,
+            )
+        return services.sign_document(document, key=key, created=now)
+
+    return _document(
+        signed,
+        content_type=VC_JWT if as_jwt else JSON_LD,
+        request=request,
+        etag=etag,
+        vary=("Accept",),
+    )
 
 
 # --- verifying any credential ------------------------------------------------------------

@@ -9,6 +9,7 @@ reaches its own user's data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
@@ -65,6 +67,23 @@ def _bearer(request: HttpRequest, scope: str) -> tuple[Any, JsonResponse | None]
     if not token.allow_scopes([scope]):
         return None, status_info(403, "forbidden", f"This token lacks the scope {scope}.")
     return token, None
+
+
+def not_modified_or(request: HttpRequest, user: Any, response: HttpResponse) -> HttpResponse:
+    """A success answer tagged for conditional requests, or 304 Not Modified
+    when the client's copy (If-None-Match) is still what it would get.
+
+    The tag hashes the owner's id with the answer (body and paging links), so
+    one earner's tag never matches another's answer; and the answer varies
+    with the Authorization header, so no cache hands it to another token.
+    """
+    digest = hashlib.sha256(
+        b"\x00".join([str(user.pk).encode(), response.content, response.get("Link", "").encode()])
+    ).hexdigest()[:40]
+    response["ETag"] = f'"{digest}"'
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Authorization"])
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def api_view(methods: dict[str, str]) -> Callable:
@@ -151,7 +170,7 @@ def get_credentials(request: HttpRequest, user: Any, token: Any) -> HttpResponse
     response = JsonResponse(body)
     response["X-Total-Count"] = str(len(items))
     response["Link"] = _link_header(request, len(items), limit, offset)
-    return response
+    return not_modified_or(request, user, response)
 
 
 def upsert_credential(request: HttpRequest, user: Any, token: Any) -> HttpResponse:
@@ -194,7 +213,9 @@ credentials = api_view({"GET": openapi.CREDENTIAL_READ, "POST": openapi.CREDENTI
 
 
 def get_profile(request: HttpRequest, user: Any, token: Any) -> HttpResponse:
-    return JsonResponse(profile_document(services.profile_for(user=user)))
+    return not_modified_or(
+        request, user, JsonResponse(profile_document(services.profile_for(user=user)))
+    )
 
 
 def put_profile(request: HttpRequest, user: Any, token: Any) -> HttpResponse:
