@@ -36,6 +36,7 @@ from core.safe_fetch import FetchError, safe_fetch
 
 from . import baking, crypto, data_integrity, documents, images, selectors
 from . import status_list as bitstring
+from .schema import check as check_json_schema
 from .verification import _resolve_local, verify_token
 
 logger = logging.getLogger(__name__)
@@ -436,6 +437,7 @@ def verify_jwt(token: str, report: Report, now) -> Report:
         for check in ours.checks:
             report.add(check.key, check.label, check.passed, check.detail)
         _check_context(report, payload)
+        check_json_schema(report, payload, from_jwt=True)
         return report
 
     # Another issuer: the key from the header (jwk, a did:key kid, a kid URL) or the issuer's JWKS.
@@ -476,6 +478,7 @@ def verify_jwt(token: str, report: Report, now) -> Report:
     if payload.get("iss") is not None and payload.get("iss") != issuer_id:
         report.add("contents", _("Credential data"), False, _("iss differs from the issuer."))
     _check_context(report, payload)
+    check_json_schema(report, payload, from_jwt=True)
     _check_status(report, payload)
     _check_dates(report, payload, now)
     return report
@@ -732,6 +735,7 @@ def verify_json(document: dict, report: Report, now) -> Report:
             )
         report.add("issuer_key", _("Issuer key"), *_key_belongs(issuer_id, controller))
     _check_context(report, document)
+    check_json_schema(report, document)
     _check_status(report, document)
     _check_dates(report, document, now)
     return report

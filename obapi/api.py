@@ -23,6 +23,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
+from badges import schema
+
 from . import openapi, selectors, services
 from .documents import imported_content, is_compact_jws, profile_document
 
@@ -190,6 +192,15 @@ def upsert_credential(request: HttpRequest, user: Any, token: Any) -> HttpRespon
         return status_info(
             400, "invalid_data", "A VC-JWT goes as text/plain, a JSON credential as JSON."
         )
+    # A credential that departs from the Open Badges 3.0 schema is refused (and
+    # not kept): the client learns which property is wrong and can send it again.
+    problems = schema.text_problems(text)
+    if problems:
+        return status_info(
+            400,
+            "invalid_data",
+            "The credential does not match the Open Badges 3.0 schema: " + schema.summary(problems),
+        )
     try:
         _imported, created = services.credential_import(
             owner=user,
@@ -237,6 +248,13 @@ def put_profile(request: HttpRequest, user: Any, token: Any) -> HttpResponse:
     current = profile_document(profile)
     if document.get("id") not in (None, current["id"]):
         return status_info(400, "invalid_data", "The id is not this earner's profile.")
+    problems = schema.profile_problems({**document, "id": document.get("id", current["id"])})
+    if problems:
+        return status_info(
+            400,
+            "invalid_data",
+            "The Profile does not match the Open Badges 3.0 schema: " + schema.summary(problems),
+        )
     changes: dict[str, str] = {}
     for field, attr in (("name", "display_name"), ("description", "description"), ("url", "url")):
         value = document.get(field, "")

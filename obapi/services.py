@@ -101,7 +101,7 @@ def _jwt_payload(token: str) -> dict:
     try:
         part = token.split(".")[1]
         data = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (IndexError, ValueError, binascii.Error) as exc:
+    except (IndexError, ValueError, binascii.Error, RecursionError) as exc:
         raise NotACredential(_("This VC-JWT cannot be read.")) from exc
     if not isinstance(data, dict):
         raise NotACredential(_("This VC-JWT cannot be read."))
@@ -141,7 +141,7 @@ def read_received(*, text: str = "", upload: bytes | None = None) -> Received:
     else:
         try:
             payload = json.loads(content)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise NotACredential(_("This is neither a VC-JWT nor a JSON credential.")) from exc
         if not isinstance(payload, dict):
             raise NotACredential(_("The JSON is not a credential object."))
