@@ -60,6 +60,11 @@ def issuer_ob2_url(organization) -> str:
     return absolute(reverse("badges:issuer_ob2", kwargs={"org_uuid": organization.uuid}))
 
 
+def revocation_list_url(organization) -> str:
+    """The Open Badges 2.0 RevocationList the issuer profile names."""
+    return absolute(reverse("badges:ob2_revocation_list", kwargs={"org_uuid": organization.uuid}))
+
+
 def jwks_url(organization) -> str:
     return absolute(reverse("badges:jwks", kwargs={"org_uuid": organization.uuid}))
 
@@ -146,6 +151,7 @@ def issuer_ob2(organization) -> dict:
         "type": "Issuer",
         "id": issuer_ob2_url(organization),
         **_issuer_fields(organization),
+        "revocationList": revocation_list_url(organization),
     }
     if logo := logo_url(organization):
         issuer["image"] = logo
@@ -443,6 +449,29 @@ def ob2_assertion(issue: Issue) -> dict:
     if issue.valid_until:
         document["expires"] = iso(issue.valid_until)
     return document
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """A revoked Open Badges 2.0 assertion as the revocation list names it."""
+
+    assertion_id: str
+    reason: str
+
+
+def ob2_revocation_list(organization, revoked: list[Revoked]) -> dict:
+    """The issuer's Open Badges 2.0 RevocationList: the assertions it revoked,
+    each by its id with the reason (what verifiers of signed assertions read)."""
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "RevocationList",
+        "id": revocation_list_url(organization),
+        "issuer": issuer_ob2_url(organization),
+        "revokedAssertions": [
+            {"id": r.assertion_id, "revocationReason": r.reason} if r.reason else r.assertion_id
+            for r in revoked
+        ],
+    }
 
 
 def status_list_credential(status_list, encoded_list: str, now: datetime.datetime) -> dict:

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AnyUser
@@ -16,7 +17,7 @@ from submissions.models import Submission
 
 from . import documents
 from . import status_list as bitstring
-from .models import AchievementAlignment, IssuedBadge, IssuerKey, StatusList
+from .models import AchievementAlignment, IssuedBadge, IssuerKey, StatusList, Visibility
 from .signals import status_list_revoked
 
 _BADGE_RELATED = (
@@ -188,6 +189,32 @@ def status_list_encoded(status_list: StatusList) -> str:
     for _receiver, indexes in status_list_revoked.send(sender=None, status_list=status_list):
         revoked.extend(int(i) for i in indexes or [])
     return bitstring.encode(status_list.size, revoked)
+
+
+def ob2_revoked(*, organization: Organization) -> list[documents.Revoked]:
+    """The revoked assertions the issuer's public Open Badges 2.0 revocation
+    list names: those of public awards, oldest revocation first. A private
+    award is left out: listing its address would show strangers that it
+    exists, which its earner chose to keep from them (its holder still learns
+    of the revocation from its status list entry). One query."""
+    rows = (
+        IssuedBadge.objects.filter(
+            award__credential__organization=organization,
+            revoked_at__isnull=False,
+            visibility=Visibility.PUBLIC,
+        )
+        .order_by("revoked_at", "pk")
+        .values_list("award__uuid", "revocation_reason")
+    )
+    return [
+        documents.Revoked(
+            assertion_id=documents.absolute(
+                reverse("badges:ob2_assertion", kwargs={"award_uuid": award_uuid})
+            ),
+            reason=reason,
+        )
+        for award_uuid, reason in rows
+    ]
 
 
 def alignments_for(*, credential: MicroCredential) -> list[documents.AlignmentTarget]:

@@ -30,6 +30,11 @@ urlpatterns = [
     path("credentials/<uuid:credential_uuid>/image.png", views.credential_image, name="image"),
     path("issuers/<uuid:org_uuid>/profile.json", views.issuer_profile, name="issuer_profile"),
     path("issuers/<uuid:org_uuid>/issuer.json", views.issuer_ob2, name="issuer_ob2"),
+    path(
+        "issuers/<uuid:org_uuid>/revocations.json",
+        views.issuer_ob2_revocation_list,
+        name="ob2_revocation_list",
+    ),
     path("issuers/<uuid:org_uuid>/jwks.json", views.issuer_jwks, name="jwks"),
     path("issuers/<uuid:org_uuid>/keys/<str:key_id>.json", views.issuer_key, name="key"),
     path("issuers/<uuid:org_uuid>/status/<int:number>", views.status_list, name="status_list"),

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from defusedxml import ElementTree
 from django.conf import settings
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc.jwk import RSAKey
@@ -365,20 +366,41 @@ def _jwt_payload(token: str) -> dict | None:
         return None
 
 
+def _ob2_key(creator: str) -> dict:
+    """The public key (as a JWK) an Open Badges 2.0 ``verification.creator``
+    names: a CryptographicKey with a PEM, or a JWK; one of this site's keys is
+    read from the database."""
+    local = _resolve_local(creator, "badges:key")
+    if local:
+        key = selectors.key_get(**local)
+        if key is None:
+            raise Unavailable(_("%(url)s answered 404.") % {"url": creator})
+        return key.public_jwk
+    key_document = fetch_json(creator)
+    if not isinstance(key_document, dict):
+        raise Unavailable(_("The key document has no publicKeyPem."))
+    pem = key_document.get("publicKeyPem")
+    if isinstance(pem, str):
+        return crypto.public_jwk(RSAKey.import_key(pem.encode()))
+    jwk = key_document.get("publicKeyJwk", key_document)
+    if isinstance(jwk, dict) and jwk.get("kty") == "RSA":
+        return _public(jwk)
+    raise Unavailable(_("The key document has no publicKeyPem."))
+
+
 def verify_ob2_signed(token: str, payload: dict, report: Report) -> Report:
     """An Open Badges 2.0 signed assertion: a JWS checked with the key its
-    ``verification.creator`` names (a CryptographicKey with a PEM)."""
+    ``verification.creator`` names, then looked up in the revocation list
+    its issuer publishes."""
     report.form = _("Open Badges 2.0 signed assertion")
     verification = payload.get("verification")
     creator = verification.get("creator") if isinstance(verification, dict) else None
     try:
-        if not isinstance(creator, str) or not _key_address(creator):
+        if not isinstance(creator, str) or not (
+            _key_address(creator) or _resolve_local(creator, "badges:key")
+        ):
             raise Unavailable(_("The assertion names no key (verification.creator)."))
-        key_document = fetch_json(creator)
-        pem = key_document.get("publicKeyPem") if isinstance(key_document, dict) else None
-        if not isinstance(pem, str):
-            raise Unavailable(_("The key document has no publicKeyPem."))
-        jwk = crypto.public_jwk(RSAKey.import_key(pem.encode()))
+        jwk = _ob2_key(creator)
     except (Unavailable, ValueError, TypeError) as exc:
         report.add("signature", _("Signature"), False, str(exc) or _("The key cannot be read."))
         return report
@@ -392,13 +414,111 @@ def verify_ob2_signed(token: str, payload: dict, report: Report) -> Report:
         report.add(
             "signature", _("Signature"), True, _("Signed with the key %(key)s.") % {"key": creator}
         )
-    report.add(
-        "not_revoked",
-        _("Not revoked"),
-        None,
-        _("Not checked: revocation lists of signed Open Badges 2.0 assertions are not read."),
-    )
+    _check_ob2_revocation_list(report, payload)
     return report
+
+
+def _local_ob2(url: str) -> dict | None:
+    """This site's Open Badges 2.0 BadgeClass, Issuer or RevocationList named
+    by ``url``, as a stranger fetching it would get it (None: not ours)."""
+    try:
+        if match := _resolve_local(url, "badges:badgeclass"):
+            credential = selectors.credential_get(**match)
+            # Only the issuer is read from a BadgeClass here.
+            return {
+                "type": "BadgeClass",
+                "id": url,
+                "issuer": documents.issuer_ob2_url(credential.organization),
+            }
+        if match := _resolve_local(url, "badges:issuer_ob2"):
+            return documents.issuer_ob2(selectors.organization_get(**match))
+        if match := _resolve_local(url, "badges:ob2_revocation_list"):
+            organization = selectors.organization_get(**match)
+            return documents.ob2_revocation_list(
+                organization, selectors.ob2_revoked(organization=organization)
+            )
+    except Http404 as exc:
+        raise Unavailable(_("%(url)s answered 404.") % {"url": url}) from exc
+    return None
+
+
+def _ob2_document(value: Any) -> dict:
+    """An Open Badges 2.0 document given embedded or by its address (ours read
+    from the database, others fetched)."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise Unavailable(_("The document's address is missing or not a web address."))
+    local = _local_ob2(value)
+    document = local if local is not None else fetch_json(value)
+    if not isinstance(document, dict):
+        raise Unavailable(_("%(url)s is not JSON.") % {"url": value[:120]})
+    return document
+
+
+def _names_assertion(entry: Any, assertion_id: Any, uid: Any) -> bool:
+    if isinstance(entry, str):
+        return entry == assertion_id
+    if not isinstance(entry, dict):
+        return False
+    return (isinstance(assertion_id, str) and entry.get("id") == assertion_id) or (
+        isinstance(uid, str) and bool(uid) and entry.get("uid") == uid
+    )
+
+
+def _check_ob2_revocation_list(report: Report, payload: dict) -> None:
+    """Look the assertion up in its issuer's RevocationList: the BadgeClass
+    names the issuer, whose profile names the list (Open Badges 2.0)."""
+    label = _("Not revoked")
+    try:
+        badge_class = _ob2_document(payload.get("badge"))
+        issuer = badge_class.get("issuer")
+        if isinstance(issuer, dict) and "revocationList" not in issuer and "id" in issuer:
+            issuer = issuer["id"]
+        issuer = _ob2_document(issuer)
+        report.issuer = report.issuer or str(issuer.get("name") or "")[:200]
+        report.achievement = report.achievement or str(badge_class.get("name") or "")[:200]
+        list_url = issuer.get("revocationList")
+        if not list_url:
+            report.add(
+                "not_revoked",
+                label,
+                True,
+                _("The issuer publishes no revocation list, so it has revoked no signed badge."),
+            )
+            return
+        listing = _ob2_document(list_url)
+    except Unavailable as exc:
+        report.add("not_revoked", label, None, _("Not checked: %(why)s") % {"why": exc})
+        return
+    issuer_id = issuer.get("id")
+    if listing.get("issuer") not in (None, issuer_id) and not (
+        isinstance(listing.get("issuer"), dict) and listing["issuer"].get("id") == issuer_id
+    ):
+        report.add(
+            "not_revoked", label, False, _("The revocation list is published by another issuer.")
+        )
+        return
+    entries = listing.get("revokedAssertions", [])
+    if not isinstance(entries, list):
+        report.add("not_revoked", label, False, _("The revocation list is malformed."))
+        return
+    for entry in entries:
+        if _names_assertion(entry, payload.get("id"), payload.get("uid")):
+            reason = entry.get("revocationReason") if isinstance(entry, dict) else None
+            report.add(
+                "not_revoked",
+                label,
+                False,
+                _("The issuer has revoked this credential: %(reason)s")
+                % {"reason": str(reason)[:500]}
+                if reason
+                else _("The issuer has revoked this credential."),
+            )
+            return
+    report.add(
+        "not_revoked", label, True, _("The issuer's revocation list does not name this assertion.")
+    )
 
 
 def _describe(report: Report, payload: dict) -> None:
@@ -777,7 +897,10 @@ def verify_ob2(document: dict, report: Report) -> Report:
             "hosted",
             _("Hosted assertion"),
             None,
-            _("Not checked: signed Open Badges 2.0 assertions are not verified here."),
+            _(
+                "Not checked: a signed Open Badges 2.0 assertion is verified in its signed "
+                "form (the JWS), not from its JSON."
+            ),
         )
         return report
     url = document.get("id")
@@ -800,38 +923,70 @@ def verify_ob2(document: dict, report: Report) -> Report:
             if same
             else _("Differs from the assertion the issuer hosts."),
         )
-        report.add(
-            "not_revoked",
-            _("Not revoked"),
-            not badge.is_revoked,
-            _("The issuer has revoked this credential.")
-            if badge.is_revoked
-            else _("The issuer has not revoked it."),
-        )
+        if badge.is_revoked and badge.is_public:
+            # The reason is public, as on the award's page and in its 410 answer.
+            why = _("The issuer has revoked this credential: %(reason)s") % {
+                "reason": badge.revocation_reason
+            }
+        elif badge.is_revoked:
+            why = _("The issuer has revoked this credential.")
+        else:
+            why = _("The issuer has not revoked it.")
+        report.add("not_revoked", _("Not revoked"), not badge.is_revoked, why)
         return report
     try:
         if not isinstance(url, str):
             raise Unavailable(_("The assertion has no id to fetch."))
-        hosted = fetch_json(url)
+        gone, hosted = _fetch_hosted(url)
     except Unavailable as exc:
         report.add("hosted", _("Hosted assertion"), None, _("Not checked: %(why)s") % {"why": exc})
         return report
     same = isinstance(hosted, dict) and hosted.get("id") == url
-    report.add(
-        "hosted",
-        _("Hosted assertion"),
-        same,
-        _("Matches the assertion the issuer hosts.")
-        if same
-        else _("The issuer hosts no such assertion."),
-    )
-    revoked = isinstance(hosted, dict) and bool(hosted.get("revoked"))
-    report.add(
-        "not_revoked",
-        _("Not revoked"),
-        not revoked,
-        _("The issuer has revoked this credential.")
-        if revoked
-        else _("The issuer has not revoked it."),
-    )
+    if gone and not same:
+        report.add(
+            "hosted",
+            _("Hosted assertion"),
+            None,
+            _("Not checked: the issuer answers that the assertion is gone (410)."),
+        )
+    else:
+        report.add(
+            "hosted",
+            _("Hosted assertion"),
+            same,
+            _("Matches the assertion the issuer hosts.")
+            if same
+            else _("The issuer hosts no such assertion."),
+        )
+    # Open Badges 2.0: a hosted assertion is revoked when its host marks it
+    # "revoked" or answers 410 Gone.
+    revoked = gone or (isinstance(hosted, dict) and hosted.get("revoked") is True)
+    reason = hosted.get("revocationReason") if isinstance(hosted, dict) else None
+    if revoked and isinstance(reason, str) and reason.strip():
+        why = _("The issuer has revoked this credential: %(reason)s") % {"reason": reason[:500]}
+    elif revoked:
+        why = _("The issuer has revoked this credential.")
+    else:
+        why = _("The issuer has not revoked it.")
+    report.add("not_revoked", _("Not revoked"), not revoked, why)
     return report
+
+
+def _fetch_hosted(url: str) -> tuple[bool, Any]:
+    """A hosted assertion from its host: whether the host answered 410 Gone,
+    and the JSON it sent (None when a 410 came without JSON)."""
+    try:
+        result = safe_fetch(url, max_bytes=MAX_FETCH_BYTES, headers={"Accept": "application/json"})
+    except FetchError as exc:
+        raise Unavailable(str(exc)) from exc
+    if result.status not in (200, 410):
+        raise Unavailable(_("%(url)s answered %(status)s.") % {"url": url, "status": result.status})
+    if result.truncated:
+        raise Unavailable(_("%(url)s is too large.") % {"url": url})
+    try:
+        body = json.loads(result.body)
+    except ValueError as exc:
+        if result.status == 410:
+            return True, None
+        raise Unavailable(_("%(url)s is not JSON.") % {"url": url}) from exc
+    return result.status == 410, body

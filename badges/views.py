@@ -371,6 +371,17 @@ def issuer_ob2(request, org_uuid):
     return _tagged(request, documents.issuer_ob2(organization), content_type=JSON_LD)
 
 
+@require_safe
+def issuer_ob2_revocation_list(request, org_uuid):
+    """The issuer's Open Badges 2.0 RevocationList (named by its 2.0 Issuer
+    profile); a revocation changes its tag at once."""
+    organization = selectors.organization_get(org_uuid=org_uuid)
+    body = documents.ob2_revocation_list(
+        organization, selectors.ob2_revoked(organization=organization)
+    )
+    return _tagged(request, body, content_type=JSON_LD)
+
+
 def _jwk(key) -> dict:
     return {
         **key.public_jwk,
