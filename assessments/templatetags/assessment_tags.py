@@ -2,11 +2,14 @@
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from submissions.models import Status
 
-from .. import selectors
+from .. import nav, selectors
 
 register = template.Library()
 
@@ -39,10 +42,18 @@ def review_status(submission):
     }
 
 
-@register.inclusion_tag("assessments/_nav_link.html")
+@register.simple_tag
 def assessor_nav_link(user):
-    """A "Review queue" navigation item for assessors and staff (nothing for others)."""
-    return {"show": selectors.is_assessor(user)}
+    """A "Review queue" navigation item for assessors and staff (nothing for others).
+
+    In the header of every page: the answer is remembered per user until her
+    roles change (``assessments.nav``), and the item is built here rather than
+    from a template of its own."""
+    if not nav.has_review_queue(user):
+        return "\n"
+    return format_html(
+        '<li><a href="{}">{}</a></li>\n', reverse("assessments:queue"), gettext("Review queue")
+    )
 
 
 @register.inclusion_tag("assessments/_attempt_feedback.html")

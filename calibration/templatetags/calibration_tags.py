@@ -2,7 +2,11 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
+from accounts import nav
+from assessments import nav as assessment_nav
 from assessments import selectors as assessment_selectors
 
 from ..selectors import sets, turnaround
@@ -24,16 +28,25 @@ def turnaround_panel(credential):
     }
 
 
-@register.inclusion_tag("calibration/_nav_link.html")
+@register.simple_tag
 def calibration_nav_link(user):
     """A "Calibration" navigation item for assessors and staff who manage calibration
-    or read the quality dashboard (no query beyond the review queue item's)."""
-    show = user.is_authenticated and (
-        assessment_selectors.is_assessor(user)
-        or sets.can_manage(user)
-        or sets.sees_every_assessor(user)
+    or read the quality dashboard. In the header of every page: the answer is
+    remembered per user until her roles change (``accounts.nav``; no query then)."""
+    show = user.is_authenticated and nav.remembered(
+        user,
+        "calibration",
+        lambda: (
+            assessment_nav.has_review_queue(user)
+            or sets.can_manage(user)
+            or sets.sees_every_assessor(user)
+        ),
     )
-    return {"show": show}
+    if not show:
+        return ""
+    return format_html(
+        '<li><a href="{}">{}</a></li>', reverse("calibration:home"), gettext("Calibration")
+    )
 
 
 @register.simple_tag

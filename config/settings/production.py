@@ -23,6 +23,10 @@ REDIS_URL = env_required("REDIS_URL")
 if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
     raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL.")
 CACHES = {"default": {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": REDIS_URL}}
+# Sessions are read from Redis and written to both Redis and PostgreSQL: a
+# signed-in page pays no query for its session, and a Redis restart signs
+# nobody out (the next request reads the session from the database again).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="").strip() or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
