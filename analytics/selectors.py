@@ -72,6 +72,11 @@ class Report:
         return {k: sum(int(getattr(r, k)) for r in self.rows) for k in keys}
 
 
+def sees_every_organization(*, user: User) -> bool:
+    """Staff granted the permission see every organization's analytics."""
+    return user.has_perm(VIEW_ALL)
+
+
 def organizations_visible(*, user: User) -> QuerySet[Organization]:
     """Every organization for staff granted the permission; else the ones the
     user administers."""

@@ -9,8 +9,11 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from calibration import figures
 
 from . import charts, selectors
 from .forms import PeriodForm
@@ -25,8 +28,14 @@ def index(request):
     return render(request, "analytics/index.html", {"organizations": organizations})
 
 
-def _report(request, slug):
-    organization = selectors.organization_for(user=request.user, slug=slug)
+# Figures are kept until a decision, an application or a payment changes them
+# (``calibration.figures``); a day at most, so old periods do not linger.
+REPORT_SECONDS = 24 * 60 * 60
+# Longer query strings (crafted ones) are answered but not kept.
+MAX_CACHED_QUERY = 200
+
+
+def _report(request, organization):
     form = PeriodForm(request.GET or None, organization=organization)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     credential = data.get("credential")
@@ -39,27 +48,53 @@ def _report(request, slug):
     return form, report
 
 
-@require_safe
-@login_required
-def organization_report(request, slug):
-    form, report = _report(request, slug)
-    return render(
-        request,
-        "analytics/report.html",
-        {
-            "form": form,
-            "report": report,
-            "totals": report.totals,
-            "funnel": charts.funnel(report.totals),
-            "query": request.GET.urlencode(),
-        },
+def _key(request, slug: str, what: str) -> str | None:
+    query = request.GET.urlencode()
+    if len(query) > MAX_CACHED_QUERY:
+        return None
+    return figures.key_for(
+        f"analytics:{what}:{slug}:{query}", depends=(figures.DECISIONS, figures.APPLICATIONS)
     )
 
 
 @require_safe
 @login_required
+def organization_report(request, slug):
+    """The report. Its figures cover the organization's whole history, so the
+    page's content is rendered once per version of what it is read from and
+    kept; who may see it is checked on every request (staff who see every
+    organization need no look-up: an entry exists only for an organization
+    that existed at the current version)."""
+    organization = None
+    if not selectors.sees_every_organization(user=request.user):
+        organization = selectors.organization_for(user=request.user, slug=slug)
+    key = _key(request, slug, "report")
+    page = figures.get(key) if key else None
+    context: dict = {}
+    if page is None:
+        organization = organization or selectors.organization_for(user=request.user, slug=slug)
+        form, report = _report(request, organization)
+        context = {
+            "form": form,
+            "report": report,
+            "totals": report.totals,
+            "funnel": charts.funnel(report.totals),
+            "query": request.GET.urlencode(),
+        }
+        page = {
+            "organization_name": organization.name,
+            "content": render_to_string("analytics/_report.html", context),
+        }
+        if key and not form.errors:
+            figures.put(key, page, REPORT_SECONDS)
+    return render(request, "analytics/report.html", {**context, **page})
+
+
+@require_safe
+@login_required
 def organization_csv(request, slug):
-    _form, report = _report(request, slug)
+    organization = selectors.organization_for(user=request.user, slug=slug)
+    _form, report = _report(request, organization)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="analytics-{report.organization.slug}.csv"'

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from credentials.models import MicroCredential, Organization
 from submissions.models import Attachment
 from submissions.uploads import evidence_extension
 
-from . import charts, services
+from . import charts, figures, services
 from .exceptions import CalibrationError
 from .forms import AnchorForm, AnchorScoringForm, DashboardFilterForm
 from .models import CalibrationAttempt, CalibrationSet
@@ -269,11 +270,44 @@ def _first_credential(calibration_set: CalibrationSet) -> MicroCredential | None
 # --- dashboards and public figures ----------------------------------------------------------
 
 
+# The drift chart's twelve months and the turnaround's ninety days move with the
+# calendar: figures are at most this old even when nothing was decided.
+FIGURES_SECONDS = 15 * 60
+
+
+def _filter_key(request) -> str | None:
+    """The part of a cache key the credential filter makes, or None for a filter
+    that is not a plain id (shown as sent, with its error, and not kept)."""
+    raw = request.GET.get("credential", "")
+    if raw and not (raw.isdigit() and len(raw) <= 12):
+        return None
+    return f"{int(bool(request.GET))}:{raw}"
+
+
 @login_required
 def quality(request):
     """Agreement and quality: every assessor for staff with the permission, one's
-    own figures for anyone else who assesses."""
+    own figures for anyone else who assesses.
+
+    The figures cover the whole history, so the content is rendered once per
+    version of the decisions (``calibration.figures``) and filter, and kept."""
     everyone = sets.sees_every_assessor(request.user)
+    filter_key = _filter_key(request)
+    key = None
+    if filter_key is not None:
+        who = "all" if everyone else f"assessor-{request.user.pk}"
+        key = figures.key_for(f"quality:{who}:{filter_key}")
+    content = figures.get(key) if key else None
+    context: dict = {}
+    if content is None:
+        context = _quality_figures(request, everyone=everyone)
+        content = render_to_string("calibration/_quality_dashboard.html", context)
+        if key and context["form"].errors == {}:
+            figures.put(key, content, FIGURES_SECONDS)
+    return render(request, "calibration/quality_dashboard.html", {**context, "content": content})
+
+
+def _quality_figures(request, *, everyone: bool) -> dict:
     form = DashboardFilterForm(
         request.GET or None, credentials=MicroCredential.objects.order_by("title", "version")
     )
@@ -295,25 +329,33 @@ def quality(request):
         [(row.label, row.award_percent) for row in board.assessors],
         title=gettext("Award rate by assessor"),
     )
-    return render(
-        request,
-        "calibration/quality_dashboard.html",
-        {
-            "board": board,
-            "form": form,
-            "everyone": everyone,
-            "drift_chart": drift,
-            "leniency_chart": leniency,
-        },
-    )
+    return {
+        "board": board,
+        "form": form,
+        "everyone": everyone,
+        "drift_chart": drift,
+        "leniency_chart": leniency,
+    }
 
 
 def organization_turnaround(request, slug):
-    """Public: how long decisions take at an organization, and per credential."""
-    organization = get_object_or_404(Organization, slug=slug)
-    overall, per_credential = turnaround.organization_turnaround(organization=organization)
-    return render(
-        request,
-        "calibration/organization_turnaround.html",
-        {"organization": organization, "overall": overall, "per_credential": per_credential},
-    )
+    """Public: how long decisions take at an organization, and per credential.
+    Rendered once per version of the decisions and kept (``FIGURES_SECONDS`` at
+    most, as the window moves with the calendar)."""
+    key = figures.key_for(f"turnaround:{slug}")
+    page = figures.get(key)
+    context: dict = {}
+    if page is None:
+        organization = get_object_or_404(Organization, slug=slug)
+        overall, per_credential = turnaround.organization_turnaround(organization=organization)
+        context = {
+            "organization": organization,
+            "overall": overall,
+            "per_credential": per_credential,
+        }
+        page = {
+            "organization_name": organization.name,
+            "content": render_to_string("calibration/_organization_turnaround.html", context),
+        }
+        figures.put(key, page, FIGURES_SECONDS)
+    return render(request, "calibration/organization_turnaround.html", {**context, **page})

@@ -1,0 +1,202 @@
+"""Cached figures of the statistics pages: agreement and quality, turnaround,
+issuer analytics.
+
+These pages aggregate the whole history (every decision, scoring, application
+and payment), which is too much to read again on each request once there are
+hundreds of thousands of rows. What they show is computed once and kept in
+the cache under a key that carries the *versions* of what it is read from:
+
+- ``DECISIONS``: reviews (decisions, due dates), scorings and their marks,
+  calibration attempts, the names of people and the titles of credentials,
+  organizations and criteria, an organization's SLA;
+- ``APPLICATIONS``: applications and payments (only the issuer analytics read
+  them; they are connected by ``analytics.apps``).
+
+Every save or delete that changes what the figures are read from bumps the
+version at once and again when its transaction commits (a page computed from
+the data before the commit is not kept), so a new decision shows on the next
+request. Saves that only touch bookkeeping (reminder stamps, an assessor's
+unsaved progress, a login time) leave the figures alone. Old entries are
+never read again and expire on their own.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+DECISIONS = "figures:decisions:version"
+APPLICATIONS = "figures:applications:version"
+
+T = TypeVar("T")
+
+
+def versions(*names: str) -> tuple[int, ...]:
+    """The current version of each family of figures, in one round trip."""
+    found = cache.get_many(names)
+    for name in names:
+        if found.get(name) is None:
+            # Started at random, not 1: after the cache is emptied a version seen
+            # before (and a process's local entry under it) never comes back.
+            cache.add(name, secrets.randbelow(2**53), None)
+            found[name] = cache.get(name) or 0
+    return tuple(int(found[name]) for name in names)
+
+
+def _bump(name: str) -> None:
+    try:
+        cache.incr(name)
+    except ValueError:  # not set yet (an empty cache): the next read starts afresh
+        pass
+
+
+def changed(name: str) -> None:
+    """The figures of ``name`` changed: retire them now and when the transaction commits."""
+    _bump(name)
+    transaction.on_commit(lambda: _bump(name))
+
+
+def key_for(key: str, *, depends: Collection[str] = (DECISIONS,)) -> str:
+    """The cache key of ``key`` under the current versions of what it depends on
+    and the active language (the value may hold rendered text)."""
+    stamp = ".".join(str(v) for v in versions(*depends))
+    return f"figures:{key}:{get_language()}:{stamp}"
+
+
+# Each process keeps its latest entries too: the key carries the versions, read
+# from the shared cache on every request, so a local copy is never staler than
+# the shared one, and a hit costs one round trip instead of two.
+LOCAL_ENTRIES = 128
+_LOCAL_SECONDS = 60
+_local: dict[str, tuple[float, Any]] = {}
+
+
+def get(full_key: str) -> Any:
+    """The entry stored under ``full_key`` (from ``key_for``), or None."""
+    entry = _local.get(full_key)
+    if entry is not None and entry[0] >= time.monotonic():
+        return entry[1]
+    value = cache.get(full_key)
+    if value is not None:
+        _remember(full_key, value, _LOCAL_SECONDS)
+    return value
+
+
+def put(full_key: str, value: Any, seconds: int) -> None:
+    """Keep ``value`` under ``full_key`` for at most ``seconds``."""
+    cache.set(full_key, value, seconds)
+    _remember(full_key, value, min(seconds, _LOCAL_SECONDS))
+
+
+def _remember(full_key: str, value: Any, seconds: int) -> None:
+    if len(_local) >= LOCAL_ENTRIES:
+        _local.pop(next(iter(_local)))
+    _local[full_key] = (time.monotonic() + seconds, value)
+
+
+def cached(
+    key: str,
+    build: Callable[[], T],
+    *,
+    depends: Collection[str] = (DECISIONS,),
+    seconds: int,
+) -> T:
+    """``build()`` kept under ``key`` until what it depends on changes or
+    ``seconds`` pass."""
+    full_key = key_for(key, depends=depends)
+    value = get(full_key)
+    if value is None:
+        value = build()
+        put(full_key, value, seconds)
+    return value
+
+
+def listen(name: str, models: Mapping[type[Model], Collection[str]], *, uid: str) -> None:
+    """Bump ``name`` on every save and delete of ``models``, except saves limited
+    (``update_fields``) to the fields listed for the model, which the figures
+    never read."""
+    for model, ignored in models.items():
+        ignored = frozenset(ignored)
+
+        def saved(
+            sender: Any,
+            *,
+            update_fields: Any = None,
+            raw: bool = False,
+            _ignored=ignored,
+            **kw: Any,
+        ) -> None:
+            if raw:  # fixtures loading: nothing is cached yet
+                return
+            if update_fields and set(update_fields) <= _ignored:
+                return
+            changed(name)
+
+        def deleted(sender: Any, **kwargs: Any) -> None:
+            changed(name)
+
+        label = model._meta.label_lower
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save:{label}")
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete:{label}")
+
+
+def connect() -> None:
+    """Listen for changes to what the decision figures are read from (at start-up)."""
+    from accounts.models import User
+    from assessments.models import (
+        CriterionScore,
+        OrganizationReviewSettings,
+        Review,
+        Scoring,
+        ScoringMark,
+    )
+    from credentials.models import MicroCredential, Organization, RubricCriterion
+
+    from .models import AttemptAnswer, AttemptMark, CalibrationAttempt
+
+    listen(
+        DECISIONS,
+        {
+            Review: (
+                "assessor",
+                "assigned_at",
+                "comment",
+                "progress_saved_at",
+                "reminder_sent_at",
+                "escalated_at",
+                "escalation_count",
+                "overdue_reassigned_at",
+                "remind_on",
+                "next_escalation_on",
+            ),
+            Scoring: (
+                "assessor",
+                "assigned_at",
+                "comment",
+                "progress_saved_at",
+                "remind_on",
+                "reminder_sent_at",
+                "escalated_at",
+            ),
+            ScoringMark: (),
+            CriterionScore: (),
+            CalibrationAttempt: (),
+            AttemptAnswer: (),
+            AttemptMark: (),
+            OrganizationReviewSettings: (),
+            MicroCredential: (),
+            Organization: (),
+            RubricCriterion: (),
+            # Names label the assessors; a login only stamps ``last_login``.
+            User: ("last_login", "password"),
+        },
+        uid="figures-decisions",
+    )
