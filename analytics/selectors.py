@@ -148,9 +148,13 @@ def report(
         if item["turnaround"] is not None:
             row.turnaround_days = round(item["turnaround"].total_seconds() / 86400, 1)
 
-    paid = Payment.objects.filter(submission__in=submissions, status__in=PAID_STATUSES).values(
-        "submission__credential_id"
-    )
+    # Joined straight to the applications (not ``IN`` a subquery of them), so
+    # the database reads only the organization's rows of both tables.
+    paid = Payment.objects.filter(
+        _period("submission__created_at", start, end),
+        submission__credential_id__in=ids,
+        status__in=PAID_STATUSES,
+    ).values("submission__credential_id")
     for item in paid.annotate(
         paid=Count("submission_id", distinct=True),
         revenue=Coalesce(Sum(F("amount_cents") - F("refunded_cents")), 0),
@@ -188,7 +192,11 @@ def report(
 
     for item in (
         CriterionScore.objects.filter(
-            review__submission__in=submissions.filter(decided_q), met__isnull=False
+            _period("review__submission__created_at", start, end),
+            review__submission__credential_id__in=ids,
+            review__submission__status__in=(Status.AWARDED, Status.DENIED),
+            review__submission__decided_at__isnull=False,
+            met__isnull=False,
         )
         .values("review__submission__credential_id", "criterion_id", "title")
         .annotate(scored=Count("id"), met=Count("id", filter=Q(met=True)))
