@@ -79,7 +79,7 @@ def _document(
             last_modified=int(last_modified.timestamp()) if last_modified else None,
             response=response,
         )
-        if answered is not response:  # 304, or 412 for a failed If-Match
+        if answered is not None and answered is not response:  # 304, or 412 (If-Match)
             if public:
                 answered["Access-Control-Allow-Origin"] = "*"
             return answered

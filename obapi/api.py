@@ -85,7 +85,8 @@ def not_modified_or(request: HttpRequest, user: Any, response: HttpResponse) -> 
     response["ETag"] = f'"{digest}"'
     response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Authorization"])
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    answered = get_conditional_response(request, etag=response["ETag"], response=response)
+    return answered if answered is not None else response
 
 
 def api_view(methods: dict[str, str]) -> Callable:

@@ -171,6 +171,11 @@ def export_archive(*, user: Any) -> bytes:
                     "verified": imported.verified,
                     "verified_at": imported.verified_at.isoformat(),
                     "show_on_profile": imported.show_on_profile,
+                    "issued_to": imported.subject_match,
+                    "issued_to_email": imported.subject_email,
+                    "confirmed_as_mine_at": imported.holder_confirmed_at.isoformat()
+                    if imported.holder_confirmed_at
+                    else None,
                     "files": files,
                 }
             )

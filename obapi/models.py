@@ -74,6 +74,14 @@ class ImportForm(models.TextChoices):
     SVG = "svg", _("SVG image")
 
 
+class SubjectMatch(models.TextChoices):
+    """Whether a credential names the learner who imported it (``obapi.subject``)."""
+
+    MATCHED = "matched", _("Issued to you")
+    MISMATCH = "mismatch", _("Names an email address that is not one of your verified addresses")
+    NO_IDENTIFIER = "no_identifier", _("Names no email address")
+
+
 class ImportedCredential(models.Model):
     """A credential from another issuer, kept as received, with its verification."""
 
@@ -98,6 +106,14 @@ class ImportedCredential(models.Model):
     imported_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     show_on_profile = models.BooleanField(_("show on my public profile"), default=True)
+    # Whom it was issued to, compared at import with the owner's verified email
+    # addresses. One not shown to be theirs stays off the public profile until
+    # they confirm it was issued to them (holder_confirmed_at).
+    subject_match = models.CharField(
+        max_length=20, choices=SubjectMatch.choices, default=SubjectMatch.NO_IDENTIFIER
+    )
+    subject_email = models.EmailField(blank=True)
+    holder_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -107,3 +123,17 @@ class ImportedCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.key} imported by {self.owner}"
+
+    @property
+    def is_matched(self) -> bool:
+        return self.subject_match == SubjectMatch.MATCHED
+
+    @property
+    def is_theirs(self) -> bool:
+        """Shown to be issued to its owner, or confirmed by them as theirs."""
+        return self.is_matched or self.holder_confirmed_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the published profile lists it (``selectors.imported_public_of``)."""
+        return self.show_on_profile and self.is_theirs

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from oauth2_provider.models import get_access_token_model, get_application_model
@@ -16,7 +17,7 @@ from oauth2_provider.models import get_access_token_model, get_application_model
 from accounts.models import User
 from badges.models import IssuedBadge, Visibility
 
-from .models import EarnerProfile, ImportedCredential
+from .models import EarnerProfile, ImportedCredential, SubjectMatch
 
 _BADGE_RELATED = ("award", "award__credential", "award__credential__organization")
 
@@ -64,7 +65,21 @@ def imported_of(*, user: User) -> QuerySet[ImportedCredential]:
 
 
 def imported_public_of(*, user: User) -> QuerySet[ImportedCredential]:
-    return imported_of(user=user).filter(show_on_profile=True)
+    """What the public profile lists: imports the owner shows that were issued
+    to them (by a verified email address) or that they confirmed as theirs."""
+    return imported_of(user=user).filter(
+        Q(subject_match=SubjectMatch.MATCHED) | Q(holder_confirmed_at__isnull=False),
+        show_on_profile=True,
+    )
+
+
+def verified_emails(*, user: User) -> list[str]:
+    """The user's email addresses they have shown they hold (allauth), primary first."""
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True)
+        .order_by("-primary", "id")
+        .values_list("email", flat=True)
+    )
 
 
 def imported_get_for_owner(*, user: User, imported_uuid: uuid.UUID) -> ImportedCredential:

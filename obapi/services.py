@@ -33,6 +33,7 @@ from audit.services import record
 from badges import baking, verifier
 from core.errors import UserFacingError
 
+from . import selectors, subject
 from .models import EarnerProfile, ImportedCredential, ImportForm, ImportSource
 
 MAX_IMPORT_BYTES = verifier.MAX_INPUT_BYTES
@@ -190,9 +191,13 @@ def credential_import(
     """Verify a credential from elsewhere and keep it for its owner.
 
     Raises NotACredential when nothing credential-like can be read. Anything
-    readable is kept, verified or not, with the report and its time. The same
-    credential (same ``id``) sent again replaces the earlier copy and reports
-    ``created=False``; so repeating the call is safe.
+    readable is kept, verified or not, with the report and its time, and with
+    whether it names the owner (one of their verified email addresses): that
+    does not stop the import, but one not shown to be theirs stays off their
+    public profile until they confirm it. The same credential (same ``id``)
+    sent again replaces the earlier copy and reports ``created=False``; so
+    repeating the call is safe. A replacement with other contents needs
+    confirming again.
     """
     received = read_received(text=text, upload=upload)
     now = now or timezone.now()
@@ -201,6 +206,7 @@ def credential_import(
     else:
         report = verifier.verify(text=received.text, now=now)
     name, issuer_name = _describe(received.payload)
+    found = subject.match(received.payload, selectors.verified_emails(user=owner))
     fields = {
         "source": source,
         "client_name": client_name[:255],
@@ -214,6 +220,8 @@ def credential_import(
         "verification": report.as_dict(),
         "verified_at": now,
         "updated_at": now,
+        "subject_match": found.result,
+        "subject_email": found.email,
     }
     key = credential_key(received)
     with transaction.atomic():
@@ -224,15 +232,28 @@ def credential_import(
             imported = ImportedCredential.objects.create(owner=owner, key=key, **fields)
             created = True
         else:
-            for attr, value in fields.items():
+            changed = (
+                existing.received_text != received.text
+                or bytes(existing.received_bytes) != received.raw
+            )
+            update = dict(fields)
+            if changed:
+                # The owner confirmed what they had imported, not this.
+                update["holder_confirmed_at"] = None
+            for attr, value in update.items():
                 setattr(existing, attr, value)
-            existing.save(update_fields=list(fields))
+            existing.save(update_fields=list(update))
             imported, created = existing, False
         record(
             actor=actor,
             verb="imported_credential.create" if created else "imported_credential.replace",
             target=imported,
-            data={"source": source, "client": client_name, "verified": report.passed},
+            data={
+                "source": source,
+                "client": client_name,
+                "verified": report.passed,
+                "subject": found.result,
+            },
         )
     return imported, created
 
@@ -253,6 +274,33 @@ def imported_credential_set_shown(
         target=row,
         before={"show_on_profile": not shown},
         after={"show_on_profile": shown},
+    )
+    return row
+
+
+@transaction.atomic
+def imported_credential_confirm_holder(
+    *, imported: ImportedCredential, actor: User, now: datetime.datetime | None = None
+) -> ImportedCredential:
+    """The owner confirms that a credential not shown to be issued to them is
+    theirs, and shows it on their public profile. Only the owner may (the
+    caller found the row by owner). Safe to repeat: a confirmed one is left
+    as it is.
+    """
+    row = ImportedCredential.objects.select_for_update().get(pk=imported.pk)
+    if row.holder_confirmed_at is not None and row.show_on_profile:
+        return row
+    before = {"show_on_profile": row.show_on_profile, "confirmed": bool(row.holder_confirmed_at)}
+    row.holder_confirmed_at = row.holder_confirmed_at or now or timezone.now()
+    row.show_on_profile = True
+    row.save(update_fields=["holder_confirmed_at", "show_on_profile"])
+    record(
+        actor=actor,
+        verb="imported_credential.confirm_holder",
+        target=row,
+        before=before,
+        after={"show_on_profile": True, "confirmed": True},
+        data={"subject": row.subject_match},
     )
     return row
 

@@ -149,13 +149,31 @@ def credential_upload(request):
 @login_required
 @require_POST
 def imported_visibility(request, imported_uuid):
+    """Show or hide an import on the public profile. One not shown to be issued
+    to the learner is shown only once they confirm it is theirs (``confirm``)."""
     imported = selectors.imported_get_for_owner(user=request.user, imported_uuid=imported_uuid)
     shown = request.POST.get("show") == "1"
+    if shown and request.POST.get("confirm") == "1" and not imported.is_matched:
+        services.imported_credential_confirm_holder(imported=imported, actor=request.user)
+        messages.success(
+            request, gettext("Confirmed as issued to you, and shown on your public profile.")
+        )
+        return redirect("obapi:home")
     services.imported_credential_set_shown(imported=imported, shown=shown, actor=request.user)
-    messages.success(
-        request,
-        gettext("Shown on your public profile.") if shown else gettext("Hidden from your profile."),
-    )
+    if shown and not imported.is_theirs:
+        messages.warning(
+            request,
+            gettext(
+                "It stays off your public profile until you confirm that it was issued to you."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            gettext("Shown on your public profile.")
+            if shown
+            else gettext("Hidden from your profile."),
+        )
     return redirect("obapi:home")
 
 

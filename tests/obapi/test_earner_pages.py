@@ -46,6 +46,10 @@ def test_published_profile_lists_public_awards_and_imports_at_its_handle(
     badge = award_row(learner=learner, credential=credential).badge
     learner_client.post("/earner/import/", {"text": signed_jwt()})
     learner_client.post("/earner/import/", {"text": unsigned_json()})
+    for imported in ImportedCredential.objects.filter(owner=learner):  # they name a DID only
+        learner_client.post(
+            f"/earner/imported/{imported.uuid}/show/", {"show": "1", "confirm": "1"}
+        )
     response = learner_client.post(
         "/earner/settings/",
         profile_settings(published="on", handle="Lee-Learner", display_name="Lee L."),

@@ -16,7 +16,7 @@ from joserfc import jwt
 from joserfc.jwk import OKPKey
 
 from accounts.models import User
-from badges import data_integrity
+from badges import data_integrity, documents
 from credentials.management.commands.seed_demo import DEMO_PASSWORD
 from obapi import selectors, services
 from obapi.openapi import CREDENTIAL_READ, PROFILE_READ
@@ -27,8 +27,10 @@ IMPORTED_ID = "urn:uuid:5b0e7c1a-3d2f-4e8a-9c61-2a7f0d4b8e19"
 CLIENT = "Demo Backpack"
 
 
-def elsewhere_credential() -> str:
-    """A VC-JWT from "Lakeside Summer Institute", signed with a fresh did:key."""
+def elsewhere_credential(email: str = LEARNER) -> str:
+    """A VC-JWT from "Lakeside Summer Institute", signed with a fresh did:key,
+    issued to ``email`` (named by its salted hash, as Open Badges 3.0 does)."""
+    salt = "lakeside-demo"
     private = Ed25519PrivateKey.generate()
     issuer = "did:key:" + data_integrity.multikey(private.public_key())
     document = {
@@ -44,6 +46,15 @@ def elsewhere_credential() -> str:
         "credentialSubject": {
             "id": "did:example:demo-learner",
             "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "identityHash": documents.identity_hash(email, salt),
+                    "hashed": True,
+                    "salt": salt,
+                }
+            ],
             "achievement": {
                 "id": "https://lakeside.example/achievements/pbl-design",
                 "type": ["Achievement"],
@@ -78,9 +89,15 @@ class Command(BaseCommand):
             description="Grade 5 teacher. Credentials earned here and elsewhere.",
         )
         if not selectors.imported_of(user=learner).filter(key=IMPORTED_ID).exists():
-            services.credential_import(
-                owner=learner, text=elsewhere_credential(), filename="pbl-design.jwt", actor=learner
+            imported, _created = services.credential_import(
+                owner=learner,
+                text=elsewhere_credential(learner.email),
+                filename="pbl-design.jwt",
+                actor=learner,
             )
+            if not imported.is_theirs:
+                # Their address is not verified here: they confirm it is theirs.
+                services.imported_credential_confirm_holder(imported=imported, actor=learner)
         services.demo_client_connect(
             user=learner,
             name=CLIENT,
