@@ -8,10 +8,13 @@ metadata (file names point at keys that do not exist), links,
 attestations, history in the audit trail, payments, coupon redemptions,
 reviews with assignments and rubric scores, awards and issued badges.
 
-Rows are built in memory per chunk of learners and written with
-PostgreSQL's COPY (``Bulk.write``); primary keys are reserved from each table's
-sequence up front so children can point at their parents without a round
-trip (PostgreSQL only). A fixed random seed makes two runs at the same scale
+Rows are built in memory per chunk of learners as plain tuples
+(``Table.row``, no model instances) and written with PostgreSQL's COPY
+(``Bulk.copy``); primary keys are reserved from each table's sequence up front
+so children can point at their parents without a round trip (PostgreSQL
+only). The whole seed is one transaction, and the bulky tables are loaded
+without their indexes, keys and foreign keys, which are built once at the end
+(``load.bare_tables``). A fixed random seed makes two runs at the same scale
 identical.
 
 Each app's rows come from a builder of their own, which leaves them as that
@@ -19,7 +22,8 @@ app's services would and asks the app for its rules (the SLA dates, the
 table of status moves, coupon discounts, badge validity) rather than
 repeating them:
 
-    base          reserved ids, batched writes, the seeded random source, the clock
+    base          reserved ids, plain rows and COPY, the seeded random source, the clock
+    load          the bulky tables stripped of indexes and constraints, then rebuilt
     accounts      users with verified addresses (and authenticators)
     credentials   organizations, topics, credentials and their parts; favorites
     payments      coupons; each paid application's payment and coupon use

@@ -94,7 +94,7 @@ class Reviews:
             scored = 2
             progress = times["started"] + datetime.timedelta(days=rng.uniform(0, 3))
         rows[Review].append(
-            Review(
+            bulk.table(Review).row(
                 id=review_id,
                 uuid=bulk.uuid(),
                 submission_id=submission_id,
@@ -121,7 +121,7 @@ class Reviews:
         )
         if assessor:
             rows[Assignment].append(
-                Assignment(
+                bulk.table(Assignment).row(
                     id=bulk.id(Assignment),
                     review_id=review_id,
                     assessor_id=assessor,
@@ -132,7 +132,7 @@ class Reviews:
         for position, criterion in enumerate(credential.snapshot[:scored]):
             met = True if status != Status.DENIED else position % 2 == 0
             rows[CriterionScore].append(
-                CriterionScore(
+                bulk.table(CriterionScore).row(
                     id=bulk.id(CriterionScore),
                     review_id=review_id,
                     criterion_id=criterion["id"],
@@ -152,7 +152,7 @@ class Reviews:
         award_id = self.bulk.id(Award)
         credential, awarded_at = attempt.credential, attempt.times["decided"]
         attempt.rows[Award].append(
-            Award(
+            self.bulk.table(Award).row(
                 id=award_id,
                 uuid=self.bulk.uuid(),
                 submission_id=attempt.submission_id,

@@ -48,7 +48,7 @@ class Badges:
         months = credential.credential.validity_months
         valid_until = add_months(awarded_at, months) if months else None
         rows[IssuedBadge].append(
-            IssuedBadge(
+            self.bulk.table(IssuedBadge).row(
                 id=self.bulk.id(IssuedBadge),
                 uuid=self.bulk.uuid(),
                 award_id=award_id,

@@ -1,19 +1,27 @@
 """What every bulk builder shares: reserved primary keys, batched writes, the
-seeded random source and the clock, and stored times on auto_now fields."""
+seeded random source and the clock, and stored times on auto_now fields.
+
+The bulky tables are written from plain rows (``Table.row``: a tuple in the
+table's column order) rather than model instances: building an instance and
+preparing each of its fields through Django cost more than everything else the
+seed does. The few hundred catalog rows, whose instances the builders read
+back, still go through ``Bulk.write``."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import hashlib
+import json
 import random
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, JSONField
 from django.utils import timezone
 
 BATCH_SIZE = 2000
@@ -88,6 +96,63 @@ def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
         row._state.db = db.alias
 
 
+class Encoded(str):
+    """A JSON value already written as JSON text (the same for many rows, encoded once)."""
+
+
+class Table:
+    """A model's table as COPY sees it: its columns, in order, and what a row
+    leaves out gets the field's default, as a new instance would."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        fields = list(model._meta.concrete_fields)
+        self.columns = [f.column for f in fields]
+        # A row is a named tuple by attname (``learner_id``, not ``learner``): its
+        # generated constructor checks the names and fills in constant defaults.
+        # Defaults that are made per row (a new list, a new uuid) are made after.
+        per_row = [f.has_default() and callable(f.default) for f in fields]
+        self._per_row = [(i, f.get_default) for i, f in enumerate(fields) if per_row[i]]
+        defaults = [_LATER if per_row[i] else f.get_default() for i, f in enumerate(fields)]
+        self._tuple = collections.namedtuple(  # type: ignore[misc]  # noqa: PYI024
+            f"{model.__name__}Row", [f.attname for f in fields], defaults=defaults
+        )
+        # JSON goes in as text, written with the field's encoder.
+        self._json = [(i, f.encoder) for i, f in enumerate(fields) if isinstance(f, JSONField)]
+        self._fix = bool(self._per_row or self._json)
+
+    def row(self, **values: Any) -> tuple:
+        """One row from field values by attname (``learner_id``, not ``learner``)."""
+        row = self._tuple(**values)
+        if not self._fix:
+            return row
+        out = list(row)
+        for i, default in self._per_row:
+            if out[i] is _LATER:
+                out[i] = default()
+        for i, encoder in self._json:
+            if type(out[i]) is not Encoded:
+                out[i] = json.dumps(out[i], cls=encoder)
+        return tuple(out)
+
+
+# Marks a default made for each row (``Table``).
+_LATER = object()
+
+
+def copy_tuples(table: Table, rows: Iterable[tuple]) -> None:
+    """COPY plain rows (``Table.row``) into the table."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    columns = ", ".join(quote(c) for c in table.columns)
+    sql = f"COPY {quote(table.model._meta.db_table)} ({columns}) FROM STDIN"
+    with db.cursor() as cursor:
+        with cursor.cursor.copy(sql) as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)
+
+
 @contextlib.contextmanager
 def explicit_timestamps(fields: Iterable[tuple[type[models.Model], str]]) -> Iterator[None]:
     """Let bulk_create keep the times the seed sets on auto_now(_add) fields."""
@@ -125,6 +190,7 @@ class Bulk:
         self.texts = [self.paragraph() for _ in range(400)]
         self.hashes = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(1000)]
         self._ids: dict[type[models.Model], Ids] = {}
+        self._tables: dict[type[models.Model], Table] = {}
         self._counters: dict[str, int] = {}
 
     def id(self, model: type[models.Model]) -> int:
@@ -143,6 +209,19 @@ class Bulk:
             copy_rows(model, rows)
         else:
             model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.counts.add(model._meta.label, len(rows))
+
+    def table(self, model: type[models.Model]) -> Table:
+        """The plain-row writer of ``model``'s table."""
+        if model not in self._tables:
+            self._tables[model] = Table(model)
+        return self._tables[model]
+
+    def copy(self, model: type[models.Model], rows: Sequence[tuple]) -> None:
+        """Write plain rows (``Table.row``, primary keys set) with COPY."""
+        if not rows:
+            return
+        copy_tuples(self.table(model), rows)
         self.counts.add(model._meta.label, len(rows))
 
     def paragraph(self) -> str:

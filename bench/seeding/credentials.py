@@ -167,9 +167,15 @@ def catalog(bulk: Bulk, *, organizations: int, credentials: int) -> Catalog:
 
 def favorites(
     bulk: Bulk, learner_id: int, credentials: list[CredentialInfo], count: int
-) -> list[Favorite]:
-    """``count`` favorites of one learner, among the given credentials."""
+) -> list[tuple]:
+    """``count`` favorites of one learner, among the given credentials (plain rows)."""
+    row = bulk.table(Favorite).row
     return [
-        Favorite(user_id=learner_id, credential_id=c.id, created_at=bulk.ago(1, 300))
+        row(
+            id=bulk.id(Favorite),
+            user_id=learner_id,
+            credential_id=c.id,
+            created_at=bulk.ago(1, 300),
+        )
         for c in bulk.rng.sample(credentials, min(len(credentials), count))
     ]

@@ -46,12 +46,13 @@ class Payments:
         submission_id = attempt.submission_id
         label = "Resubmission fee" if attempt.previous else "Assessment fee"
 
-        def payment(**values) -> Payment:
+        def payment(**values) -> tuple:
+            if "id" not in values:
+                values["id"] = bulk.id(Payment)
             values.setdefault("discount_cents", 0)
             values.setdefault("amount_cents", fee - values["discount_cents"])
             values.setdefault("updated_at", values["created_at"])
-            return Payment(
-                id=bulk.id(Payment),
+            return bulk.table(Payment).row(
                 uuid=bulk.uuid(),
                 receipt_number=bulk.code("RC-", 10),
                 submission_id=submission_id,
@@ -90,12 +91,14 @@ class Payments:
             coupon = rng.choice(self.coupons)
             discount = coupon.discount_for(fee)
             provider = Provider.COUPON if discount == fee else Provider.STRIPE
+            payment_id, created_at = bulk.id(Payment), completed - datetime.timedelta(minutes=5)
             p = payment(
+                id=payment_id,
                 provider=provider,
                 status=PaymentStatus.SUCCEEDED,
                 coupon_id=coupon.pk,
                 discount_cents=discount,
-                created_at=completed - datetime.timedelta(minutes=5),
+                created_at=created_at,
                 completed_at=completed,
                 receipt_sent_at=completed,
                 stripe_checkout_session_id=(
@@ -106,15 +109,15 @@ class Payments:
             )
             rows[Payment].append(p)
             rows[CouponRedemption].append(
-                CouponRedemption(
+                bulk.table(CouponRedemption).row(
                     id=bulk.id(CouponRedemption),
                     coupon_id=coupon.pk,
                     learner_id=attempt.learner_id,
                     submission_id=submission_id,
-                    payment_id=p.id,
+                    payment_id=payment_id,
                     discount_cents=discount,
                     status=RedemptionStatus.REDEEMED,
-                    created_at=p.created_at,
+                    created_at=created_at,
                     redeemed_at=completed,
                 )
             )

@@ -23,6 +23,7 @@ from .assessments import Reviews, scopes
 from .badges import Badges
 from .base import DOMAIN, Bulk, Counts, explicit_timestamps
 from .credentials import CredentialInfo
+from .load import bare_tables
 from .payments import Payments
 from .submissions import Applications, Attempt
 
@@ -85,6 +86,9 @@ APPLICATION_MODELS: tuple[type[models.Model], ...] = (
     IssuedBadge,
 )
 
+# The tables loaded bare (``load.bare_tables``): the applications' and the favorites.
+BULKY_MODELS: tuple[type[models.Model], ...] = (*APPLICATION_MODELS, Favorite)
+
 
 def sizes(scale: float) -> dict[str, int]:
     credentials = max(10, round(200 * scale))
@@ -107,19 +111,31 @@ class Seeder:
         self.bulk = Bulk()
         self.counts: Counts = self.bulk.counts
         self.people = People(self.bulk)
+        self._fees: dict[tuple[int, bool], int] = {}
+
+    def fee(self, credential: CredentialInfo, *, resubmission: bool) -> int:
+        """What an attempt owes, by the submission's own rule (a resubmission has its fee)."""
+        key = (credential.id, resubmission)
+        if key not in self._fees:
+            attempt = Submission(
+                credential=credential.credential, previous_id=1 if resubmission else None
+            )
+            self._fees[key] = attempt.fee_cents
+        return self._fees[key]
 
     def run(self) -> Counts:
+        """Write the seed in one transaction: a failed seed leaves nothing behind."""
         started = time.monotonic()
-        with explicit_timestamps(AUTO_TIME_FIELDS):
-            with transaction.atomic():
+        with explicit_timestamps(AUTO_TIME_FIELDS), transaction.atomic():
+            with bare_tables(BULKY_MODELS, log=self.log):
                 self._catalog()
                 self._people()
-            self.log(f"  catalog and people: {time.monotonic() - started:.1f} s")
-            self._applications()
-            with transaction.atomic():
+                self.log(f"  catalog and people: {time.monotonic() - started:.1f} s")
+                self._applications()
                 self._probes()
-                self._finish()
-        self.log(f"  rows written in {time.monotonic() - started:.1f} s")
+                self.log(f"  rows written in {time.monotonic() - started:.1f} s")
+            self._finish()
+        self.log(f"  seed committed in {time.monotonic() - started:.1f} s")
         return self.counts
 
     def _catalog(self) -> None:
@@ -162,7 +178,7 @@ class Seeder:
             if rng.random() < 0.3:
                 count = rng.randint(1, 5)
                 favorites += catalog_rows.favorites(self.bulk, learner_id, self.credentials, count)
-        self.bulk.write(Favorite, favorites)
+        self.bulk.copy(Favorite, favorites)
 
     def _plan(self) -> list[tuple[int, list[str]]]:
         """For one learner: [(credential index, [status of each attempt])]."""
@@ -186,8 +202,7 @@ class Seeder:
             for learner_id in learners[start : start + LEARNERS_PER_CHUNK]:
                 for index, chain in self._plan():
                     chunk.chain(learner_id, self.credentials[index], chain)
-            with transaction.atomic():
-                chunk.write()
+            chunk.write()
             done = min(len(learners), start + LEARNERS_PER_CHUNK)
             self.log(
                 f"  learners {done}/{len(learners)}, "
@@ -225,10 +240,16 @@ class Seeder:
                 heavy=True,
             )
         chunk.write()
-        self.bulk.write(
+        favorite = self.bulk.table(Favorite).row
+        self.bulk.copy(
             Favorite,
             [
-                Favorite(user=large, credential_id=c.id, created_at=self.bulk.ago(1, 300))
+                favorite(
+                    id=self.bulk.id(Favorite),
+                    user_id=large.pk,
+                    credential_id=c.id,
+                    created_at=self.bulk.ago(1, 300),
+                )
                 for c in self.credentials[:30]
             ],
         )
@@ -250,13 +271,13 @@ class Chunk:
     def __init__(self, seeder: Seeder) -> None:
         self.s = seeder
         self.bulk = seeder.bulk
-        self.rows: dict[type[models.Model], list[models.Model]] = {
+        self.rows: dict[type[models.Model], list[tuple]] = {
             model: [] for model in APPLICATION_MODELS
         }
 
     def write(self) -> None:
         for model, rows in self.rows.items():
-            self.bulk.write(model, rows)
+            self.bulk.copy(model, rows)
 
     def chain(
         self,
@@ -274,7 +295,7 @@ class Chunk:
         """
         statuses = [
             Status.IN_REVIEW
-            if status == Status.AWAITING_PAYMENT and not _fee(credential, resubmission=i > 0)
+            if status == Status.AWAITING_PAYMENT and not self.s.fee(credential, resubmission=i > 0)
             else status
             for i, status in enumerate(statuses)
         ]
@@ -346,7 +367,7 @@ class Chunk:
     ) -> int:
         """One attempt with all its rows, across the apps, as the services would leave it."""
         s = self.s
-        fee = _fee(credential, resubmission=previous is not None)
+        fee = s.fee(credential, resubmission=previous is not None)
         attempt = Attempt(self.rows, learner_id, credential, status, t, previous)
         s.applications.submission(attempt, heavy=heavy)
         submitted = status != Status.DRAFT
@@ -369,9 +390,3 @@ class Chunk:
                 moves.append((Status.IN_REVIEW, status, decided_by, "Decision", t["decided"]))
         s.applications.history(attempt, moves)
         return attempt.submission_id
-
-
-def _fee(credential: CredentialInfo, *, resubmission: bool) -> int:
-    """What an attempt owes, by the submission's own rule (a resubmission has its fee)."""
-    attempt = Submission(credential=credential.credential, previous_id=1 if resubmission else None)
-    return attempt.fee_cents

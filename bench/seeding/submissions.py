@@ -4,6 +4,7 @@ and history, in the state the submission services leave it."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from submissions.models import (
     Submission,
 )
 
-from .base import Bulk
+from .base import Bulk, Encoded
 from .credentials import CredentialInfo
 
 FILE_KINDS = [
@@ -42,7 +43,7 @@ FILE_KINDS = [
 class Attempt:
     """One attempt being built: where its rows go, and what each app's builder reads."""
 
-    rows: dict[type[models.Model], list[models.Model]]
+    rows: dict[type[models.Model], list[tuple]]  # plain rows (``Table.row``) by table
     learner_id: int
     credential: CredentialInfo
     status: str
@@ -52,10 +53,21 @@ class Attempt:
     reference: str = ""
 
 
+EMPTY_LIST = Encoded("[]")
+
+
 class Applications:
     def __init__(self, bulk: Bulk) -> None:
         self.bulk = bulk
         self.submission_type = ContentType.objects.get_for_model(Submission).pk
+        # Translated once: the same text on every row.
+        self.attestations = [(kind.value, str(kind.label)) for kind in AttestationKind]
+        self.labels = {status.value: str(status.label) for status in Status}
+        self.no_status = Encoded("{}")
+        self.statuses = {
+            status.value: Encoded(json.dumps({"status": status.value})) for status in Status
+        }
+        self.snapshots: dict[int, Encoded] = {}
 
     def submission(self, attempt: Attempt, *, heavy: bool) -> None:
         """The submission and its answers, evidence and attestations; sets its id and
@@ -68,7 +80,7 @@ class Applications:
         submitted = status != Status.DRAFT
         started = times.get("started") if status != Status.AWAITING_PAYMENT else None
         rows[Submission].append(
-            Submission(
+            bulk.table(Submission).row(
                 id=sub_id,
                 uuid=sub_uuid,
                 reference=reference,
@@ -77,7 +89,8 @@ class Applications:
                 status=status,
                 version=rng.randint(1, 40) if not submitted else rng.randint(5, 60),
                 previous_id=attempt.previous,
-                rubric_snapshot=credential.snapshot if submitted else [],
+                rubric_snapshot=self.snapshot(credential) if submitted else EMPTY_LIST,
+                collaborators=EMPTY_LIST,
                 created_at=times["created"],
                 updated_at=times["updated"],
                 submitted_at=times.get("submitted"),
@@ -90,7 +103,7 @@ class Applications:
         for prompt in credential.prompts:
             filled = submitted or rng.random() < 0.6
             rows[Response].append(
-                Response(
+                bulk.table(Response).row(
                     id=bulk.id(Response),
                     submission_id=sub_id,
                     prompt_id=prompt.pk,
@@ -110,7 +123,7 @@ class Applications:
             requirement = rng.choice(credential.requirements)
             name, content_type = rng.choice(FILE_KINDS)
             rows[Attachment].append(
-                Attachment(
+                bulk.table(Attachment).row(
                     id=bulk.id(Attachment),
                     uuid=bulk.uuid(),
                     submission_id=sub_id,
@@ -127,7 +140,7 @@ class Applications:
         for i in range(n_links):
             requirement = rng.choice(credential.requirements)
             rows[EvidenceLink].append(
-                EvidenceLink(
+                bulk.table(EvidenceLink).row(
                     id=bulk.id(EvidenceLink),
                     submission_id=sub_id,
                     requirement_id=requirement.pk,
@@ -138,16 +151,22 @@ class Applications:
                 )
             )
         if submitted:
-            for kind in AttestationKind:
+            for kind, statement in self.attestations:
                 rows[Attestation].append(
-                    Attestation(
+                    bulk.table(Attestation).row(
                         id=bulk.id(Attestation),
                         submission_id=sub_id,
-                        kind=kind.value,
-                        statement=str(kind.label),
+                        kind=kind,
+                        statement=statement,
                         accepted_at=times["submitted"],
                     )
                 )
+
+    def snapshot(self, credential: CredentialInfo) -> Encoded:
+        """The credential's rubric as a submission copies it, as JSON (encoded once)."""
+        if credential.id not in self.snapshots:
+            self.snapshots[credential.id] = Encoded(json.dumps(credential.snapshot))
+        return self.snapshots[credential.id]
 
     def history(
         self, attempt: Attempt, moves: list[tuple[str, str, int | None, str, datetime.datetime]]
@@ -155,7 +174,7 @@ class Applications:
         """The application's trail in the audit log, as the status moves write it:
         (from, to, actor, note, when) for each move, the first opening the draft."""
         reference = attempt.reference
-        label = f"{reference} ({Status(attempt.status).label})"
+        label = f"{reference} ({self.labels[attempt.status]})"
         current = ""
         for from_status, to_status, actor, note, when in moves:
             # The same table the services move along: a seed never holds a history
@@ -164,7 +183,7 @@ class Applications:
                 raise ValueError(f"{reference}: no move from {current!r} to {to_status!r}")
             current = to_status
             attempt.rows[AuditEvent].append(
-                AuditEvent(
+                self.bulk.table(AuditEvent).row(
                     id=self.bulk.id(AuditEvent),
                     created_at=when,
                     actor_id=actor,
@@ -173,8 +192,8 @@ class Applications:
                     target_type_id=self.submission_type,
                     target_id=str(attempt.submission_id),
                     target_label=label,
-                    before={"status": from_status} if from_status else {},
-                    after={"status": to_status},
+                    before=self.statuses[from_status] if from_status else self.no_status,
+                    after=self.statuses[to_status],
                     data={"note": note, "reference": reference},
                 )
             )
