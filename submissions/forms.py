@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from credentials.models import EvidenceRequirement
 
 from .collaborators import format_collaborators, parse_collaborators
+from .html import WidgetRenderer
 from .models import AttestationKind, Submission
 from .uploads import ACCEPT_ATTRIBUTE
 from .words import answer_problem, count_words, normalize_answer, over_limit
@@ -125,6 +126,9 @@ class DraftAnswersForm(forms.Form):
 
 
 class ApplicationForm(DraftAnswersForm):
+    # A dozen fields and a box per prompt: widgets built in Python, Django's markup.
+    default_renderer = WidgetRenderer
+
     # A field named like Form.files (the posted files): the form's metaclass moves
     # fields off the class, so the form's own files attribute is untouched.
     files = MultipleFileField(  # type: ignore[assignment]

@@ -4,13 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, User
-from credentials.models import MicroCredential
+from credentials.models import MicroCredential, Prompt
 
 from .models import Attachment, EvidenceLink, Response, Status, Submission
 
@@ -22,6 +23,43 @@ def submission_get_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
         uuid=uuid,
         learner=learner,
     )
+
+
+def submission_page_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
+    """The learner's own application for its page, or 404, in one query: with its
+    credential, organization and earlier attempt, and ``prompt_count`` (how many
+    prompts the credential has now), so the page can tell without another query
+    whether staff added a prompt since the draft copied them."""
+    prompt_count = (
+        Prompt.objects.filter(credential=OuterRef("credential"))
+        .order_by()
+        .values("credential")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return get_object_or_404(
+        Submission.objects.select_related(
+            "credential", "credential__organization", "learner", "previous"
+        ).annotate(prompt_count=Coalesce(Subquery(prompt_count), 0)),
+        uuid=uuid,
+        learner=learner,
+    )
+
+
+def draft_page_content(submission: Submission) -> Submission:
+    """Attach what the draft's page shows to ``submission`` (read with
+    ``submission_page_for_learner``): its answers with their prompts joined in,
+    files, links, and the credential's evidence requirements and rubric; five
+    queries whatever their number. Returns the same instance."""
+    prefetch_related_objects(
+        [submission],
+        Prefetch("responses", queryset=Response.objects.select_related("prompt")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
+        Prefetch("links", queryset=EvidenceLink.objects.order_by("added_at", "id")),
+        "credential__evidence_requirements",
+        "credential__rubric_criteria",
+    )
+    return submission
 
 
 def draft_answers_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
@@ -177,12 +215,7 @@ def submission_chain(submission: Submission) -> list[Submission]:
     Attempts always share learner and credential, so one query loads the
     candidates and the chain is followed in memory along ``previous``.
     """
-    candidates = {
-        s.pk: s
-        for s in Submission.objects.filter(
-            learner_id=submission.learner_id, credential_id=submission.credential_id
-        ).select_related("credential")
-    }
+    candidates = dict(submission.__dict__.get(_CHAIN_READ) or _chain_candidates(submission))
     candidates[submission.pk] = submission
     following = {s.previous_id: s for s in candidates.values() if s.previous_id}
     chain = [submission]
@@ -195,6 +228,31 @@ def submission_chain(submission: Submission) -> list[Submission]:
         current = following[current.pk]
         chain.append(current)
     return chain
+
+
+_CHAIN_READ = "_chain_candidates"
+
+
+def _chain_candidates(submission: Submission) -> dict[int, Submission]:
+    return {
+        s.pk: s
+        for s in Submission.objects.filter(
+            learner_id=submission.learner_id, credential_id=submission.credential_id
+        ).select_related("credential")
+    }
+
+
+def chain_read_once(submission: Submission) -> None:
+    """Read the attempts of ``submission``'s chain now, for it and its earlier
+    attempt: a page showing both the feedback on the earlier attempt and the
+    attempt policy (two ``submission_chain`` calls) then reads them once.
+    Only for a page's own instances: a later status change is not seen."""
+    candidates = _chain_candidates(submission)
+    submission.__dict__[_CHAIN_READ] = candidates
+    if submission.previous_id and Submission.previous.is_cached(submission):
+        previous = submission.previous
+        if previous is not None:
+            previous.__dict__[_CHAIN_READ] = candidates
 
 
 def chain_is_awarded(chain: list[Submission]) -> bool:

@@ -35,7 +35,7 @@ from accounts.models import User
 from audit.services import record
 from core.errors import IllegalTransition as IllegalMove
 from core.transitions import transition
-from credentials.models import EvidenceKind, MicroCredential, Part
+from credentials.models import EvidenceKind, MicroCredential, Part, Prompt
 from notifications.services import email_enqueue
 
 from . import signals
@@ -74,6 +74,18 @@ logger = logging.getLogger(__name__)
 # --- drafts ------------------------------------------------------------------
 
 
+def _prompt_copy(prompt: Prompt) -> dict[str, object]:
+    """The fields an answer copies from its prompt."""
+    return {
+        "part": prompt.part,
+        "position": prompt.position,
+        "prompt_text": prompt.text,
+        "help_text": prompt.help_text,
+        "word_limit": prompt.word_limit,
+        "required": prompt.required,
+    }
+
+
 def _snapshot_prompts(submission: Submission) -> None:
     """Bring a draft's copies of the prompts up to date with the credential.
 
@@ -84,14 +96,7 @@ def _snapshot_prompts(submission: Submission) -> None:
     existing = {r.prompt_id: r for r in submission.responses.all()}
     for prompt in prompts:
         response = existing.pop(prompt.pk, None)
-        values = {
-            "part": prompt.part,
-            "position": prompt.position,
-            "prompt_text": prompt.text,
-            "help_text": prompt.help_text,
-            "word_limit": prompt.word_limit,
-            "required": prompt.required,
-        }
+        values = _prompt_copy(prompt)
         if response is None:
             Response.objects.create(submission=submission, prompt=prompt, **values)
         elif any(getattr(response, k) != v for k, v in values.items()):
@@ -131,15 +136,45 @@ def submission_apply(*, learner: User, credential: MicroCredential) -> tuple[Sub
     return draft, True
 
 
-def draft_refresh_prompts(*, submission: Submission) -> None:
+def _copies_current(submission: Submission) -> bool:
+    """Whether the draft's copies already match the credential's prompts, judged
+    from what the application page read anyway: its answers with their prompts
+    joined in and the credential's ``prompt_count`` (see
+    ``selectors.draft_page_for_learner``). False when that was not read, so the
+    caller takes the full way."""
+    prompt_count = getattr(submission, "prompt_count", None)
+    if prompt_count is None:
+        return False
+    matched = 0
+    for response in submission.responses.all():
+        if response.prompt_id is None:
+            if not response.text.strip():
+                return False  # an empty answer to a deleted prompt goes
+            continue
+        if not Response.prompt.is_cached(response):
+            return False
+        prompt = response.prompt
+        if prompt is None or prompt.credential_id != submission.credential_id:
+            continue
+        if any(getattr(response, k) != v for k, v in _prompt_copy(prompt).items()):
+            return False
+        matched += 1
+    return matched == prompt_count
+
+
+def draft_refresh_prompts(*, submission: Submission) -> bool:
     """Pick up prompt edits staff made while the learner's draft was open.
 
     Only drafts change; a submitted application keeps what it was written against.
+    Returns whether any copy changed; when the page already read the prompts
+    with the answers and nothing changed, no query and no transaction run
+    (the page is read on every visit, edits are rare).
     """
-    if submission.status != Status.DRAFT:
-        return
+    if submission.status != Status.DRAFT or _copies_current(submission):
+        return False
     with transaction.atomic():
         _snapshot_prompts(submission)
+    return True
 
 
 @dataclass

@@ -72,7 +72,7 @@ def _signed_in_to_edit(view):
 @_signed_in_to_edit
 @user_errors()
 def detail(request, uuid):
-    submission = selectors.submission_get_for_learner(uuid=uuid, learner=request.user)
+    submission = selectors.submission_page_for_learner(uuid=uuid, learner=request.user)
     if not submission.is_editable:
         if request.method == "POST":
             messages.info(request, gettext("This application has already been submitted."))
@@ -80,8 +80,14 @@ def detail(request, uuid):
         return _render_submitted(request, submission)
     if request.method == "POST":
         return _post_draft(request, submission)
-    services.draft_refresh_prompts(submission=submission)
-    submission = selectors.submission_with_content(submission)
+    selectors.draft_page_content(submission)
+    if services.draft_refresh_prompts(submission=submission):
+        # Staff changed a prompt since the last visit: read the new copies.
+        submission = selectors.draft_page_content(
+            selectors.submission_page_for_learner(uuid=uuid, learner=request.user)
+        )
+    if submission.previous_id:
+        selectors.chain_read_once(submission)
     form = ApplicationForm(initial={"version": submission.version}, submission=submission)
     return _render_draft(request, submission, form)
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import selectors
+from .. import html, selectors
 
 register = template.Library()
 
@@ -20,3 +20,28 @@ def apply_action(context, credential):
         "step": selectors.application_next_step(current) if current else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def form_field(field):
+    """A labelled form field with its help and errors (the markup of
+    ``components/field.html``), built in Python: the application page has a dozen."""
+    return html.field_html(field)
+
+
+@register.simple_tag
+def answer_field(row):
+    """One answer box of the application page, built in Python (one per prompt)."""
+    return html.answer_html(row)
+
+
+@register.simple_tag
+def attachment_rows(attachments):
+    """The application page's table rows of uploaded files, built in Python."""
+    return html.attachment_rows(attachments)
+
+
+@register.simple_tag
+def link_rows(links):
+    """The application page's table rows of evidence links, built in Python."""
+    return html.link_rows(links)

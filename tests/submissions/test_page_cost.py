@@ -1,0 +1,221 @@
+"""The application page and its background save: what they read and write.
+
+The draft page is read on every visit and saved every few seconds while the
+learner types, so its queries must not grow with the number of prompts,
+files, links or earlier attempts, and a visit must not write anything when
+nothing changed. Its fields are built in Python with the markup of the shared
+field component and Django's widgets; the two are compared here.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.forms.renderers import get_default_renderer
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from credentials.models import Part, Prompt
+from submissions import html, services
+from submissions.forms import ApplicationForm
+from submissions.models import EvidenceLink
+from tests.credentials.factories import CredentialFactory
+from tests.submissions.factories import (
+    ALL_ATTESTATIONS,
+    complete_draft,
+    page_data,
+    pdf_upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The draft page: session, user and the header's (3); the draft, its answers
+# with their prompts, files, links, the credential's evidence requirements and
+# rubric, and the pre-check panel (7). A resubmission also reads its chain of
+# attempts once and the decided feedback (review, and its marks when decided).
+DRAFT_PAGE_QUERIES = 10
+RESUBMISSION_PAGE_QUERIES = 13
+# Session and user; the draft with its answers; savepoint, version claim, one
+# UPDATE per changed answer, release.
+AUTOSAVE_QUERIES = 7
+
+
+def _draft(learner, prompts=0, files=0, links=0):
+    credential = CredentialFactory()
+    for position in range(prompts):
+        Prompt.objects.create(
+            credential=credential, part=Part.REFLECTION, position=10 + position, text="More?"
+        )
+    draft, _ = services.submission_apply(learner=learner, credential=credential)
+    if files:
+        services.draft_save(
+            submission=draft,
+            actor=learner,
+            version=draft.version,
+            changes=services.DraftChanges(uploads=[(pdf_upload(), None)] * files),
+        )
+    for n in range(links):
+        EvidenceLink.objects.create(submission=draft, title=f"Clip {n}", url=f"https://x.org/{n}")
+    draft.refresh_from_db()
+    return draft
+
+
+def _queries(client, method, url, data=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_draft_page_queries_do_not_grow_with_prompts_files_and_links(
+    learner_client, learner, django_assert_max_num_queries
+):
+    small = _draft(learner)
+    with django_assert_max_num_queries(DRAFT_PAGE_QUERIES) as few:
+        learner_client.get(small.get_absolute_url())
+    large = _draft(learner, prompts=12, files=5, links=5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = learner_client.get(large.get_absolute_url())
+    assert page.content.decode().count('<textarea name="response_') == 16
+    assert page.content.decode().count('name="remove_attachment"') == 5
+
+
+def _deny_and_resubmit(learner, submission):
+    services.submission_record_decision(submission_id=submission.pk, awarded=False, actor=None)
+    submission.refresh_from_db()
+    return services.submission_resubmit(submission=submission, actor=learner)
+
+
+def test_resubmission_draft_page_queries_do_not_grow_with_earlier_attempts(
+    learner_client, learner, django_assert_max_num_queries
+):
+    credential = CredentialFactory()
+    draft, _ = services.submission_apply(learner=learner, credential=credential)
+    complete_draft(draft, learner)
+    first = services.submission_submit(
+        submission=draft, actor=learner, attestations=ALL_ATTESTATIONS
+    )
+    second = _deny_and_resubmit(learner, first)
+    with django_assert_max_num_queries(RESUBMISSION_PAGE_QUERIES) as one_earlier:
+        learner_client.get(second.get_absolute_url())
+    latest = second
+    for _ in range(2):
+        complete_draft(latest, learner)
+        latest = _deny_and_resubmit(
+            learner,
+            services.submission_submit(
+                submission=latest, actor=learner, attestations=ALL_ATTESTATIONS
+            ),
+        )
+    with django_assert_max_num_queries(len(one_earlier.captured_queries)):
+        page = learner_client.get(latest.get_absolute_url())
+    assert page.status_code == 200
+    assert "This is a new attempt based on" in page.content.decode()
+
+
+def test_autosave_queries_do_not_grow_with_prompts(
+    learner_client, learner, django_assert_max_num_queries
+):
+    sizes = []
+    for prompts in (0, 12):
+        draft = _draft(learner, prompts=prompts)
+        data = page_data(draft, text="")
+        first = next(k for k in data if k.startswith("response_"))
+        data[first] = "Typed while the page was open."
+        url = reverse("submissions:autosave", kwargs={"uuid": draft.uuid})
+        with django_assert_max_num_queries(AUTOSAVE_QUERIES) as saved:
+            assert learner_client.post(url, data).json()["ok"] is True
+        sizes.append(len(saved.captured_queries))
+        assert draft.responses.filter(text="Typed while the page was open.").count() == 1
+    assert sizes[0] == sizes[1]
+
+
+def test_a_visit_writes_nothing_when_no_prompt_changed(learner_client, learner):
+    draft = _draft(learner)
+    learner_client.get(draft.get_absolute_url())
+    statements = _queries(learner_client, "get", draft.get_absolute_url())
+    writes = [s for s in statements if re.match(r"(INSERT|UPDATE|DELETE|SAVEPOINT)", s)]
+    assert writes == []
+
+
+def test_prompt_edits_reach_the_open_draft_on_the_next_visit(learner_client, learner):
+    draft = _draft(learner)
+    credential = draft.credential
+    learner_client.get(draft.get_absolute_url())
+    edited = credential.prompts.get(part=Part.OVERVIEW, position=1)
+    edited.text = "Describe your school."
+    edited.word_limit = 80
+    edited.save()
+    Prompt.objects.create(credential=credential, part=Part.IMPACT, position=5, text="New one?")
+    credential.prompts.get(part=Part.REFLECTION, position=1).delete()
+
+    page = learner_client.get(draft.get_absolute_url()).content.decode()
+
+    assert "Describe your school." in page and "of 80 words" in page
+    assert "New one?" in page
+    assert "What did you learn?" not in page  # its answer was empty, so it went
+    texts = set(draft.responses.values_list("prompt_text", flat=True))
+    assert {"Describe your school.", "New one?"} <= texts
+    assert "What did you learn?" not in texts
+
+
+def test_an_answer_to_a_deleted_prompt_stays_when_the_learner_wrote_it(learner_client, learner):
+    draft = _draft(learner)
+    response = draft.responses.get(part=Part.REFLECTION)
+    services.draft_save(
+        submission=draft,
+        actor=learner,
+        version=draft.version,
+        changes=services.DraftChanges(answers={response.pk: "I learned a lot."}),
+    )
+    Prompt.objects.filter(pk=response.prompt_id).delete()
+    page = learner_client.get(draft.get_absolute_url()).content.decode()
+    assert "I learned a lot." in page
+
+
+def _markup(text: str) -> str:
+    """Markup with runs of white space made one space, none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(text))).strip()
+
+
+@pytest.mark.parametrize("bound", [False, True], ids=["loaded", "saved with errors"])
+def test_fields_are_built_like_the_shared_component_and_django_widgets(learner, bound):
+    draft = _deny_and_resubmit(
+        learner,
+        services.submission_submit(
+            submission=complete_draft(
+                services.submission_apply(learner=learner, credential=CredentialFactory())[0],
+                learner,
+            ),
+            actor=learner,
+            attestations=ALL_ATTESTATIONS,
+        ),
+    )
+    data = None
+    if bound:
+        data = page_data(
+            draft,
+            text="bad \x00 answer",
+            link_url="not an address",
+            file_requirement="",
+            attest_ready="on",
+            collaborators="x" * 5001,
+            resubmission_note="What I changed.",
+        )
+    ours = ApplicationForm(data, initial={"version": draft.version}, submission=draft)
+    django = ApplicationForm(
+        data,
+        initial={"version": draft.version},
+        submission=draft,
+        renderer=get_default_renderer(),
+    )
+    if bound:
+        ours.is_valid(), django.is_valid()
+        assert ours.errors
+    for name in ours.fields:
+        if name.startswith("response_"):
+            continue
+        assert _markup(ours[name]) == _markup(django[name]), name
+        expected = render_to_string("components/field.html", {"field": django[name]})
+        assert _markup(html.field_html(ours[name])) == _markup(expected), name
