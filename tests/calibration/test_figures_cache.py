@@ -188,3 +188,19 @@ def test_kept_pages_cost_few_queries_whatever_the_history(
     for client, url, ceiling in pages:
         with django_assert_max_num_queries(ceiling):
             assert client.get(url).status_code == 200
+
+
+def test_a_new_decision_shows_in_the_analytics_spreadsheet_at_once(review, assessor, credential):
+    client = _staff("view_issuer_analytics")
+    url = reverse("analytics:csv", args=[credential.organization.slug])
+
+    def row():
+        lines = client.get(url).content.decode().splitlines()
+        return next(line for line in lines if line.startswith(credential.title))
+
+    assert row().split(",")[2:8] == ["1", "1", "0", "0", "0", "0"]
+    assert row().split(",")[2:8] == ["1", "1", "0", "0", "0", "0"]  # kept
+
+    _decide(review, assessor)
+
+    assert row().split(",")[2:8] == ["1", "1", "0", "1", "1", "0"]
