@@ -366,25 +366,28 @@ def _jwt_payload(token: str) -> dict | None:
         return None
 
 
-def _ob2_key(creator: str) -> dict:
+def _ob2_key(creator: str) -> tuple[dict, str | None]:
     """The public key (as a JWK) an Open Badges 2.0 ``verification.creator``
     names: a CryptographicKey with a PEM, or a JWK; one of this site's keys is
-    read from the database."""
+    read from the database. With it, the issuer the key says it belongs to
+    (its ``owner``), if it says so."""
     local = _resolve_local(creator, "badges:key")
     if local:
         key = selectors.key_get(**local)
         if key is None:
             raise Unavailable(_("%(url)s answered 404.") % {"url": creator})
-        return key.public_jwk
+        return key.public_jwk, documents.issuer_ob2_url(key.organization)
     key_document = fetch_json(creator)
     if not isinstance(key_document, dict):
         raise Unavailable(_("The key document has no publicKeyPem."))
+    owner = key_document.get("owner")
+    owner = owner if isinstance(owner, str) else None
     pem = key_document.get("publicKeyPem")
     if isinstance(pem, str):
-        return crypto.public_jwk(RSAKey.import_key(pem.encode()))
+        return crypto.public_jwk(RSAKey.import_key(pem.encode())), owner
     jwk = key_document.get("publicKeyJwk", key_document)
     if isinstance(jwk, dict) and jwk.get("kty") == "RSA":
-        return _public(jwk)
+        return _public(jwk), owner
     raise Unavailable(_("The key document has no publicKeyPem."))
 
 
@@ -400,7 +403,7 @@ def verify_ob2_signed(token: str, payload: dict, report: Report) -> Report:
             _key_address(creator) or _resolve_local(creator, "badges:key")
         ):
             raise Unavailable(_("The assertion names no key (verification.creator)."))
-        jwk = _ob2_key(creator)
+        jwk, key_owner = _ob2_key(creator)
     except (Unavailable, ValueError, TypeError) as exc:
         report.add("signature", _("Signature"), False, str(exc) or _("The key cannot be read."))
         return report
@@ -414,7 +417,7 @@ def verify_ob2_signed(token: str, payload: dict, report: Report) -> Report:
         report.add(
             "signature", _("Signature"), True, _("Signed with the key %(key)s.") % {"key": creator}
         )
-    _check_ob2_revocation_list(report, payload)
+    _check_ob2_revocation_list(report, payload, key_owner)
     return report
 
 
@@ -466,12 +469,19 @@ def _names_assertion(entry: Any, assertion_id: Any, uid: Any) -> bool:
     )
 
 
-def _check_ob2_revocation_list(report: Report, payload: dict) -> None:
+def _check_ob2_revocation_list(report: Report, payload: dict, key_owner: str | None) -> None:
     """Look the assertion up in its issuer's RevocationList: the BadgeClass
-    names the issuer, whose profile names the list (Open Badges 2.0)."""
+    names the issuer, whose profile names the list (Open Badges 2.0). When
+    the BadgeClass cannot be had, the issuer the signing key belongs to is
+    asked instead."""
     label = _("Not revoked")
     try:
-        badge_class = _ob2_document(payload.get("badge"))
+        try:
+            badge_class = _ob2_document(payload.get("badge"))
+        except Unavailable:
+            if not key_owner:
+                raise
+            badge_class = {"issuer": key_owner}
         issuer = badge_class.get("issuer")
         if isinstance(issuer, dict) and "revocationList" not in issuer and "id" in issuer:
             issuer = issuer["id"]

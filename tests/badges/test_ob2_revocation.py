@@ -330,3 +330,10 @@ def test_our_revoked_hosted_assertion_gives_the_public_reason(
         "failed",
         "The issuer has revoked this credential: Issued in error.",
     )
+
+
+def test_without_its_badge_class_the_key_owners_revocation_list_is_read(client, issuer_site):
+    private, assertion = _foreign(issuer_site, revoked=[ASSERTION_ID])
+    issuer_site.httpd.routes.pop("/badgeclass.json")
+    report = api(client, credential=pyjwt.encode(assertion, private, algorithm="RS256"))
+    assert row(report, "not_revoked") == ("failed", "The issuer has revoked this credential.")
