@@ -9,10 +9,14 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.admin_base import HistoryInline, ServiceRecordAdmin
+from credentials import admin as credentials_admin
+from credentials.models import MicroCredential
 
-from . import services
+from . import documents, selectors, services
 from .exceptions import BadgeError
 from .forms import RevocationForm
 from .models import AchievementAlignment, BadgeEvent, IssuedBadge, IssuerKey, StatusList
@@ -232,3 +236,43 @@ class AchievementAlignmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for alignment in queryset:
             services.alignment_delete(alignment=alignment, actor=request.user)
+
+
+# --- the credential's page, with its TrustEd classification ------------------------------
+
+
+admin.site.unregister(MicroCredential)
+
+
+@admin.register(MicroCredential)
+class MicroCredentialAdmin(credentials_admin.MicroCredentialAdmin):
+    """The credential's admin page, plus a read-only note saying whether badges
+    issued from now on are TrustEd Application Microcredentials, and if not,
+    which element of the framework's minimum metadata is missing."""
+
+    readonly_fields = [*credentials_admin.MicroCredentialAdmin.readonly_fields, "trusted"]
+    fieldsets = [
+        *credentials_admin.MicroCredentialAdmin.fieldsets,
+        (_("Open Badges"), {"fields": ["trusted"]}),
+    ]
+
+    @admin.display(description=_("TrustEd Application Microcredential"))
+    def trusted(self, obj: MicroCredential | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        basis = documents.trusted_application(
+            obj,
+            [
+                documents.Criterion(id=c.pk, title=c.title, description=c.description)
+                for c in obj.rubric_criteria.all()
+            ],
+            selectors.alignments_for(credential=obj),
+        )
+        if basis.meets:
+            return gettext(
+                "Yes: badges issued from now on are tagged TrustEd Application "
+                "Microcredential (it has every element of the framework's minimum metadata)."
+            )
+        return gettext("No: missing %(elements)s.") % {
+            "elements": "; ".join(basis.missing_elements)
+        }

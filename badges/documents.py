@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from assessments.models import Award
@@ -205,12 +207,26 @@ class Score:
     met: bool | None
 
 
-def criteria_narrative(credential, criteria: list[Criterion]) -> str:
-    """What an earner showed, in Markdown: the competency, the key method and
-    every rubric criterion, each of which had to be met."""
+EVIDENCE_HEADING = "**Evidence.** Earners submit evidence of their own work:"
+
+
+def required_evidence(credential) -> list[str]:
+    """The titles of the evidence every earner must submit, in order."""
+    return [r.title for r in credential.evidence_requirements.all() if r.required]
+
+
+def criteria_narrative(
+    credential, criteria: list[Criterion], evidence: list[str] | None = None
+) -> str:
+    """What an earner showed, in Markdown: the competency, the key method, the
+    evidence every earner submits and every rubric criterion, each of which
+    had to be met."""
     parts = [f"**Competency.** {credential.competency.strip()}"]
     if credential.key_method.strip():
         parts.append(f"**Key method.** {credential.key_method.strip()}")
+    evidence = required_evidence(credential) if evidence is None else evidence
+    if evidence:
+        parts.append(EVIDENCE_HEADING + "\n" + "\n".join(f"- {title}" for title in evidence))
     if criteria:
         lines = [
             f"- {c.title}: {c.description.strip()}" if c.description.strip() else f"- {c.title}"
@@ -233,6 +249,108 @@ def _alignment(credential) -> dict:
     }
 
 
+# --- TrustEd Application Microcredential ---------------------------------------------
+
+# The classification, as the Achievement's ``tag`` carries it (see README, "TrustEd").
+TRUSTED_APPLICATION = "TrustEd Application Microcredential"
+
+# The minimum metadata the 1EdTech TrustEd Microcredential Framework asks of an
+# Application Microcredential, in its order, as staff and visitors read it.
+TRUSTED_ELEMENTS: dict[str, Promise] = {
+    "name": gettext_lazy("a name"),
+    "description": gettext_lazy("a description"),
+    "criteria": gettext_lazy("criteria: the competency the earner demonstrates"),
+    "issuer_contact": gettext_lazy("an issuer with a contact email address"),
+    "evidence": gettext_lazy("evidence of the learner's work: at least one required piece"),
+    "alignment": gettext_lazy(
+        "an alignment to a skills or competency framework (Badges: Achievement alignments)"
+    ),
+    "assessment": gettext_lazy("assessment details: a rubric the evidence is assessed against"),
+}
+
+
+@dataclass(frozen=True)
+class TrustEdBasis:
+    """What a credential's TrustEd Application Microcredential classification
+    rests on, and which required elements it lacks."""
+
+    evidence: list[str]
+    criteria: list[str]
+    alignments: list[str]
+    contact: str
+    missing: list[str]
+
+    @property
+    def meets(self) -> bool:
+        return not self.missing
+
+    @property
+    def missing_elements(self) -> list[str]:
+        return [str(TRUSTED_ELEMENTS[key]) for key in self.missing]
+
+
+def trusted_application(
+    credential,
+    criteria: list[Criterion],
+    alignments: list[AlignmentTarget],
+    evidence: list[str] | None = None,
+) -> TrustEdBasis:
+    """Whether the credential has every element of the TrustEd minimum metadata
+    for an Application Microcredential. The alignment must be one staff entered
+    to an external framework: the alignment to our own competency page that
+    every achievement carries does not count."""
+    evidence = required_evidence(credential) if evidence is None else evidence
+    contact = credential.organization.email or ""
+    present = {
+        "name": bool(credential.title.strip()),
+        "description": bool(credential.summary.strip()),
+        "criteria": bool(credential.competency.strip()),
+        "issuer_contact": bool(contact),
+        "evidence": bool(evidence),
+        "alignment": bool(alignments),
+        "assessment": bool(criteria),
+    }
+    return TrustEdBasis(
+        evidence=evidence,
+        criteria=[c.title for c in criteria],
+        alignments=[a.name for a in alignments],
+        contact=contact,
+        missing=[key for key in TRUSTED_ELEMENTS if not present[key]],
+    )
+
+
+def issued_trusted_application(document: dict) -> TrustEdBasis | None:
+    """The classification as an issued credential states it, read back from
+    the document itself (None: the credential is not tagged): the evidence
+    listed in its criteria, its rubric, its alignments to external frameworks
+    and its issuer's contact."""
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    if not isinstance(achievement, dict) or TRUSTED_APPLICATION not in (
+        achievement.get("tag") or []
+    ):
+        return None
+    criteria = achievement.get("criteria") or {}
+    narrative = str(criteria.get("narrative") or "")
+    evidence: list[str] = []
+    if EVIDENCE_HEADING in narrative:
+        section = narrative.split(EVIDENCE_HEADING, 1)[1].split("\n\n", 1)[0]
+        evidence = [line[2:] for line in section.splitlines() if line.startswith("- ")]
+    own = criteria.get("id")
+    issuer = document.get("issuer")
+    return TrustEdBasis(
+        evidence=evidence,
+        criteria=[str(r.get("name")) for r in achievement.get("resultDescription") or []],
+        alignments=[
+            str(a.get("targetName"))
+            for a in achievement.get("alignment") or []
+            if a.get("targetUrl") != own
+        ],
+        contact=str(issuer.get("email") or "") if isinstance(issuer, dict) else "",
+        missing=[],
+    )
+
+
 def _result_description_id(credential, criterion_id: int) -> str:
     return f"{achievement_url(credential)}#criterion-{criterion_id}"
 
@@ -241,8 +359,11 @@ def achievement(
     credential, criteria: list[Criterion], alignments: list[AlignmentTarget] | None = None
 ) -> dict:
     """The Open Badges 3.0 Achievement: what the credential certifies, aligned
-    to its competency and to the external frameworks staff entered."""
-    document = {
+    to its competency and to the external frameworks staff entered; tagged a
+    TrustEd Application Microcredential when it has that framework's minimum
+    metadata."""
+    evidence = required_evidence(credential)
+    document: dict = {
         "id": achievement_url(credential),
         "type": ["Achievement"],
         "achievementType": "MicroCredential",
@@ -250,7 +371,7 @@ def achievement(
         "description": credential.summary,
         "criteria": {
             "id": absolute(credential.get_absolute_url()),
-            "narrative": criteria_narrative(credential, criteria),
+            "narrative": criteria_narrative(credential, criteria, evidence),
         },
         "image": {
             "id": image_url(credential),
@@ -259,6 +380,8 @@ def achievement(
         },
         "alignment": [_alignment(credential)] + [_ob3_alignment(a) for a in alignments or []],
     }
+    if trusted_application(credential, criteria, alignments or [], evidence).meets:
+        document["tag"] = [TRUSTED_APPLICATION]
     if criteria:
         document["resultDescription"] = [
             {
