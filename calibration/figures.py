@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Collection, Mapping
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -35,8 +35,6 @@ from django.utils.translation import get_language
 
 DECISIONS = "figures:decisions:version"
 APPLICATIONS = "figures:applications:version"
-
-T = TypeVar("T")
 
 
 def versions(*names: str) -> tuple[int, ...]:
@@ -98,25 +96,11 @@ def put(full_key: str, value: Any, seconds: int) -> None:
 
 def _remember(full_key: str, value: Any, seconds: int) -> None:
     if len(_local) >= LOCAL_ENTRIES:
-        _local.pop(next(iter(_local)))
+        try:
+            _local.pop(next(iter(_local)))
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
     _local[full_key] = (time.monotonic() + seconds, value)
-
-
-def cached(
-    key: str,
-    build: Callable[[], T],
-    *,
-    depends: Collection[str] = (DECISIONS,),
-    seconds: int,
-) -> T:
-    """``build()`` kept under ``key`` until what it depends on changes or
-    ``seconds`` pass."""
-    full_key = key_for(key, depends=depends)
-    value = get(full_key)
-    if value is None:
-        value = build()
-        put(full_key, value, seconds)
-    return value
 
 
 def listen(name: str, models: Mapping[type[Model], Collection[str]], *, uid: str) -> None:
