@@ -6,12 +6,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone
 from holidays import HolidayBase
 
-from credentials.models import Organization
+from credentials.models import MicroCredential
+from submissions.models import Submission
 
 from ..business_days import business_days_until, calendar_for, holiday_calendar
 from ..models import OrganizationReviewSettings, Review, ReviewState
@@ -179,22 +181,25 @@ def sweep_calendars() -> list[tuple[Q | None, HolidayBase]]:
 
     The SLA sweep computes its dates once per calendar, so its queries grow
     with the calendars in use (a handful), never with the reviews. One query.
+
+    A review's calendar is looked up from its own row (its submission's
+    credential, by primary key) rather than by joining the organizations:
+    the sweep's UPDATE then stays on the reviews table, starts from the partial
+    index of the step it claims and looks up only the rows it finds there. A
+    join let the planner read every submission of the calendar's credentials
+    (at 1,000,000 open reviews, a full scan of both tables per UPDATE).
     """
-    pairs = (
-        Organization.objects.order_by()
-        .values_list("holiday_country", "holiday_subdivision")
-        .distinct()
+    credentials = MicroCredential.objects.order_by("pk").values_list(
+        "pk", "organization__holiday_country", "organization__holiday_subdivision"
     )
-    groups: dict[int, tuple[HolidayBase, Q]] = {}
-    for country, subdivision in pairs:
+    groups: dict[int, tuple[HolidayBase, list[int]]] = {}
+    for credential_id, country, subdivision in credentials:
         calendar = holiday_calendar(country or "US", subdivision or "")
-        where = Q(
-            submission__credential__organization__holiday_country=country,
-            submission__credential__organization__holiday_subdivision=subdivision,
-        )
-        known = groups.get(id(calendar))
-        groups[id(calendar)] = (calendar, where if known is None else known[1] | where)
+        groups.setdefault(id(calendar), (calendar, []))[1].append(credential_id)
     if len(groups) <= 1:
         calendar = next(iter(groups.values()))[0] if groups else holiday_calendar()
         return [(None, calendar)]
-    return [(where, calendar) for calendar, where in groups.values()]
+    credential_of_review = Subquery(
+        Submission.objects.filter(pk=OuterRef("submission_id")).order_by().values("credential_id")
+    )
+    return [(Q(In(credential_of_review, ids)), calendar) for calendar, ids in groups.values()]

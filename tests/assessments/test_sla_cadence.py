@@ -249,6 +249,24 @@ def test_sweep_queries_do_not_grow_with_open_reviews(
     )
 
 
+def test_sweep_updates_start_from_the_reviews_they_claim_in_each_calendar(
+    frozen, reassign_after_three
+):
+    """Each UPDATE stays on the reviews table (a review's calendar is looked up
+    by its own submission), so the database starts from the partial index of
+    the step instead of joining every submission of a calendar's organizations."""
+    _open_reviews(40)
+    frozen.move_to(at(datetime.date(2026, 12, 9)))
+    with CaptureQueriesContext(connection) as queries:
+        result = services.sla_sweep()
+    assert result.escalated and result.escalated_again and result.reassigning
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "assessments_review"')]
+    per_calendar = [sql for sql in updates if "submissions_submission" in sql]
+    assert len(per_calendar) >= 6  # three steps in two calendars
+    for sql in updates:
+        assert " JOIN " not in sql and "credentials_organization" not in sql, sql
+
+
 def test_a_paired_review_is_left_to_its_scorings(in_review, sweep, reassign_after_three):
     from assessments.models import ScoringModel
 
