@@ -279,7 +279,7 @@ def _filter_key(request) -> str | None:
     """The part of a cache key the credential filter makes, or None for a filter
     that is not a plain id (shown as sent, with its error, and not kept)."""
     raw = request.GET.get("credential", "")
-    if raw and not (raw.isdigit() and len(raw) <= 12):
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
         return None
     return f"{int(bool(request.GET))}:{raw}"
 

@@ -98,7 +98,7 @@ def test_a_filter_that_is_not_a_credential_is_answered_with_its_error(review, as
     url = reverse("calibration:quality")
     _page(client, url)
 
-    for crafted in ("abc", "99999999", "1" * 40):
+    for crafted in ("abc", "99999999", "1" * 40, "²"):
         page = _page(client, f"{url}?credential={crafted}")
         assert "Select a valid choice" in page
         assert "Ada Assessor" in page  # every credential's figures, as before
