@@ -17,6 +17,7 @@ from accounts.models import User
 
 from .models import Component, Mark, ReviewAssignment
 from .services import EntryInput, Ratings, ScoreInput
+from .widgets import WidgetRenderer
 
 MARK_CHOICES = Mark.choices
 RATING_CHOICES = [("", "-")] + [(str(n), str(n)) for n in range(1, 6)]
@@ -80,6 +81,9 @@ class SelfAssessmentForm(forms.Form):
 
 class ReviewForm(forms.Form):
     """A reviewer's marks and feedback per component and the three 1-5 ratings."""
+
+    # About 90 widgets for the default framework: rendered in Python, Django's markup.
+    default_renderer = WidgetRenderer
 
     # The review's revision the page was loaded with (named for the draft script).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

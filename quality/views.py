@@ -14,12 +14,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from accounts.views import signed_out_json
@@ -37,6 +40,10 @@ from .exceptions import (
 )
 from .forms import AssignForm, PublishForm, ReviewForm, SelfAssessmentForm, SettleForm, initial_rows
 from .models import Framework, ReviewAssignment, ReviewRound, RoundStatus
+from .rendering import review_components
+
+# A version's content on the review page is kept this long (its key changes with it).
+CONTENT_SECONDS = 24 * 3600
 
 
 def _version(uuid: str) -> MicroCredential:
@@ -223,16 +230,19 @@ def submit(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 def version(request: HttpRequest, uuid: str) -> HttpResponse:
     """A version's review rounds with per-component feedback, and what can be done next."""
-    credential = _designed_or_run(request, uuid)
+    credential = _version(uuid)
+    designs, runs = selectors.version_access(user=request.user, credential=credential)
+    if not (designs or runs):
+        raise Http404
     rounds = selectors.round_list(credential=credential)
-    runs = selectors.can_run_rounds(user=request.user, organization=credential.organization)
     latest = rounds[0] if rounds else None
     assign_form = settle_rows = None
     if latest is not None and runs and latest.status in (RoundStatus.OPEN, RoundStatus.SETTLING):
         assign_form = AssignForm(eligible=selectors.eligible_reviewers(round=latest))
-    feedback = {r.pk: selectors.round_feedback_rows(round=r) for r in rounds if r.is_closed}
+    feedback = selectors.rounds_feedback_rows(
+        rounds=[r for r in rounds if r.is_closed or r.status == RoundStatus.SETTLING]
+    )
     if latest is not None and latest.status == RoundStatus.SETTLING:
-        feedback[latest.pk] = selectors.round_feedback_rows(round=latest)
         settle_rows = [
             row
             for row in feedback[latest.pk]
@@ -245,14 +255,16 @@ def version(request: HttpRequest, uuid: str) -> HttpResponse:
             "credential": credential,
             "rounds": [(r, feedback.get(r.pk)) for r in rounds],
             "latest": latest,
-            "can_design": selectors.can_design(user=request.user, credential=credential),
+            "can_design": designs,
             "runs": runs,
             "assign_form": assign_form,
             "settle_rows": settle_rows,
             "settle_form": SettleForm(),
             "publish_form": PublishForm(),
             "can_override": request.user.has_perm("quality.override_gate"),
-            "setting": selectors.setting_for(organization=credential.organization),
+            "setting": selectors.setting_for(
+                organization=credential.organization, with_framework=False
+            ),
         },
     )
 
@@ -384,7 +396,7 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
             components=components,
         )
     review_round = assignment.round
-    credential = selectors.review_credential(pk=review_round.credential_id)
+    credential = review_round.credential
     others = (
         selectors.round_feedback_rows(round=review_round)
         if selectors.others_visible(assignment=assignment)
@@ -397,16 +409,40 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
             "assignment": assignment,
             "round": review_round,
             "credential": credential,
-            "parts": credential_parts(credential),
+            "content": _review_content(credential),
             "form": form,
-            "groups": selectors.group_rows(rows),
-            "bound": form.bound_rows(),
-            "others": {row.component.pk: row for row in others} if others else None,
+            "components": review_components(
+                selectors.group_rows(rows),
+                form.bound_rows(),
+                {row.component.pk: row for row in others} if others else None,
+                submitted=assignment.status == "submitted",
+            ),
             "submitted": assignment.status == "submitted",
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=status,
     )
+
+
+def _review_content(credential: MicroCredential) -> str:
+    """The credential as learners will read it, for the review page.
+
+    Cached per version, revision and last change: a version in review does not
+    change (the studio refuses to save it), and any save, from the studio or the
+    admin, moves the revision or the change time and so the key."""
+    key = (
+        f"quality:review-content:{credential.pk}:{credential.revision}:"
+        f"{credential.updated_at.timestamp()}:{get_language()}"
+    )
+    content = cache.get(key)
+    if content is None:
+        full = selectors.review_credential(pk=credential.pk)
+        content = render_to_string(
+            "credentials/_credential_content.html",
+            {"credential": full, "parts": credential_parts(full)},
+        )
+        cache.set(key, content, CONTENT_SECONDS)
+    return mark_safe(content)  # noqa: S308 (rendered by the template above)
 
 
 @require_POST
@@ -479,6 +515,7 @@ def record(request: HttpRequest, uuid: str) -> HttpResponse:
         else []
     )
     rounds = selectors.round_list(credential=credential)
+    feedback = selectors.rounds_feedback_rows(rounds=rounds)
     return render(
         request,
         "quality/record.html",
@@ -487,9 +524,7 @@ def record(request: HttpRequest, uuid: str) -> HttpResponse:
             "framework": framework,
             "self_groups": selectors.group_rows(rows),
             "progress": selectors.progress(rows),
-            "rounds": [
-                (r, selectors.group_rows(selectors.round_feedback_rows(round=r))) for r in rounds
-            ],
+            "rounds": [(r, selectors.group_rows(feedback[r.pk])) for r in rounds],
             "overrides": credential.quality_overrides.select_related("actor"),
         },
     )

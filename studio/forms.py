@@ -22,6 +22,7 @@ from credentials.models import (
     Topic,
 )
 from credentials.services import CredentialChanges, StudioAction
+from quality.widgets import WidgetRenderer
 
 TEXT_LIMIT = 20000
 
@@ -87,6 +88,9 @@ class CredentialCreateForm(forms.Form):
 
 class StudioForm(forms.Form):
     """Everything the edit page shows for one version, with the page's action."""
+
+    # Hundreds of widgets on a long draft: rendered in Python, Django's markup.
+    default_renderer = WidgetRenderer
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = _line(_("Title"), required=True)
@@ -362,6 +366,19 @@ class StudioForm(forms.Form):
             "pk": item.pk,
             "name": name,
             "fields": {
-                key[len(prefix) :]: self[key] for key in self.fields if key.startswith(prefix)
+                key[len(prefix) :]: self[key] for key in self._item_fields().get(prefix, [])
             },
         }
+
+    def _item_fields(self) -> dict[str, list[str]]:
+        """Field names by item prefix (``prompt_12_``), in order; built once per form
+        rather than scanning every field for every item."""
+        if not hasattr(self, "_fields_by_item"):
+            found: dict[str, list[str]] = {}
+            for key in self.fields:
+                kind, _, rest = key.partition("_")
+                pk, _, _name = rest.partition("_")
+                if kind in ("prompt", "requirement", "criterion") and pk.isdigit():
+                    found.setdefault(f"{kind}_{pk}_", []).append(key)
+            self._fields_by_item = found
+        return self._fields_by_item
