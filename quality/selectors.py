@@ -20,6 +20,7 @@ from credentials.models import (
     MemberRole,
     MicroCredential,
     Organization,
+    OrganizationMember,
     Prompt,
 )
 from credentials.selectors import member_has_role
@@ -57,6 +58,21 @@ def can_run_rounds(*, user: AnyUser, organization: Organization) -> bool:
     )
 
 
+def version_access(*, user: AnyUser, credential: MicroCredential) -> tuple[bool, bool]:
+    """(``can_design``, ``can_run_rounds``) for a version's page, with one membership
+    query for both roles instead of one per role."""
+    if not user.is_authenticated:
+        return False, False
+    roles = set(
+        OrganizationMember.objects.filter(user=user, organization=credential.organization_id)
+        .order_by()
+        .values_list("role", flat=True)
+    )
+    designs = MemberRole.DESIGNER in roles or user.has_perm("quality.change_selfassessment")
+    runs = MemberRole.ADMIN in roles or user.has_perm("quality.change_reviewround")
+    return designs, runs
+
+
 # --- frameworks --------------------------------------------------------------------------
 
 
@@ -79,14 +95,20 @@ class OrganizationSetting:
         return self.gate == Gate.ADVISORY
 
 
-def setting_for(*, organization: Organization) -> OrganizationSetting:
+def setting_for(*, organization: Organization, with_framework: bool = True) -> OrganizationSetting:
+    """The organization's setting; ``with_framework=False`` leaves the framework out
+    (None) for pages that show only the gate and the number of reviewers."""
     row = (
         QualitySetting.objects.select_related("framework").filter(organization=organization).first()
     )
+
+    def default() -> Framework | None:
+        return framework_default() if with_framework else None
+
     if row is None:
-        return OrganizationSetting(framework_default(), Gate.STRICT, False, 2)
+        return OrganizationSetting(default(), Gate.STRICT, False, 2)
     return OrganizationSetting(
-        row.framework or framework_default(),
+        row.framework or default(),
         row.gate or Gate.STRICT,
         row.exclude_same_team,
         row.reviewers_per_round,
@@ -256,11 +278,13 @@ def progress(rows: list[ComponentRow]) -> dict[str, int]:
 
 
 def round_list(*, credential: MicroCredential) -> list[ReviewRound]:
-    """A version's rounds, latest first, with their results and assignments loaded."""
+    """A version's rounds, latest first, with their assignments and reviewers loaded."""
     return list(
         ReviewRound.objects.filter(credential=credential)
         .select_related("framework")
-        .prefetch_related("assignments", "assignments__reviewer")
+        .prefetch_related(
+            Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer"))
+        )
         .order_by("-number")
     )
 
@@ -277,36 +301,59 @@ def round_latest(*, credential: MicroCredential) -> ReviewRound | None:
 def round_feedback_rows(*, round: ReviewRound) -> list[ComponentRow]:
     """The round's finding and every submitted reviewer's feedback per component, with
     reviewers named "Reviewer 1", "Reviewer 2"... in assignment order (never by name)."""
+    return rounds_feedback_rows(rounds=[round])[round.pk]
+
+
+def rounds_feedback_rows(*, rounds: list[ReviewRound]) -> dict[int, list[ComponentRow]]:
+    """``round_feedback_rows`` of several rounds, by round id, in the same queries as
+    one round (results, scores, and the components of each framework in use), so a
+    version's page costs the same after one round as after five."""
     from django.utils.translation import gettext
 
-    results = {r.component_id: r for r in round.results.all()}
-    submitted = [a for a in round.assignments.all() if a.status == AssignmentStatus.SUBMITTED]
-    labels = {
-        a.pk: gettext("Reviewer %(number)s") % {"number": i}
-        for i, a in enumerate(sorted(submitted, key=lambda a: (a.settles, a.pk)), start=1)
+    if not rounds:
+        return {}
+    results: dict[int, dict[int, ComponentResult]] = {r.pk: {} for r in rounds}
+    for result in ComponentResult.objects.filter(round__in=rounds):
+        results[result.round_id][result.component_id] = result
+    labels: dict[int, str] = {}
+    round_of: dict[int, int] = {}
+    for review_round in rounds:
+        submitted = [
+            a for a in review_round.assignments.all() if a.status == AssignmentStatus.SUBMITTED
+        ]
+        for i, a in enumerate(sorted(submitted, key=lambda a: (a.settles, a.pk)), start=1):
+            labels[a.pk] = gettext("Reviewer %(number)s") % {"number": i}
+            round_of[a.pk] = review_round.pk
+    feedback: dict[int, dict[int, list[tuple[str, str, str]]]] = {r.pk: {} for r in rounds}
+    if labels:
+        for score in ReviewScore.objects.filter(assignment__in=list(labels)).order_by(
+            "assignment__settles", "assignment_id"
+        ):
+            by_component = feedback[round_of[score.assignment_id]]
+            by_component.setdefault(score.component_id, []).append(
+                (labels[score.assignment_id], score.mark, score.feedback)
+            )
+    components = {
+        framework_id: list(framework_components(framework=framework))
+        for framework_id, framework in {r.framework_id: r.framework for r in rounds}.items()
     }
-    feedback: dict[int, list[tuple[str, str, str]]] = {}
-    for score in ReviewScore.objects.filter(assignment__in=list(labels)).order_by(
-        "assignment__settles", "assignment_id"
-    ):
-        feedback.setdefault(score.component_id, []).append(
-            (labels[score.assignment_id], score.mark, score.feedback)
-        )
-    return [
-        ComponentRow(
-            component=component,
-            mark=results[component.pk].mark if component.pk in results else "",
-            result=results.get(component.pk),
-            feedback=feedback.get(component.pk, []),
-        )
-        for component in framework_components(framework=round.framework)
-    ]
+    return {
+        r.pk: [
+            ComponentRow(
+                component=component,
+                mark=results[r.pk][component.pk].mark if component.pk in results[r.pk] else "",
+                result=results[r.pk].get(component.pk),
+                feedback=feedback[r.pk].get(component.pk, []),
+            )
+            for component in components[r.framework_id]
+        ]
+        for r in rounds
+    }
 
 
 def eligible_reviewers(*, round: ReviewRound) -> list[User]:
     """Reviewers of the organization who may review ``round``: not its designer, not
     already assigned, and (when the organization says so) not on the designer's team."""
-    from credentials.models import OrganizationMember
 
     organization = round.credential.organization
     excluded = {pk for pk in (round.opened_by_id,) if pk}

@@ -273,3 +273,103 @@ def test_staff_rights_come_from_permissions_not_is_staff(world):
     allowed.user_permissions.add(Permission.objects.get(codename="change_selfassessment"))
     assert world.client(allowed).get(url).status_code == 200
     assert world.client(allowed).get(version_url).status_code == 200
+
+
+def _send_back(world):
+    """A round both reviewers find not yet met: closed for revision."""
+    _round, (a1, a2) = world.open_round()
+    world.score(a1, Mark.NOT_MET)
+    world.score(a2, Mark.NOT_MET)
+
+
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_version_page_queries_do_not_grow_with_rounds(db, rounds, django_assert_max_num_queries):
+    world = build_world(5)
+    world.self_assess()
+    for _ in range(rounds - 1):
+        _send_back(world)
+    world.open_round()
+    url = reverse("quality:version", kwargs={"uuid": world.credential.uuid})
+    designer = world.client(world.designer)
+    with django_assert_max_num_queries(13):
+        page = designer.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    for number in range(1, rounds + 1):
+        assert f'id="round-{number}"' in body
+    # Each closed round still lists each reviewer's feedback on its 5 components, by number.
+    assert body.count("<strong>Reviewer 2</strong>") == 5 * (rounds - 1)
+    assert "Rita Reviewer" not in body
+
+
+@pytest.mark.parametrize("prompts", [2, 40])
+def test_review_page_queries_do_not_grow_with_the_credential(
+    db, prompts, django_assert_max_num_queries
+):
+    from credentials.models import Part, Prompt
+
+    world = build_world(5)
+    Prompt.objects.bulk_create(
+        Prompt(credential=world.credential, part=Part.REFLECTION, position=i, text=f"Ask {i}")
+        for i in range(prompts)
+    )
+    world.self_assess()
+    _round, (a1, _a2) = world.open_round()
+    reviewer = world.client(world.reviewer1)
+    # The second request reads the version's content from the cache.
+    for ceiling in (12, 7):
+        with django_assert_max_num_queries(ceiling):
+            page = reviewer.get(_review_url(a1))
+        assert page.status_code == 200
+        assert f"Ask {prompts - 1}" in page.content.decode()
+
+
+def test_review_page_shows_the_content_as_it_is_now(world):
+    """The version's content on the review page is cached, and a save of the version
+    (studio or admin) shows at once."""
+    from credentials.models import Part, Prompt
+    from credentials.services import CredentialChanges, credential_draft_save
+
+    prompt = Prompt.objects.create(
+        credential=world.credential, part=Part.OVERVIEW, position=1, text="First wording"
+    )
+    world.self_assess()
+    _round, (a1, _a2) = world.open_round()
+    reviewer = world.client(world.reviewer1)
+    assert "First wording" in reviewer.get(_review_url(a1)).content.decode()
+
+    world.credential.refresh_from_db()
+    credential_draft_save(
+        credential=world.credential,
+        actor=world.designer,
+        revision=world.credential.revision,
+        changes=CredentialChanges(prompts={prompt.pk: {"text": "Second wording"}}),
+    )
+    body = reviewer.get(_review_url(a1)).content.decode()
+    assert "Second wording" in body and "First wording" not in body
+
+    # An admin edit saves the version (its change time moves) with its prompts.
+    Prompt.objects.filter(pk=prompt.pk).update(text="Third wording")
+    world.credential.refresh_from_db()
+    world.credential.save()
+    body = reviewer.get(_review_url(a1)).content.decode()
+    assert "Third wording" in body and "Second wording" not in body
+
+
+@pytest.mark.parametrize("assignments", [1, 6])
+def test_quality_home_queries_do_not_grow_with_assignments(
+    db, assignments, django_assert_max_num_queries
+):
+    from tests.credentials.factories import CredentialFactory
+
+    world = build_world(5)
+    for i in range(assignments):
+        world.credential = CredentialFactory(
+            organization=world.organization, title=f"Version {i}", is_published=False
+        )
+        world.self_assess()
+        world.open_round()
+    reviewer = world.client(world.reviewer1)
+    with django_assert_max_num_queries(6):
+        page = reviewer.get(reverse("quality:home"))
+    assert page.content.decode().count('class="status status-assigned"') == assignments
