@@ -5,7 +5,9 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -33,13 +35,25 @@ SORT_CHOICES = [
 ]
 
 
+_OPTION = '<option value="{}">{}</option>'
+_SELECTED = '<option value="{}" selected>{}</option>'
+
+
 class QueueFilterForm(forms.Form):
-    # The view passes the credentials this reader may filter by.
-    credential = forms.ModelChoiceField(
-        queryset=MicroCredential.objects.none(),
+    """The queue's filters. The credential choices are the credentials the view
+    passes (read once, id and title only); every field is rendered by
+    ``field_html`` rather than through widget templates, since the queue is the
+    assessor's busiest page."""
+
+    credential = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
         required=False,
         label=_("Credential"),
-        empty_label=pgettext_lazy("credentials", "All"),
+        # The message a model choice gives, whatever the choice was.
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        },
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=_("Status"))
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label=_("Sort by"))
@@ -48,12 +62,15 @@ class QueueFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        credentials: QuerySet[MicroCredential],
+        credentials: Iterable[MicroCredential],
         assessors: Iterable[User] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["credential"]).queryset = credentials
+        cast(forms.ChoiceField, self.fields["credential"]).choices = [
+            ("", pgettext("credentials", "All")),
+            *((credential.pk, credential.title) for credential in credentials),
+        ]
         if assessors is None:
             del self.fields["assessor"]
         else:
@@ -65,13 +82,35 @@ class QueueFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
-        credential = data.get("credential")
         return {
-            "credential_id": credential.pk if credential else None,
+            "credential_id": data.get("credential"),
             "status": data.get("status") or "open",
             "sort": data.get("sort") or "due",
             "assessor": data.get("assessor") or "",
         }
+
+    def field_html(self, name: str) -> SafeString:
+        """One filter as ``components/field.html`` renders a select without errors:
+        a label and a select with the submitted (or no) choice selected."""
+        bound = self[name]
+        field = cast(forms.ChoiceField, bound.field)
+        value = bound.value()
+        current = "" if value is None else str(value)
+        # Each option is escaped by format_html, so the joined list is safe.
+        options = SafeString(
+            "\n".join(
+                format_html(_SELECTED if str(key) == current else _OPTION, key, label)
+                for key, label in cast(list[tuple[Any, Any]], field.choices)
+            )
+        )
+        return format_html(
+            '<div class="field">\n<label for="{id}">{label}</label>\n'
+            '<select name="{name}" id="{id}">\n{options}\n</select>\n</div>',
+            id=bound.id_for_label,
+            label=bound.label,
+            name=bound.html_name,
+            options=options,
+        )
 
 
 MARK_CHOICES = [("met", _("Met")), ("not_met", _("Not yet met"))]

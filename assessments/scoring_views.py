@@ -23,7 +23,7 @@ from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, ScoreForm
 from .models import Outcome, ScoringKind
 from .services import decision_problems
-from .views import INLINE_IMAGE_TYPES, _named_files, _parts
+from .views import _submission_content_html
 
 
 def _confirm(request, scoring, action: str) -> str:
@@ -111,11 +111,7 @@ def scoring(request, uuid):
             "review": review,
             "submission": submission,
             "blind": submission.credential.organization.blind_review,
-            "parts": _parts(submission),
-            "attachments": _named_files(submission, request.user),
-            "inline_image_types": INLINE_IMAGE_TYPES,
-            "links": list(submission.links.all()),
-            "attestations": list(submission.attestations.all()),
+            "content": _submission_content_html(request, submission),
             "deadline": selectors.deadline(review),
             "form": form,
             "can_score": can_score,

@@ -1,28 +1,35 @@
 """The assessor queue and the review page."""
 
+import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core.views import user_errors
 from credentials.models import Part
 from submissions.changes import attempt_changes
 from submissions.downloads import neutral_name, shows_file_names
-from submissions.selectors import submission_with_content
+from submissions.models import Status
 
 from . import selectors, services
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
-from .models import Outcome, ScoringKind, ScoringModel
+from .models import Outcome, ScoringModel
 
 PAGE_SIZE = 25
 # Images the download view serves inline (?inline=1), previewed on the review page.
@@ -31,18 +38,18 @@ INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 @login_required
 def queue(request):
-    if not selectors.is_assessor(request.user):
+    user = request.user
+    if not selectors.is_assessor(user):
         raise PermissionDenied("Only assessors have a review queue.")
-    oversees = selectors.sees_every_review(request.user)
+    oversees = selectors.sees_every_review(user)
     form = QueueFilterForm(
         request.GET or None,
-        credentials=selectors.queue_credentials(user=request.user),
+        credentials=selectors.queue_credentials(user=user),
         assessors=selectors.queue_assessors() if oversees else None,
     )
     filters = form.filters()
-    reviews = selectors.review_queue(user=request.user, **filters)
+    reviews = selectors.review_queue(user=user, **filters)
     page_obj = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     kept = {
         key: value
         for key, value in request.GET.items()
@@ -60,14 +67,32 @@ def queue(request):
             "descending": current == f"-{key}",
         }
     without_page = urlencode(kept)
+    page_reviews = list(page_obj)
+    deadlines = selectors.queue_deadlines(page_reviews, today=timezone.localdate())
+    rows = QueueRows(user=user, show_assessor=oversees)
     return render(
         request,
         "assessments/review_queue.html",
         {
             "form": form,
+            # Fields with errors keep the full field component (label, errors, help).
+            "filter_fields": (
+                None
+                if form.errors
+                else SafeString(
+                    "\n".join(
+                        form.field_html(name)
+                        for name in ("credential", "status", "assessor", "sort")
+                        if name in form.fields
+                    )
+                )
+            ),
             "filters": filters,
+            "sort_label": dict(SORT_CHOICES).get(filters["sort"], ""),
             "page_obj": page_obj,
-            "rows": [(review, selectors.deadline(review, today=today)) for review in page_obj],
+            "rows": SafeString(
+                "\n".join(rows.row(r, d) for r, d in zip(page_reviews, deadlines, strict=True))
+            ),
             "sort_links": sort_links,
             "querystring_base": f"{without_page}&" if without_page else "",
             "show_assessor": oversees,
@@ -75,7 +100,107 @@ def queue(request):
     )
 
 
-def _parts(submission):
+class QueueRows:
+    """The rows of a queue page, built here rather than by the template (with
+    its includes per row): the page's cost stays flat as a queue fills up.
+
+    Each piece of text is escaped by ``format_html``; the markup is what
+    ``_deadline.html`` and ``components/status_badge.html`` render."""
+
+    # Every row links to a review page: reverse once, fill in each UUID.
+    _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+    def __init__(self, *, user, show_assessor: bool) -> None:
+        self.user_id = user.pk
+        self.show_assessor = show_assessor
+        self.url = reverse("assessments:review", kwargs={"uuid": self._PLACEHOLDER})
+        self.date_format = gettext("M j, Y")
+        self.your_scoring = _badge("scoring", gettext("Your scoring"))
+        # A page's rows share a few statuses, dates and deadlines: each is
+        # rendered once.
+        self.status_labels = dict(Status.choices)
+        self.badges: dict[str, SafeString] = {}
+        self.dates: dict[datetime.date, str] = {}
+        self.deadlines: dict[tuple, SafeString] = {}
+
+    def deadline(self, deadline) -> SafeString:
+        key = (deadline.days_left, deadline.is_overdue, deadline.overdue_days)
+        if key not in self.deadlines:
+            self.deadlines[key] = deadline_html(deadline)
+        return self.deadlines[key]
+
+    def badge(self, status: str) -> SafeString:
+        if status not in self.badges:
+            self.badges[status] = _badge(status, self.status_labels.get(status, status))
+        return self.badges[status]
+
+    def date(self, value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            value = timezone.localdate(value)
+        if value not in self.dates:
+            self.dates[value] = date_format(value, self.date_format)
+        return self.dates[value]
+
+    def row(self, review, deadline) -> str:
+        """One ``<tr>``: plain text goes through ``escape``; the badge, dates'
+        and deadline's markup were built by ``format_html``."""
+        submission = review.submission
+        if review.assessor_id == self.user_id or self.show_assessor:
+            status = self.badge(submission.status)
+        else:
+            status = self.your_scoring
+        uuid = str(submission.uuid)
+        cells = [
+            f'<td><a href="{escape(self.url.replace(self._PLACEHOLDER, uuid))}">'
+            f"{escape(submission.reference)}</a></td>",
+            f"<td>{escape(submission.credential.title)}</td>",
+            f"<td>{escape(self.date(submission.submitted_at))}</td>",
+            f"<td>{escape(self.date(review.due_on))}</td>",
+            f"<td>{self.deadline(deadline)}</td>",
+            f"<td>{status}</td>",
+        ]
+        if self.show_assessor:
+            if review.assessor_id:
+                cells.append(f"<td>{escape(review.assessor.get_full_name())}</td>")
+            else:
+                cells.append(f"<td><em>{escape(gettext('Unassigned'))}</em></td>")
+        overdue = ' class="overdue"' if deadline.is_overdue else ""
+        return f"<tr{overdue}>{''.join(cells)}</tr>"
+
+
+def _badge(status: str, label: Any) -> SafeString:
+    return format_html('<span class="status status-{}">{}</span>', status, label)
+
+
+def deadline_html(deadline) -> SafeString:
+    """Business days left for one open review, as ``_deadline.html`` shows it."""
+    if deadline.days_left is None:
+        return format_html('<span class="muted">{}</span>', "—")
+    if deadline.is_overdue:
+        if deadline.overdue_days:
+            text = ngettext(
+                "Overdue by %(days)s business day",
+                "Overdue by %(days)s business days",
+                deadline.overdue_days,
+            ) % {"days": deadline.overdue_days}
+        else:
+            text = gettext("Overdue")
+        return format_html('<span class="overdue-label">{}</span>', text)
+    if deadline.days_left == 0:
+        return format_html('<span class="due-soon">{}</span>', gettext("Due today"))
+    text = ngettext(
+        "%(days)s business day left", "%(days)s business days left", deadline.days_left
+    ) % {"days": deadline.days_left}
+    return format_html(
+        "<span{}>{}</span>",
+        SafeString(' class="due-soon"' if deadline.days_left <= 3 else ""),
+        text,
+    )
+
+
+def _parts(content: selectors.SubmissionContent) -> list[dict]:
     """Responses grouped by part, with Part 2 carrying the files and links."""
     parts = []
     for value, label in Part.choices:
@@ -83,34 +208,69 @@ def _parts(submission):
             {
                 "number": value,
                 "label": label,
-                "responses": [r for r in submission.responses.all() if r.part == value],
+                "responses": [r for r in content.responses if r.part == value],
                 "is_evidence": value == Part.EVIDENCE,
             }
         )
     return parts
 
 
-def _named_files(submission, reader) -> list[tuple]:
+def _named_files(attachments, own_names: bool) -> list[tuple]:
     """Each file with the name this reader sees: neutral under blind review,
     numbered in the order listed, like its download name."""
-    own_names = shows_file_names(submission, reader)
     return [
         (attachment, attachment.original_name if own_names else neutral_name(attachment, n))
-        for n, attachment in enumerate(submission.attachments.all(), start=1)
+        for n, attachment in enumerate(attachments, start=1)
     ]
+
+
+def _submission_content_html(request, submission) -> str:
+    """The answers, files, links and attestations of the review page.
+
+    Once the submission can no longer change, the fragment is kept under its
+    content's key (``selectors.content_key``), per way of naming files (blind
+    review or not, asked for this reader on every request), language and time
+    zone: a reader only ever gets the fragment made for what they may see."""
+    own_names = shows_file_names(submission, request.user)
+    content = selectors.submission_content(submission)
+    key = selectors.content_key(submission)
+    if key:
+        key = ":".join(
+            [
+                key,
+                "names" if own_names else "blind",
+                get_language() or "",
+                timezone.get_current_timezone_name(),
+            ]
+        )
+        html = cache.get(key)
+        if isinstance(html, str):
+            return SafeString(html)
+    html = render_to_string(
+        "assessments/_submission_content.html",
+        {
+            "parts": _parts(content),
+            "attachments": _named_files(content.attachments, own_names),
+            "inline_image_types": INLINE_IMAGE_TYPES,
+            "links": content.links,
+            "attestations": content.attestations,
+        },
+    )
+    if key:
+        cache.set(key, str(html), selectors.CONTENT_TIMEOUT)
+    return html
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @user_errors("assessments:review")
 def review(request, uuid):
-    own = selectors.scoring_for_submission(submission_uuid=uuid, user=request.user)
-    if own is not None and (
-        own.kind != ScoringKind.FIRST or own.review.scoring_model != ScoringModel.SINGLE
-    ):
+    page = selectors.review_page_get(submission_uuid=uuid, user=request.user)
+    if page.scoring_uuid is not None:
         # Paired, sampled and adjudicating scorers work on their own, blind page.
-        return redirect("assessments:scoring", uuid=own.uuid)
-    review = selectors.review_get_for_user(submission_uuid=uuid, user=request.user)
+        return redirect("assessments:scoring", uuid=page.scoring_uuid)
+    review = page.review
+    assert review is not None  # noqa: S101  (review_page_get gives one or the other)
     can_score = (
         review.is_open
         and review.assessor_id == request.user.pk
@@ -163,7 +323,7 @@ def review(request, uuid):
                         )
                     messages.success(request, done % {"reference": review.submission.reference})
                     return redirect("assessments:queue")
-    submission = submission_with_content(review.submission)
+    submission = review.submission
     return render(
         request,
         "assessments/review_detail.html",
@@ -171,11 +331,7 @@ def review(request, uuid):
             "review": review,
             "submission": submission,
             "blind": submission.credential.organization.blind_review,
-            "parts": _parts(submission),
-            "attachments": _named_files(submission, request.user),
-            "inline_image_types": INLINE_IMAGE_TYPES,
-            "links": list(submission.links.all()),
-            "attestations": list(submission.attestations.all()),
+            "content": _submission_content_html(request, submission),
             "deadline": selectors.deadline(review),
             "form": form,
             "can_score": can_score,

@@ -9,13 +9,27 @@
 Callers keep one name to ask (``assessments.selectors.<name>``).
 """
 
-from .queue import QUEUE_SORTS, QUEUE_STATUSES, queue_assessors, queue_credentials, review_queue
+from .queue import (
+    QUEUE_SORTS,
+    QUEUE_STATUSES,
+    forget_queue_credentials,
+    queue_assessors,
+    queue_credentials,
+    queue_deadlines,
+    review_queue,
+)
 from .review import (
+    CONTENT_TIMEOUT,
     Attempt,
     RelatedSubmissions,
+    ReviewPage,
+    SubmissionContent,
+    content_key,
     related_submissions,
     review_get_for_user,
+    review_page_get,
     review_scores,
+    submission_content,
 )
 from .scopes import (
     assessor_is_eligible,
@@ -48,6 +62,7 @@ from .sla import (
 )
 
 __all__ = [
+    "CONTENT_TIMEOUT",
     "DAYS_LEFT_BUCKETS",
     "QUEUE_SORTS",
     "QUEUE_STATUSES",
@@ -55,18 +70,24 @@ __all__ = [
     "Deadline",
     "OnTimeRate",
     "RelatedSubmissions",
+    "ReviewPage",
+    "SubmissionContent",
     "assessor_is_eligible",
     "certified_or_not_required",
+    "content_key",
     "credential_has_assessor",
     "criterion_pairs",
     "deadline",
     "eligible_assessors",
+    "forget_queue_credentials",
     "is_assessor",
     "queue_assessors",
     "queue_credentials",
+    "queue_deadlines",
     "related_submissions",
     "review_attention",
     "review_get_for_user",
+    "review_page_get",
     "review_queue",
     "review_scorings",
     "review_scores",
@@ -79,6 +100,7 @@ __all__ = [
     "sla_business_days",
     "sla_business_days_by_organization",
     "sla_overview",
+    "submission_content",
     "visible_scorings",
     "waiting_reviews",
 ]

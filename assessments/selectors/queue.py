@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -9,6 +14,7 @@ from credentials.models import MicroCredential
 
 from ..models import AssessorScope, Outcome, Review, ReviewState, Scoring, ScoringState
 from .scopes import sees_every_review
+from .sla import Deadline, deadline
 
 QUEUE_STATUSES = {
     "open": Q(state=ReviewState.OPEN),
@@ -26,6 +32,28 @@ QUEUE_SORTS = {
     "credential": ("submission__credential__title", "due_on", "id"),
     "-credential": ("-submission__credential__title", "due_on", "id"),
 }
+
+
+# What a queue row shows (and the deadline needs): a row never loads the
+# submission's rubric snapshot or the credential's texts.
+QUEUE_ROW_FIELDS = (
+    "id",
+    "submission_id",
+    "assessor_id",
+    "state",
+    "due_on",
+    "submission__uuid",
+    "submission__reference",
+    "submission__status",
+    "submission__submitted_at",
+    "submission__credential_id",
+    "submission__credential__title",
+    "submission__credential__organization_id",
+    "submission__credential__organization__holiday_country",
+    "submission__credential__organization__holiday_subdivision",
+    "assessor__name",
+    "assessor__email",
+)
 
 
 def review_queue(
@@ -46,7 +74,7 @@ def review_queue(
     """
     reviews = Review.objects.select_related(
         "submission", "submission__credential", "submission__credential__organization", "assessor"
-    )
+    ).only(*QUEUE_ROW_FIELDS)
     if sees_every_review(user):
         if assessor == "none":
             reviews = reviews.filter(assessor__isnull=True)
@@ -58,28 +86,114 @@ def review_queue(
         if status in ("", "open", "all") or status not in QUEUE_STATUSES:
             # Reviews where the user holds an open second, sampled or adjudicating
             # scoring, whatever the review's state: never under a decided filter,
-            # which would tell a sampled scorer the live decision.
-            mine |= Q(
-                pk__in=Scoring.objects.filter(assessor=user, state=ScoringState.OPEN).values(
-                    "review_id"
+            # which would tell a sampled scorer the live decision. Their ids are
+            # read first (a handful, by index): an OR with a subquery would
+            # keep PostgreSQL from reading the page off the queue index.
+            scored = list(
+                Scoring.objects.filter(assessor=user, state=ScoringState.OPEN).values_list(
+                    "review_id", flat=True
                 )
             )
+            if scored:
+                mine |= Q(pk__in=scored)
         reviews = reviews.filter(mine)
     if credential_id:
         reviews = reviews.filter(submission__credential_id=credential_id)
     return reviews.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
 
 
-def queue_credentials(*, user: User) -> QuerySet[MicroCredential]:
-    """Credentials to filter the queue by: those the user has reviews for."""
-    reviews = (
-        Review.objects.all()
-        if sees_every_review(user)
-        else Review.objects.filter(Q(assessor=user) | Q(scorings__assessor=user))
+# The credential ids of a user's reviews and scorings, kept with the version
+# tokens they were read under: the user's own (renewed when a review or scoring
+# reaches or leaves her, ``forget_queue_credentials``) and a shared one (renewed
+# when the user who lost one is not known). A token missing from the cache
+# makes every entry stamped with the old one stale.
+QUEUE_CREDENTIALS_TIMEOUT = 24 * 60 * 60
+_SHARED_TOKEN = "assessments:queue-credentials:shared"  # noqa: S105  (a cache key)
+
+
+def _token_key(user_id: int) -> str:
+    return f"assessments:queue-credentials:token:{user_id}"
+
+
+def _ids_key(user_id: int) -> str:
+    return f"assessments:queue-credentials:ids:{user_id}"
+
+
+def _token(key: str, found: dict) -> str:
+    token = found.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, timeout=None):
+            token = cache.get(key) or token
+    return token
+
+
+def queue_credentials(*, user: User) -> list[MicroCredential]:
+    """Credentials to filter the queue by: those the user has reviews (or
+    scorings) for, id and title only.
+
+    Which credentials those are is remembered per user: working it out reads
+    every review the user ever had, joined to its submission. Staff who
+    oversee reviews get every reviewed credential."""
+    credentials = MicroCredential.objects.only("id", "title").order_by("title")
+    if sees_every_review(user):
+        return list(credentials.filter(pk__in=Review.objects.values("submission__credential_id")))
+    token_key, ids_key = _token_key(user.pk), _ids_key(user.pk)
+    found = cache.get_many([_SHARED_TOKEN, token_key, ids_key])
+    stamp = (_token(_SHARED_TOKEN, found), _token(token_key, found))
+    stored = found.get(ids_key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        return list(credentials.filter(pk__in=stored[1]))
+    # Two subqueries rather than an OR across the scorings join.
+    found_credentials = list(
+        credentials.filter(
+            Q(pk__in=Review.objects.filter(assessor=user).values("submission__credential_id"))
+            | Q(
+                pk__in=Scoring.objects.filter(assessor=user).values(
+                    "review__submission__credential_id"
+                )
+            )
+        )
     )
-    return MicroCredential.objects.filter(
-        pk__in=reviews.values("submission__credential_id")
-    ).order_by("title")
+    cache.set(ids_key, (stamp, [c.pk for c in found_credentials]), QUEUE_CREDENTIALS_TIMEOUT)
+    return found_credentials
+
+
+def forget_queue_credentials(*user_ids: int | None, everyone: bool = False) -> None:
+    """A review or scoring reached or left these users (``everyone``: left a user
+    not known): their queue's credential filter is read afresh. Renewed now and
+    again once the change commits, so a request that read the old rows between
+    the two never keeps its answer."""
+    keys = [_token_key(pk) for pk in set(user_ids) if pk is not None]
+    if everyone:
+        keys.append(_SHARED_TOKEN)
+    if not keys:
+        return
+
+    def renew() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def queue_deadlines(reviews: list[Review], *, today: datetime.date) -> list[Deadline]:
+    """The deadline of each review of a queue page (``sla.deadline``), worked out
+    once per calendar and due date: a page's rows share a few of each."""
+    seen: dict[tuple, Deadline] = {}
+    result = []
+    for review in reviews:
+        organization = review.submission.credential.organization
+        key = (
+            review.is_open,
+            review.due_on,
+            organization.holiday_country,
+            organization.holiday_subdivision,
+        )
+        if key not in seen:
+            seen[key] = deadline(review, today=today)
+        result.append(seen[key])
+    return result
 
 
 def queue_assessors() -> QuerySet[User]:

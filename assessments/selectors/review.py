@@ -6,14 +6,56 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import AnyUser
-from submissions.models import Status, Submission
+from submissions.models import (
+    EDITABLE_STATUSES,
+    Attachment,
+    Attestation,
+    EvidenceLink,
+    Response,
+    Status,
+    Submission,
+)
 from submissions.selectors import chain_is_awarded, submission_chain
 
-from ..models import CriterionScore, Review, ReviewState
+from ..models import CriterionScore, Review, ReviewState, Scoring, ScoringKind, ScoringModel
 from .scopes import sees_every_review
+
+_REVIEW_PAGE_RELATED = (
+    "submission",
+    "submission__learner",
+    "submission__credential",
+    "submission__credential__organization",
+    "submission__previous",
+    "assessor",
+    "decided_by",
+)
+
+
+def _review_for(
+    submission_uuid: uuid.UUID, reviews: QuerySet[Review]
+) -> tuple[Review | None, bool]:
+    """The review of the submission with this UUID, else the review with it; and
+    whether it was found by the submission's."""
+    # Two indexed look-ups rather than one OR across the join.
+    review = reviews.filter(submission__uuid=submission_uuid).first()
+    if review is not None:
+        return review, True
+    return reviews.filter(uuid=submission_uuid).first(), False
+
+
+def _check_access(review: Review | None, user: AnyUser) -> Review:
+    if (
+        review is None
+        or review.submission.learner_id == user.pk
+        or not (review.assessor_id == user.pk or sees_every_review(user))
+    ):
+        raise Http404("No such review.")
+    return review
 
 
 def review_get_for_user(*, submission_uuid: uuid.UUID, user: AnyUser) -> Review:
@@ -22,26 +64,100 @@ def review_get_for_user(*, submission_uuid: uuid.UUID, user: AnyUser) -> Review:
 
     Pages link with the submission's UUID; the review's own UUID is accepted too.
     """
-    reviews = Review.objects.select_related(
-        "submission",
-        "submission__learner",
-        "submission__credential",
-        "submission__credential__organization",
-        "assessor",
-        "decided_by",
+    review, _ = _review_for(submission_uuid, Review.objects.select_related(*_REVIEW_PAGE_RELATED))
+    return _check_access(review, user)
+
+
+@dataclass
+class ReviewPage:
+    """The review page's review, or the user's own scoring of it to go to instead."""
+
+    review: Review | None = None
+    # A second, sampled or adjudicating scorer (or a first scorer of a paired
+    # review) works on their own scoring page: its UUID.
+    scoring_uuid: uuid.UUID | None = None
+
+
+def review_page_get(*, submission_uuid: uuid.UUID, user: AnyUser) -> ReviewPage:
+    """``review_get_for_user``, with the user's own scoring of the submission's
+    review read in the same query (``scoring_for_submission``): whoever scores
+    it on a scoring page is sent there, whether or not they may read the review."""
+    own = Scoring.objects.filter(review=OuterRef("pk"), assessor_id=user.pk).order_by("id")
+    reviews = Review.objects.select_related(*_REVIEW_PAGE_RELATED).annotate(
+        own_scoring_uuid=Subquery(own.values("uuid")[:1]),
+        own_scoring_kind=Subquery(own.values("kind")[:1]),
     )
-    # Two indexed look-ups rather than one OR across the join.
-    review = (
-        reviews.filter(submission__uuid=submission_uuid).first()
-        or reviews.filter(uuid=submission_uuid).first()
+    review, by_submission = _review_for(submission_uuid, reviews)
+    if review is not None and by_submission and review.own_scoring_uuid is not None:  # type: ignore[attr-defined]
+        if review.own_scoring_kind != ScoringKind.FIRST or (  # type: ignore[attr-defined]
+            review.scoring_model != ScoringModel.SINGLE
+        ):
+            return ReviewPage(scoring_uuid=review.own_scoring_uuid)  # type: ignore[attr-defined]
+    return ReviewPage(review=_check_access(review, user))
+
+
+# --- a submission's content, once it can no longer change ------------------------------
+
+
+@dataclass
+class SubmissionContent:
+    """What the learner submitted: answers, files, links and attestations."""
+
+    responses: list[Response]
+    attachments: list[Attachment]
+    links: list[EvidenceLink]
+    attestations: list[Attestation]
+
+
+# Content changes only while a submission is editable, and every change there
+# claims a new version (``submissions.services``); a submission going back
+# into review (attestations confirmed again) or on to a decision is saved, so
+# its ``updated_at`` moves. A submission's content is kept under all three
+# and its status, and an editable one is always read afresh.
+CONTENT_TIMEOUT = 24 * 60 * 60
+
+
+def content_key(submission: Submission) -> str | None:
+    """The cache key of the submission's content as it stands; None while editable."""
+    if submission.status in EDITABLE_STATUSES:
+        return None
+    stamp = submission.updated_at.timestamp() if submission.updated_at else ""
+    return (
+        f"assessments:submission-content:{submission.pk}:{submission.version}:"
+        f"{submission.status}:{stamp}"
     )
-    if (
-        review is None
-        or review.submission.learner_id == user.pk
-        or not (review.assessor_id == user.pk or sees_every_review(user))
-    ):
-        raise Http404("No such review.")
-    return review
+
+
+def submission_content(submission: Submission) -> SubmissionContent:
+    """The submission's content (four queries, or none once kept), also set as the
+    submission's prefetched ``responses``, ``attachments``, ``links`` and
+    ``attestations`` so whatever else reads them on the page reads no more."""
+    key = content_key(submission)
+    content = cache.get(key) if key else None
+    if not isinstance(content, SubmissionContent):
+        content = SubmissionContent(
+            responses=list(submission.responses.all()),
+            attachments=list(submission.attachments.order_by("uploaded_at", "id")),
+            links=list(submission.links.order_by("added_at", "id")),
+            attestations=list(submission.attestations.all()),
+        )
+        if key:
+            cache.set(key, content, CONTENT_TIMEOUT)
+    _set_prefetched(submission, "responses", content.responses)
+    _set_prefetched(submission, "attachments", content.attachments)
+    _set_prefetched(submission, "links", content.links)
+    _set_prefetched(submission, "attestations", content.attestations)
+    return content
+
+
+def _set_prefetched(instance: Model, name: str, rows: list) -> None:
+    """What ``prefetch_related(name)`` would leave on ``instance``."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        row.submission = instance
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def review_scores(review: Review) -> dict[int, CriterionScore]:

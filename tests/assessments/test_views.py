@@ -166,6 +166,72 @@ def test_staff_queue_query_count_is_flat(
         assert staff_client.get(QUEUE).status_code == 200
 
 
+def credential_choices(client):
+    """The credential filter's options (value, label), read off the queue page."""
+    import re
+
+    page = client.get(QUEUE).content.decode()
+    select = page.split('<select name="credential"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_credential_filter_follows_reviews_that_reach_or_leave_the_assessor(
+    frozen, credential, assessor, assessor_client
+):
+    mine = review_rows(credential=credential, count=1, assessor=assessor, due_on=DUE_ON)[0]
+    assert credential_choices(assessor_client) == [(str(credential.pk), credential.title)]
+
+    # A review of another credential is given to her: the filter offers it at once.
+    other_credential = CredentialFactory(with_content=True, title="Zoology practice")
+    colleague = make_assessor(credential=other_credential)
+    make_assessor(credential=other_credential, email="third@example.org")
+    theirs = submit_for_review(learner=UserFactory(), credential=other_credential).review
+    services.review_reassign(review_id=theirs.pk, assessor=colleague, actor=None)
+    colleague_client = client_for(colleague)
+    assert credential_choices(colleague_client) == [
+        (str(other_credential.pk), other_credential.title)
+    ]
+    from assessments.models import AssessorScope
+
+    AssessorScope.objects.create(user=assessor, credential=other_credential)
+    services.review_reassign(review_id=theirs.pk, assessor=assessor, actor=None)
+    assert credential_choices(assessor_client) == [
+        (str(credential.pk), credential.title),
+        (str(other_credential.pk), other_credential.title),
+    ]
+    # ... and the colleague who lost her only review of it no longer sees it.
+    assert credential_choices(colleague_client) == []
+
+    # A review leaving her the same way takes its credential with it.
+    services.review_reassign(review_id=theirs.pk, assessor=colleague, actor=None)
+    assert credential_choices(assessor_client) == [(str(credential.pk), credential.title)]
+    assert mine.submission.reference in assessor_client.get(QUEUE).content.decode()
+
+
+def test_the_credential_filter_offers_the_credential_of_a_second_scoring(
+    frozen, credential, learner
+):
+    from assessments.models import ScoringKind
+    from tests.assessments.scoring_helpers import scorings_of, three_assessors, use_policy
+
+    first_assessors = three_assessors(credential)
+    clients = {a.pk: client_for(a) for a in first_assessors}
+    for client in clients.values():
+        assert credential_choices(client) == []
+    use_policy(credential)
+    review = submit_for_review(learner=learner, credential=credential).review
+    second = scorings_of(review)[ScoringKind.SECOND]
+    assert credential_choices(clients[second.assessor_id]) == [
+        (str(credential.pk), credential.title)
+    ]
+
+
+def test_a_queue_page_filtered_by_an_unknown_credential_shows_the_error(assessor_client):
+    page = assessor_client.get(QUEUE, {"credential": "999999"}).content.decode()
+    assert "Select a valid choice" in page
+    assert 'class="field field-error"' in page
+
+
 # --- who may open a review --------------------------------------------------------------
 
 

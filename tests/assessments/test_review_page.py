@@ -1,0 +1,128 @@
+"""The review page's submission content is kept once the submission can no
+longer change: what it shows follows every change, blind review stays blind,
+and its queries do not grow with the size of the application or its history."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Outcome
+from submissions import services as submission_services
+from tests.assessments.factories import (
+    ALL_ATTESTATIONS,
+    first_not_met,
+    resubmit_for_review,
+    submit_for_review,
+)
+from tests.submissions import evidence_files as files
+
+pytestmark = pytest.mark.django_db
+
+PDF_NAME = "Lena_Alvarez_task_plan.pdf"
+
+
+def review_page(client, submission) -> str:
+    response = client.get(reverse("assessments:review", kwargs={"uuid": submission.uuid}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_blind_review_follows_the_organization_on_every_visit(
+    frozen, learner, credential, assessor, assessor_client
+):
+    submission = submit_for_review(
+        learner=learner, credential=credential, files=[(PDF_NAME, files.pdf_with_author())]
+    )
+    organization = credential.organization
+    neutral = f"{submission.reference}-evidence-1.pdf"
+    assert organization.blind_review
+    first = review_page(assessor_client, submission)
+    assert neutral in first and PDF_NAME not in first
+
+    organization.blind_review = False
+    organization.save()
+    named = review_page(assessor_client, submission)
+    assert PDF_NAME in named and neutral not in named
+
+    organization.blind_review = True
+    organization.save()
+    again = review_page(assessor_client, submission)
+    assert neutral in again and PDF_NAME not in again
+
+
+def test_an_answer_edited_after_a_return_shows_once_resubmitted(
+    frozen, learner, credential, assessor, assessor_client
+):
+    submission = submit_for_review(learner=learner, credential=credential, answer="FIRST-ANSWER")
+    assert "FIRST-ANSWER" in review_page(assessor_client, submission)
+
+    services.review_return_incomplete(
+        review_id=submission.review.pk, actor=assessor, note="Add your school's name."
+    )
+    submission.refresh_from_db()
+    submission_services.draft_save(
+        submission=submission,
+        actor=learner,
+        version=submission.version,
+        changes=submission_services.DraftChanges(
+            answers={r.pk: "SECOND-ANSWER" for r in submission.responses.all()}
+        ),
+    )
+    # While it is with the learner, the review page reads what is saved now.
+    assert "SECOND-ANSWER" in review_page(assessor_client, submission)
+    submission.refresh_from_db()
+    submission_services.submission_submit(
+        submission=submission, actor=learner, attestations=ALL_ATTESTATIONS
+    )
+    page = review_page(assessor_client, submission)
+    assert "SECOND-ANSWER" in page and "FIRST-ANSWER" not in page
+
+
+def test_attestations_confirmed_again_on_resubmission_show_their_new_date(
+    frozen, learner, credential, assessor, assessor_client
+):
+    submission = submit_for_review(learner=learner, credential=credential)
+    assert "Confirmed Nov. 20, 2026" in review_page(assessor_client, submission)
+    services.review_return_incomplete(
+        review_id=submission.review.pk, actor=assessor, note="The video does not play."
+    )
+    frozen.move_to(datetime.datetime(2026, 11, 24, 15, tzinfo=datetime.UTC))
+    submission.refresh_from_db()
+    submission_services.submission_submit(
+        submission=submission, actor=learner, attestations=ALL_ATTESTATIONS
+    )
+    page = review_page(assessor_client, submission)
+    assert "Confirmed Nov. 24, 2026" in page and "Confirmed Nov. 20, 2026" not in page
+
+
+def _history(learner, credential, assessor, attempts):
+    """A submission in review after ``attempts - 1`` denied attempts."""
+    submission = submit_for_review(
+        learner=learner,
+        credential=credential,
+        files=[(f"plan-{n}.pdf", files.pdf_with_author()) for n in range(3)],
+    )
+    for _ in range(attempts - 1):
+        review = submission.review
+        services.review_decide(
+            review_id=review.pk,
+            actor=assessor,
+            outcome=Outcome.DENIED,
+            scores=first_not_met(review),
+        )
+        submission.refresh_from_db()
+        submission = resubmit_for_review(denied=submission, learner=learner)
+    return submission
+
+
+@pytest.mark.parametrize("attempts", [1, 4])
+def test_review_page_query_count_is_flat(
+    attempts, frozen, learner, credential, assessor, assessor_client, django_assert_max_num_queries
+):
+    submission = _history(learner, credential, assessor, attempts)
+    review_page(assessor_client, submission)  # the content is kept from the first visit
+    with django_assert_max_num_queries(9):
+        page = review_page(assessor_client, submission)
+    assert submission.reference in page
