@@ -40,7 +40,7 @@ class CountedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page])
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
 
 @login_required
