@@ -154,8 +154,18 @@ class Review(models.Model):
                 name="review_escalation_pending",
             ),
             # The sweep's email tasks find the reviews one run stamped.
-            models.Index(fields=["reminder_sent_at"], name="review_reminder_stamp"),
-            models.Index(fields=["escalated_at"], name="review_escalation_stamp"),
+            # Only stamped rows: a sweep's UPDATE of a row it leaves unstamped in
+            # one of these need not add an entry to that index.
+            models.Index(
+                fields=["reminder_sent_at"],
+                condition=Q(reminder_sent_at__isnull=False),
+                name="review_reminder_stamp",
+            ),
+            models.Index(
+                fields=["escalated_at"],
+                condition=Q(escalated_at__isnull=False),
+                name="review_escalation_stamp",
+            ),
             models.Index(
                 fields=["next_escalation_on"],
                 condition=Q(state="open", next_escalation_on__isnull=False),
@@ -166,7 +176,11 @@ class Review(models.Model):
                 condition=Q(state="open", overdue_reassigned_at__isnull=True),
                 name="review_reassignment_pending",
             ),
-            models.Index(fields=["overdue_reassigned_at"], name="review_reassignment_stamp"),
+            models.Index(
+                fields=["overdue_reassigned_at"],
+                condition=Q(overdue_reassigned_at__isnull=False),
+                name="review_reassignment_stamp",
+            ),
             models.Index(fields=["assessor", "state", "due_on"], name="review_queue"),
             models.Index(fields=["state", "decided_at"], name="review_decided"),
         ]
