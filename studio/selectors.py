@@ -19,6 +19,7 @@ from credentials.models import (
     MemberRole,
     MicroCredential,
     Organization,
+    OrganizationMember,
     Prompt,
     Topic,
     VersionStatus,
@@ -68,8 +69,18 @@ def credential_for_designer(*, user: AnyUser, uuid: UUID) -> MicroCredential:
     """One version with everything the edit and preview pages show, if ``user``
     designs for its organization; 404 otherwise (also for other organizations'
     designers)."""
+    if not user.is_authenticated:
+        raise Http404
     credential = (
         _with_review_state(MicroCredential.objects.all())
+        # Whether ``user`` designs for the organization, in the same query.
+        .annotate(
+            designs=Exists(
+                OrganizationMember.objects.filter(
+                    organization=OuterRef("organization_id"), user=user.pk, role__in=DESIGNER
+                )
+            )
+        )
         .select_related("organization", "previous_version")
         .prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("name")),
@@ -83,9 +94,7 @@ def credential_for_designer(*, user: AnyUser, uuid: UUID) -> MicroCredential:
         .filter(uuid=uuid)
         .first()
     )
-    if credential is None or not member_has_role(
-        user=user, organization=credential.organization, roles=DESIGNER
-    ):
+    if credential is None or not credential.designs:
         raise Http404
     credential.version_status = version_status(credential)
     return credential

@@ -167,7 +167,7 @@ def test_dashboard_and_csv_query_counts_stay_flat(
 ):
     credential = cohort.credentials.first()
     many_members(cohort, size, credential)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = coach_client.get(reverse("cohorts:dashboard", kwargs={"uuid": cohort.uuid}))
     assert response.content.decode().count('data-stage="in_review"') == size
     with django_assert_max_num_queries(10):

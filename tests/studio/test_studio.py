@@ -292,9 +292,9 @@ def test_studio_pages_query_counts_stay_flat(
     add_items(draft, size)
     for i in range(size // 5):
         CredentialFactory(organization=organization, title=f"Other {i}", is_published=False)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         assert designer_client.get(reverse("studio:index")).status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(8):
         assert designer_client.get(edit_url(draft)).status_code == 200
     data = page_post(designer_client, draft, competency="Flat")
     with django_assert_max_num_queries(26):
