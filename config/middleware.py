@@ -8,12 +8,23 @@ no meaning in a page address.
 ``PrivateCacheMiddleware`` marks every response to a signed-in user
 ``Cache-Control: private``, so a shared cache (a school's proxy, a CDN) never
 keeps one person's page and hands it to the next.
+
+``CSPMiddleware`` is django-csp's, with the policy text built once rather
+than on every response.
 """
 
 from collections.abc import Callable
+from typing import Any
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
@@ -61,4 +72,62 @@ class PrivateCacheMiddleware:
         }
         if not directives & {"public", "private"}:
             patch_cache_control(response, private=True)
+        return response
+
+
+# The policy as settings give it, built once per process (``CSPMiddleware``).
+_POLICIES: dict[bool, str] = {}
+
+
+def _forget_policies(**kwargs: Any) -> None:
+    _POLICIES.clear()
+
+
+setting_changed.connect(_forget_policies, dispatch_uid="config.middleware.forget_policies")
+
+# What a view or decorator sets on a response to change its policy (django-csp).
+_PER_RESPONSE = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt",
+    "_csp_exempt_ro",
+)
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, answering most responses from a policy built once.
+
+    A response whose view changed its policy (``csp_update``, ``csp_exempt``
+    and the like) or a request that used a nonce goes through django-csp as
+    before; every other response gets the same header text, which django-csp
+    would otherwise build again from the settings on each response.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if (
+            settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(getattr(response, name, None) is not None for name in _PER_RESPONSE)
+        ):
+            return super().process_response(request, response)
+        for report_only, header, setting in (
+            (False, HEADER, "CONTENT_SECURITY_POLICY"),
+            (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            policy = _POLICIES.get(report_only)
+            if policy is None:
+                policy = _POLICIES[report_only] = build_policy(report_only=report_only)
+            if not policy or header in response:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response

@@ -1,6 +1,7 @@
 """What every signed-in page pays before its own content: the session is read
 from the cache (and kept in the database too), templates are compiled once,
-and the cache client is not rebuilt for every call."""
+the cache client is not rebuilt for every call, and the Content Security
+Policy header is built once."""
 
 import json
 import subprocess
@@ -8,8 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from csp.constants import NONCE, SELF
+from csp.utils import build_policy
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -86,3 +91,45 @@ def test_the_redis_cache_keeps_one_client_per_server():
     client = redis_cache._cache
     assert client.get_client() is client.get_client()
     assert client.get_client(write=True) is client.get_client()
+
+
+def _response_through_csp(response, path="/credentials/", nonce=False):
+    from config.middleware import CSPMiddleware
+
+    request = RequestFactory().get(path)
+    middleware = CSPMiddleware(lambda request: response)
+    middleware.process_request(request)
+    if nonce:
+        str(request.csp_nonce)
+    return request, middleware(request)
+
+
+def test_every_page_gets_the_policy_django_csp_builds():
+    _request, response = _response_through_csp(HttpResponse("ok"))
+    assert response["Content-Security-Policy"] == build_policy()
+    _request, again = _response_through_csp(HttpResponse("ok"))
+    assert again["Content-Security-Policy"] == build_policy()
+
+
+def test_a_view_that_widens_its_policy_keeps_its_change():
+    widened = HttpResponse("ok")
+    widened._csp_update = {"form-action": ["https://wallet.example.org/"]}  # type: ignore[attr-defined]
+    _request, response = _response_through_csp(widened)
+    assert "https://wallet.example.org/" in response["Content-Security-Policy"]
+    _request, plain = _response_through_csp(HttpResponse("ok"))
+    assert "wallet.example.org" not in plain["Content-Security-Policy"]
+
+
+def test_a_page_that_used_a_nonce_gets_the_policy_built_with_it(settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+    request, response = _response_through_csp(HttpResponse("ok"), nonce=True)
+    policy = response["Content-Security-Policy"]
+    assert policy == build_policy(nonce=request._csp_nonce)
+    assert f"script-src 'self' 'nonce-{request._csp_nonce}'" in policy
+
+
+def test_a_changed_policy_setting_is_used(settings):
+    _response_through_csp(HttpResponse("ok"))
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    _request, response = _response_through_csp(HttpResponse("ok"))
+    assert response["Content-Security-Policy"] == "default-src 'none'"
