@@ -596,7 +596,7 @@ def measure_breakdown(repeat: int = 20, log=print) -> dict[str, dict]:
         for label in ("small", "large"):
             r = results[name][label]
             log(
-                f"  {name:12} {label:5} {r['wall_ms']:6.1f} ms: SQL {r['sql_ms']:5.1f}, "
+                f"  {name:15} {label:5} {r['wall_ms']:6.1f} ms: SQL {r['sql_ms']:5.1f}, "
                 f"templates {r['template_ms']:5.1f}, other Python {r['other_ms']:5.1f}"
             )
     return results

@@ -174,7 +174,7 @@ class Command(BaseCommand):
                 )
                 runs.setdefault(name, []).append(run)
                 out(
-                    f"  {name:12} {run['requests'] / (run['duration_us'] / 1e6):8.1f} req/s"
+                    f"  {name:15} {run['requests'] / (run['duration_us'] / 1e6):8.1f} req/s"
                     f"  p95 {run['p95_us'] / 1000:6.1f} ms"
                 )
         finally:
