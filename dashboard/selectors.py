@@ -19,6 +19,20 @@ TABS = {
     "denied": (pgettext_lazy("dashboard tab", "Denied"), (Status.DENIED,)),
 }
 FAVORITES = "favorites"
+# Long texts a row never shows: left in the database rather than sent for
+# every row of every page.
+UNSHOWN = (
+    "rubric_snapshot",
+    "collaborators",
+    "resubmission_note",
+    "credential__overview",
+    "credential__competency",
+    "credential__key_method",
+    "credential__method_components",
+    "credential__research",
+    "credential__evidence_instructions",
+    "credential__organization__description",
+)
 
 
 def dashboard_counts(*, learner: User) -> dict[str, int]:
@@ -50,7 +64,7 @@ def dashboard_tab(*, learner: User, tab: str) -> QuerySet[Submission]:
     and badge (one query for the page's rows), denied rows the attempt that
     followed and the award a later attempt earned."""
     _, statuses = TABS[tab]
-    rows = submission_list_for_learner(learner=learner, statuses=statuses)
+    rows = submission_list_for_learner(learner=learner, statuses=statuses).defer(*UNSHOWN)
     if tab == "awarded":
         # By id (an indexed IN lookup on one page of rows) rather than joined,
         # which PostgreSQL may plan as a scan of every award; the badge comes
