@@ -452,7 +452,7 @@ def _designed_pages() -> dict[str, tuple[tuple, tuple]]:
         ),
         # A reviewer with one assignment, and one with four.
         "quality_home": (
-            (quality.other_reviewer, "GET", "/quality/", None),
+            (quality.newcomer, "GET", "/quality/", None),
             (quality.reviewer, "GET", "/quality/", None),
         ),
         # The designer: a version with one open round, one with two sent back and a third.

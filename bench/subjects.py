@@ -12,7 +12,8 @@ coach would leave), and later runs find them again by their names:
     quality  the default framework; two versions of bench-org-01 submitted for
              review, a small one (one open round) and a large one (two rounds
              sent back for revision, a third open); the first reviewer has
-             half of each open review marked
+             half of each open review marked; a third reviewer has one
+             assignment (the small version's round)
     cohort   bench-org-02 as a district whose coach follows a cohort of 5 and
              one of 500 seeded learners, who accepted their invitations
 
@@ -39,7 +40,14 @@ from credentials.services import (
 from programs.cohort_models import Cohort, Enrollment, EnrollmentStatus, PartnerKind, PartnerRole
 from programs.services import cohorts as cohort_services
 from quality import services as quality_services
-from quality.models import AssignmentStatus, Framework, Mark, ReviewAssignment, RoundStatus
+from quality.models import (
+    AssignmentStatus,
+    Framework,
+    Mark,
+    ReviewAssignment,
+    ReviewRound,
+    RoundStatus,
+)
 from quality.selectors import framework_components
 from submissions.models import Submission
 
@@ -173,7 +181,7 @@ def studio_subjects() -> StudioSubjects:
 class QualitySubjects:
     designer: User
     reviewer: User
-    other_reviewer: User
+    newcomer: User
     small: MicroCredential
     large: MicroCredential
     small_review: ReviewAssignment
@@ -272,11 +280,19 @@ def quality_subjects() -> QualitySubjects:
                 credential = _draft(organization, designer, title, items)
                 _submitted_for_review(credential, designer, admin, reviewers, rounds)
             versions[title] = credential
-    small, large = versions[QUALITY_SMALL], versions[QUALITY_LARGE]
+        small, large = versions[QUALITY_SMALL], versions[QUALITY_LARGE]
+        # A third reviewer with one assignment (safe to repeat: already assigned is skipped).
+        newcomer = _person("reviewer-3", "Bench Reviewer 3")
+        member_add(organization=organization, user=newcomer, role=MemberRole.REVIEWER, actor=None)
+        quality_services.round_assign(
+            review_round=ReviewRound.objects.get(credential=small, status=RoundStatus.OPEN),
+            reviewers=[newcomer],
+            actor=admin,
+        )
     return QualitySubjects(
         designer,
         reviewers[0],
-        reviewers[1],
+        newcomer,
         small,
         large,
         _open_review(small, reviewers[0]),
