@@ -6,6 +6,7 @@ named by the component's id, so a page of 50 components is one form.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -79,6 +80,27 @@ class SelfAssessmentForm(forms.Form):
         }
 
 
+def field_copy(prototype: forms.Field, initial: Any = None) -> forms.Field:
+    """A field of its own copied from a prototype: a shallow copy with its own widget
+    attributes, as Django's copy of a form's declared fields, without copying the
+    validators and choices nothing changes. Forms with a field per component (or per
+    prompt) build hundreds; constructing each cost as much as rendering it."""
+    field = copy.copy(prototype)
+    field.widget = copy.copy(prototype.widget)
+    field.widget.attrs = dict(prototype.widget.attrs)
+    field.initial = initial
+    return field
+
+
+# A review's two fields per component, copied for each component.
+REVIEW_MARK = forms.ChoiceField(
+    label=_("Judgement"), choices=MARK_CHOICES, required=False, widget=forms.RadioSelect
+)
+REVIEW_FEEDBACK = forms.CharField(
+    required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+)
+
+
 class ReviewForm(forms.Form):
     """A reviewer's marks and feedback per component and the three 1-5 ratings."""
 
@@ -122,15 +144,10 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.components = list(components)
         for component in self.components:
-            self.fields[f"mark_{component.pk}"] = forms.ChoiceField(
-                label=_("Judgement"), choices=MARK_CHOICES, required=False, widget=forms.RadioSelect
-            )
-            self.fields[f"feedback_{component.pk}"] = forms.CharField(
-                label=gettext("Feedback on %(code)s") % {"code": component.code},
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+            self.fields[f"mark_{component.pk}"] = field_copy(REVIEW_MARK)
+            feedback = field_copy(REVIEW_FEEDBACK)
+            feedback.label = gettext("Feedback on %(code)s") % {"code": component.code}
+            self.fields[f"feedback_{component.pk}"] = feedback
 
     def _given(self, name: str) -> str | None:
         if name not in self.data or name not in self.cleaned_data:

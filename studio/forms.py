@@ -22,6 +22,7 @@ from credentials.models import (
     Topic,
 )
 from credentials.services import CredentialChanges, StudioAction
+from quality.forms import field_copy
 from quality.widgets import WidgetRenderer
 
 TEXT_LIMIT = 20000
@@ -84,6 +85,51 @@ class CredentialCreateForm(forms.Form):
         help_text=_("One or two sentences for the catalog."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+def _position_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        min_value=0,
+        max_value=10000,
+        widget=forms.HiddenInput(attrs={"data-position": ""}),
+    )
+
+
+def _required_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("Required"), required=False)
+
+
+# Each item's fields, built once: a long draft has hundreds, and building a form
+# field (with its widget and validators) per value cost as much as rendering it.
+PROMPT_FIELDS: dict[str, forms.Field] = {
+    "part": forms.TypedChoiceField(
+        label=_("Part"),
+        choices=Part.choices,
+        coerce=int,
+        widget=forms.Select(attrs={"data-autosave": ""}),
+    ),
+    "position": _position_field(),
+    "text": _text(_("Prompt")),
+    "help_text": _text(_("Help for the learner"), rows=2),
+    "word_limit": _number(_("Word limit"), max_value=10000, help_text=_("Empty: no limit.")),
+    "required": _required_field(),
+}
+REQUIREMENT_FIELDS: dict[str, forms.Field] = {
+    "position": _position_field(),
+    "title": _line(_("Evidence")),
+    "description": _text(_("Description"), rows=2),
+    "kind": forms.ChoiceField(
+        label=_("Accepted as"),
+        choices=EvidenceKind.choices,
+        widget=forms.Select(attrs={"data-autosave": ""}),
+    ),
+    "required": _required_field(),
+}
+CRITERION_FIELDS: dict[str, forms.Field] = {
+    "position": _position_field(),
+    "title": _line(_("Criterion")),
+    "description": _text(_("What “met” looks like"), rows=3),
+}
 
 
 class StudioForm(forms.Form):
@@ -149,58 +195,17 @@ class StudioForm(forms.Form):
         self.fields["fee"].initial = Decimal(credential.fee_cents) / 100
         self.fields["resubmission_fee"].initial = Decimal(credential.resubmission_fee_cents) / 100
         for prompt in self.prompts:
-            prefix = f"prompt_{prompt.pk}_"
-            self.fields[prefix + "part"] = forms.TypedChoiceField(
-                label=_("Part"),
-                choices=Part.choices,
-                coerce=int,
-                initial=prompt.part,
-                widget=forms.Select(attrs={"data-autosave": ""}),
-            )
-            self.fields[prefix + "position"] = self._position(prompt.position)
-            self.fields[prefix + "text"] = _text(_("Prompt"))
-            self.fields[prefix + "text"].initial = prompt.text
-            self.fields[prefix + "help_text"] = _text(_("Help for the learner"), rows=2)
-            self.fields[prefix + "help_text"].initial = prompt.help_text
-            self.fields[prefix + "word_limit"] = _number(
-                _("Word limit"), max_value=10000, help_text=_("Empty: no limit.")
-            )
-            self.fields[prefix + "word_limit"].initial = prompt.word_limit
-            self.fields[prefix + "required"] = forms.BooleanField(
-                label=_("Required"), required=False, initial=prompt.required
-            )
+            self._add_item("prompt", prompt, PROMPT_FIELDS)
         for requirement in self.requirements:
-            prefix = f"requirement_{requirement.pk}_"
-            self.fields[prefix + "position"] = self._position(requirement.position)
-            self.fields[prefix + "title"] = _line(_("Evidence"))
-            self.fields[prefix + "title"].initial = requirement.title
-            self.fields[prefix + "description"] = _text(_("Description"), rows=2)
-            self.fields[prefix + "description"].initial = requirement.description
-            self.fields[prefix + "kind"] = forms.ChoiceField(
-                label=_("Accepted as"),
-                choices=EvidenceKind.choices,
-                initial=requirement.kind,
-                widget=forms.Select(attrs={"data-autosave": ""}),
-            )
-            self.fields[prefix + "required"] = forms.BooleanField(
-                label=_("Required"), required=False, initial=requirement.required
-            )
+            self._add_item("requirement", requirement, REQUIREMENT_FIELDS)
         for criterion in self.criteria:
-            prefix = f"criterion_{criterion.pk}_"
-            self.fields[prefix + "position"] = self._position(criterion.position)
-            self.fields[prefix + "title"] = _line(_("Criterion"))
-            self.fields[prefix + "title"].initial = criterion.title
-            self.fields[prefix + "description"] = _text(_("What “met” looks like"), rows=3)
-            self.fields[prefix + "description"].initial = criterion.description
+            self._add_item("criterion", criterion, CRITERION_FIELDS)
 
-    @staticmethod
-    def _position(value: int) -> forms.IntegerField:
-        return forms.IntegerField(
-            min_value=0,
-            max_value=10000,
-            initial=value,
-            widget=forms.HiddenInput(attrs={"data-position": ""}),
-        )
+    def _add_item(self, kind: str, item: Any, prototypes: dict[str, forms.Field]) -> None:
+        """The item's fields, copied from the prototypes with the item's values."""
+        prefix = f"{kind}_{item.pk}_"
+        for name, prototype in prototypes.items():
+            self.fields[prefix + name] = field_copy(prototype, getattr(item, name))
 
     def _arrived(self, name: str) -> bool:
         widget = self.fields[name].widget
