@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext, pgettext_lazy
@@ -175,6 +176,50 @@ class ScoreForm(forms.Form):
         for criterion in self.criteria:
             cid = int(criterion["id"])
             yield criterion, self[f"met_{cid}"], self[f"feedback_{cid}"]
+
+    def rows_html(self) -> SafeString:
+        """The criteria's fieldsets as the review page's template renders them for
+        a form without errors (a mark and a feedback box each), built here rather
+        than through widget and field templates: the assessor opens this page
+        for every review. A form with errors goes through the templates."""
+        html = []
+        for criterion, mark, feedback in self.rows():
+            current = mark.value()
+            radios = SafeString(
+                "".join(
+                    format_html(
+                        '<li><input type="radio" name="{name}" value="{value}" id="{id}"{checked}>'
+                        ' <label for="{id}">{label}</label></li>',
+                        name=mark.html_name,
+                        value=value,
+                        id=f"{mark.auto_id}_{n}",
+                        checked=SafeString(" checked" if str(value) == str(current) else ""),
+                        label=label,
+                    )
+                    for n, (value, label) in enumerate(MARK_CHOICES)
+                )
+            )
+            html.append(
+                format_html(
+                    '<fieldset class="criterion" id="criterion-{cid}">\n'
+                    "<legend>{title}</legend>\n<p>{description}</p>\n"
+                    '<div role="radiogroup" aria-label="{mark_label}">\n'
+                    '<ul class="marks">\n{radios}\n</ul>\n</div>\n'
+                    '<div class="field">\n<label for="{fid}">{feedback_label}</label>\n'
+                    '<textarea name="{fname}" cols="40" rows="3" maxlength="10000" id="{fid}">\n'
+                    "{value}</textarea>\n</div>\n</fieldset>",
+                    cid=criterion.get("id", ""),
+                    title=criterion.get("title", ""),
+                    description=linebreaksbr(criterion.get("description", ""), autoescape=True),
+                    mark_label=mark.label,
+                    radios=radios,
+                    fid=feedback.auto_id,
+                    feedback_label=feedback.label,
+                    fname=feedback.html_name,
+                    value=feedback.value() or "",
+                )
+            )
+        return SafeString("\n".join(html))
 
     def scores(self) -> dict[int, ScoreInput]:
         result = {}

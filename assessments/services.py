@@ -504,13 +504,14 @@ def review_decide(
             actor=actor,
         )
         if outcome == Outcome.AWARDED:
-            Award.objects.get_or_create(
+            # The review was open under the lock, so this is the submission's one
+            # award (unique per submission): created outright, without the look-up
+            # and savepoint of a get-or-create around the badge it issues.
+            Award.objects.create(
                 submission_id=submission.pk,
-                defaults={
-                    "learner_id": submission.learner_id,
-                    "credential_id": submission.credential_id,
-                    "awarded_at": now,
-                },
+                learner_id=submission.learner_id,
+                credential_id=submission.credential_id,
+                awarded_at=now,
             )
         if review.sampled:
             scoring.review_scoring_copy_live(review=review)

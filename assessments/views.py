@@ -26,7 +26,7 @@ from submissions.changes import attempt_changes
 from submissions.downloads import neutral_name, shows_file_names
 from submissions.models import Status
 
-from . import selectors, services
+from . import nav, selectors, services
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
 from .models import Outcome, ScoringModel
@@ -39,7 +39,8 @@ INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 @login_required
 def queue(request):
     user = request.user
-    if not selectors.is_assessor(user):
+    # The header's remembered answer (no query while her roles are unchanged).
+    if not nav.has_review_queue(user):
         raise PermissionDenied("Only assessors have a review queue.")
     oversees = selectors.sees_every_review(user)
     form = QueueFilterForm(
@@ -334,6 +335,8 @@ def review(request, uuid):
             "content": _submission_content_html(request, submission),
             "deadline": selectors.deadline(review),
             "form": form,
+            # Criteria with errors keep the template's rendering (errors, aria).
+            "rubric_rows": form.rows_html() if can_score and not form.errors else "",
             "can_score": can_score,
             "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
             "status": submission.status,

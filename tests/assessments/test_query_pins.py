@@ -29,11 +29,11 @@ def test_award_decision(learner, other_learner, credential, assessor, django_ass
     scores = all_met(review)
     assert len(scores) == 2
     # The review locked, scored, moved and audited; the submission locked,
-    # moved and audited; the award, whose badge is issued (with the
+    # moved and audited; the award (created outright), whose badge is issued (with the
     # credential's alignments) and recorded; the learner's email rendered into
     # the outbox; the partners whose consenting cohorts hear of the decision and
     # of the award by webhook (one look-up each).
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(36):
         services.review_decide(
             review_id=review.pk, actor=assessor, outcome=Outcome.AWARDED, scores=scores
         )
