@@ -31,44 +31,60 @@ def has_review_queue(user: AnyUser) -> bool:
 
 
 _UNTOUCHED = object()
+# Set by the receivers on an instance: the id it held before this save, and the
+# id its last save wrote.
+_PREVIOUS = "_nav_previous_id"
+_WRITTEN = "_nav_written_id"
 
 
 def _previous(model: type[Model], instance: Any, field: str, update_fields: Any) -> Any:
-    """The foreign key's id before this save; ``_UNTOUCHED`` when the save leaves it alone."""
+    """The foreign key's id before this save; ``_UNTOUCHED`` when the save leaves it alone.
+
+    An instance saved before (a review created and then assigned, as every
+    new review is) remembers what it wrote, so only an instance read from the
+    database and given to someone else costs a query here."""
     if update_fields is not None and field not in update_fields:
         return _UNTOUCHED
     if instance.pk is None:
         return None
+    written = instance.__dict__.get(_WRITTEN, _UNTOUCHED)
+    if written is not _UNTOUCHED:
+        return written
     rows = model._default_manager.filter(pk=instance.pk)
     return rows.values_list(f"{field}_id", flat=True).first()
 
 
-def scope_before_save(sender: Any, instance: AssessorScope, **kwargs: Any) -> None:
-    instance._nav_previous_user_id = _previous(  # type: ignore[attr-defined]
-        AssessorScope, instance, "user", kwargs.get("update_fields")
-    )
+def _before_save(model: type[Model], field: str) -> Any:
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        setattr(instance, _PREVIOUS, _previous(model, instance, field, kwargs.get("update_fields")))
+
+    return receiver
 
 
-def scope_saved(sender: Any, instance: AssessorScope, **kwargs: Any) -> None:
-    # Any change of a scope (active or not, its reach) may change the answer.
-    previous = getattr(instance, "_nav_previous_user_id", None)
-    nav.roles_changed(instance.user_id, None if previous is _UNTOUCHED else previous)
+def _after_save(field: str) -> Any:
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        previous = instance.__dict__.pop(_PREVIOUS, _UNTOUCHED)
+        current = getattr(instance, f"{field}_id")
+        if previous is not _UNTOUCHED:
+            setattr(instance, _WRITTEN, current)
+        if sender is AssessorScope:
+            # Any change of a scope (active or not, its reach) may change the answer.
+            nav.roles_changed(current, None if previous is _UNTOUCHED else previous)
+        elif previous is not _UNTOUCHED and previous != current:
+            # A review changes the answer only when it changes hands.
+            nav.roles_changed(current, previous)
+
+    return receiver
+
+
+scope_before_save = _before_save(AssessorScope, "user")
+scope_saved = _after_save("user")
+review_before_save = _before_save(Review, "assessor")
+review_saved = _after_save("assessor")
 
 
 def scope_deleted(sender: Any, instance: AssessorScope, **kwargs: Any) -> None:
     nav.roles_changed(instance.user_id)
-
-
-def review_before_save(sender: Any, instance: Review, **kwargs: Any) -> None:
-    instance._nav_previous_assessor_id = _previous(  # type: ignore[attr-defined]
-        Review, instance, "assessor", kwargs.get("update_fields")
-    )
-
-
-def review_saved(sender: Any, instance: Review, created: bool, **kwargs: Any) -> None:
-    previous: Any = getattr(instance, "_nav_previous_assessor_id", _UNTOUCHED)
-    if previous is not _UNTOUCHED and previous != instance.assessor_id:
-        nav.roles_changed(instance.assessor_id, previous)
 
 
 def review_deleted(sender: Any, instance: Review, **kwargs: Any) -> None:
@@ -78,12 +94,12 @@ def review_deleted(sender: Any, instance: Review, **kwargs: Any) -> None:
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save, pre_save
 
-    for signal, receiver, model in (
-        (pre_save, scope_before_save, AssessorScope),
-        (post_save, scope_saved, AssessorScope),
-        (post_delete, scope_deleted, AssessorScope),
-        (pre_save, review_before_save, Review),
-        (post_save, review_saved, Review),
-        (post_delete, review_deleted, Review),
+    for signal, receiver, model, name in (
+        (pre_save, scope_before_save, AssessorScope, "scope_before_save"),
+        (post_save, scope_saved, AssessorScope, "scope_saved"),
+        (post_delete, scope_deleted, AssessorScope, "scope_deleted"),
+        (pre_save, review_before_save, Review, "review_before_save"),
+        (post_save, review_saved, Review, "review_saved"),
+        (post_delete, review_deleted, Review, "review_deleted"),
     ):
-        signal.connect(receiver, sender=model, dispatch_uid=f"assessments.nav.{receiver.__name__}")
+        signal.connect(receiver, sender=model, dispatch_uid=f"assessments.nav.{name}")
