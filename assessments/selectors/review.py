@@ -204,28 +204,54 @@ class RelatedSubmissions:
         return len(self.attempts) == 1 and not self.attempts[0].outcome
 
 
+_SCORE_FIELDS = [(f.name, f.attname) for f in CriterionScore._meta.concrete_fields]
+
+
+def _decided_feedback(
+    submission_ids: list[int],
+) -> dict[int, tuple[str, str, list[CriterionScore]]]:
+    """(outcome, comment, scores in rubric order) of each decided review of these
+    submissions, in one query whatever the history: the reviews joined to their
+    scores (a review without scores comes once, with none)."""
+    rows = (
+        Review.objects.filter(submission_id__in=submission_ids, state=ReviewState.DECIDED)
+        .order_by("id", "scores__position", "scores__id")
+        .values_list(
+            "submission_id", "outcome", "comment", *(f"scores__{name}" for name, _ in _SCORE_FIELDS)
+        )
+    )
+    decided: dict[int, tuple[str, str, list[CriterionScore]]] = {}
+    for submission_id, outcome, comment, *score in rows:
+        _, _, scores = decided.setdefault(submission_id, (outcome, comment, []))
+        if score[0] is not None:
+            scores.append(
+                CriterionScore(
+                    **{
+                        attname: value
+                        for (_, attname), value in zip(_SCORE_FIELDS, score, strict=True)
+                    }
+                )
+            )
+    return decided
+
+
 def related_submissions(*, submission: Submission) -> RelatedSubmissions:
     """Every attempt in the submission's chain, oldest first, with the feedback
     of decided attempts. Feedback never carries the assessor's identity, and an
     open review's saved progress is never included."""
     chain = submission_chain(submission)
-    decided = {
-        review.submission_id: review
-        for review in Review.objects.filter(
-            submission_id__in=[s.pk for s in chain], state=ReviewState.DECIDED
-        ).prefetch_related("scores")
-    }
+    decided = _decided_feedback([s.pk for s in chain])
     attempts = []
     for number, attempt in enumerate(chain, start=1):
-        review = decided.get(attempt.pk)
+        outcome, comment, scores = decided.get(attempt.pk, ("", "", []))
         attempts.append(
             Attempt(
                 submission=attempt,
                 number=number,
                 is_current=attempt.pk == submission.pk,
-                outcome=review.outcome if review else "",
-                comment=review.comment if review else "",
-                scores=list(review.scores.all()) if review else [],
+                outcome=outcome,
+                comment=comment,
+                scores=scores,
             )
         )
     return RelatedSubmissions(

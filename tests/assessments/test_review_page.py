@@ -123,6 +123,6 @@ def test_review_page_query_count_is_flat(
 ):
     submission = _history(learner, credential, assessor, attempts)
     review_page(assessor_client, submission)  # the content is kept from the first visit
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         page = review_page(assessor_client, submission)
     assert submission.reference in page

@@ -162,7 +162,7 @@ def test_staff_queue_query_count_is_flat(
     rows, frozen, credential, assessor, staff_client, django_assert_max_num_queries
 ):
     review_rows(credential=credential, count=rows, assessor=assessor, due_on=DUE_ON)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         assert staff_client.get(QUEUE).status_code == 200
 
 
