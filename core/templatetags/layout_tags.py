@@ -36,6 +36,8 @@ _generation = [0]
 
 def _forget(**kwargs: Any) -> None:
     _generation[0] += 1
+    _urls.clear()
+    _switch_buttons.clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="core.layout_tags.forget")
