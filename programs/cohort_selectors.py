@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -123,6 +124,10 @@ def enrollment_get_visible(*, cohort: Cohort, teacher_id: int) -> Enrollment:
     return enrollment
 
 
+# (status, created_at, submitted_at, decided_at) of one attempt.
+Attempt = tuple[str, datetime | None, datetime | None, datetime | None]
+
+
 def cohort_progress(*, cohort: Cohort, teacher_id: int | None = None) -> CohortProgress:
     """Per consenting teacher and per credential: the stage of the latest
     attempt and its dates. Three queries whatever the cohort's size; the
@@ -143,7 +148,7 @@ def cohort_progress(*, cohort: Cohort, teacher_id: int | None = None) -> CohortP
     enrollment_list = list(enrollments)
     credentials = list(cohort.credentials.order_by("title"))
     # (status, created_at, submitted_at, decided_at) of the attempt that counts.
-    latest: dict[tuple[int, int], tuple] = {}
+    latest: dict[tuple[int, int], Attempt] = {}
     if enrollment_list and credentials:
         attempts = (
             Submission.objects.filter(
@@ -156,36 +161,36 @@ def cohort_progress(*, cohort: Cohort, teacher_id: int | None = None) -> CohortP
             )
         )
         awarded = Status.AWARDED.value
-        for learner_id, credential_id, *attempt in attempts:
+        for learner_id, credential_id, status, created_at, submitted_at, decided_at in attempts:
             key = (learner_id, credential_id)
             previous = latest.get(key)
             # An award stays the teacher's stage even if a later draft exists.
             if previous is None or previous[0] != awarded:
-                latest[key] = tuple(attempt)
+                latest[key] = (status, created_at, submitted_at, decided_at)
     not_started = Cell(Progress.NOT_STARTED)
     stages = {str(status): stage for status, stage in STAGE_OF_STATUS.items()}
     rows = []
     for enrollment in enrollment_list:
         cells = []
         for credential in credentials:
-            attempt = latest.get((enrollment.teacher_id, credential.pk))  # type: ignore[arg-type]
-            if attempt is None:
+            found = latest.get((enrollment.teacher_id, credential.pk))  # type: ignore[arg-type]
+            if found is None:
                 cells.append(not_started)
                 continue
-            status, started_at, submitted_at, decided_at = attempt
+            status, started_at, submitted_at, decided_at = found
             cells.append(Cell(stages.get(status, "draft"), started_at, submitted_at, decided_at))
         rows.append(TeacherRow(enrollment, enrollment.teacher, cells))  # type: ignore[arg-type]
     return CohortProgress(cohort=cohort, credentials=credentials, rows=rows)
 
 
-def overdue_enrollment_ids(*, today: date) -> QuerySet[Enrollment]:
+def overdue_enrollment_ids(*, today: date) -> QuerySet[Enrollment, dict[str, Any]]:
     """Accepted enrollments of cohorts past due whose teacher has not earned every credential."""
     through = Cohort.credentials.through
     needed = (
         through.objects.filter(cohort_id=OuterRef("cohort_id"))
         .values("cohort_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values("n")  # type: ignore[misc]
     )
     earned = (
         Submission.objects.filter(
