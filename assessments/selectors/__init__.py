@@ -16,6 +16,7 @@ from .queue import (
     queue_assessors,
     queue_credentials,
     queue_deadlines,
+    queue_rows,
     review_queue,
 )
 from .review import (
@@ -84,6 +85,7 @@ __all__ = [
     "queue_assessors",
     "queue_credentials",
     "queue_deadlines",
+    "queue_rows",
     "related_submissions",
     "review_attention",
     "review_get_for_user",

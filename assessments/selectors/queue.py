@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -12,9 +13,10 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from credentials.models import MicroCredential
 
+from ..business_days import business_days_until, holiday_calendar
 from ..models import AssessorScope, Outcome, Review, ReviewState, Scoring, ScoringState
 from .scopes import sees_every_review
-from .sla import Deadline, deadline
+from .sla import Deadline
 
 QUEUE_STATUSES = {
     "open": Q(state=ReviewState.OPEN),
@@ -34,11 +36,10 @@ QUEUE_SORTS = {
 }
 
 
-# What a queue row shows (and the deadline needs): a row never loads the
-# submission's rubric snapshot or the credential's texts.
-QUEUE_ROW_FIELDS = (
+# What a queue row shows (and its deadline needs), read as plain values: a
+# page of rows never builds five model instances per row.
+QUEUE_ROW_VALUES = (
     "id",
-    "submission_id",
     "assessor_id",
     "state",
     "due_on",
@@ -46,9 +47,7 @@ QUEUE_ROW_FIELDS = (
     "submission__reference",
     "submission__status",
     "submission__submitted_at",
-    "submission__credential_id",
     "submission__credential__title",
-    "submission__credential__organization_id",
     "submission__credential__organization__holiday_country",
     "submission__credential__organization__holiday_subdivision",
     "assessor__name",
@@ -72,9 +71,7 @@ def review_queue(
     ``assessor`` (those staff only) narrows to one assessor's id, or "none" for
     reviews waiting for an assessor.
     """
-    reviews = Review.objects.select_related(
-        "submission", "submission__credential", "submission__credential__organization", "assessor"
-    ).only(*QUEUE_ROW_FIELDS)
+    reviews = Review.objects.all()
     if sees_every_review(user):
         if assessor == "none":
             reviews = reviews.filter(assessor__isnull=True)
@@ -100,6 +97,11 @@ def review_queue(
     if credential_id:
         reviews = reviews.filter(submission__credential_id=credential_id)
     return reviews.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
+
+
+def queue_rows(reviews: QuerySet[Review]) -> QuerySet[Any]:
+    """The queue's reviews as rows of ``QUEUE_ROW_VALUES`` (named tuples)."""
+    return reviews.values_list(*QUEUE_ROW_VALUES, named=True)
 
 
 # The credential ids of a user's reviews and scorings, kept with the version
@@ -177,21 +179,27 @@ def forget_queue_credentials(*user_ids: int | None, everyone: bool = False) -> N
     transaction.on_commit(renew)
 
 
-def queue_deadlines(reviews: list[Review], *, today: datetime.date) -> list[Deadline]:
-    """The deadline of each review of a queue page (``sla.deadline``), worked out
-    once per calendar and due date: a page's rows share a few of each."""
+def queue_deadlines(rows: list[Any], *, today: datetime.date) -> list[Deadline]:
+    """The deadline of each row of a queue page (``queue_rows``), as
+    ``sla.deadline`` works it out, once per calendar and due date: a page's
+    rows share a few of each."""
     seen: dict[tuple, Deadline] = {}
     result = []
-    for review in reviews:
-        organization = review.submission.credential.organization
+    for row in rows:
         key = (
-            review.is_open,
-            review.due_on,
-            organization.holiday_country,
-            organization.holiday_subdivision,
+            row.state == ReviewState.OPEN,
+            row.due_on,
+            row.submission__credential__organization__holiday_country,
+            row.submission__credential__organization__holiday_subdivision,
         )
         if key not in seen:
-            seen[key] = deadline(review, today=today)
+            is_open, due_on, country, subdivision = key
+            if not is_open:
+                seen[key] = Deadline(due_on, None, 0)
+            else:
+                calendar = holiday_calendar(country, subdivision)
+                left = business_days_until(today, due_on, calendar=calendar)
+                seen[key] = Deadline(due_on, left, max(-left, 0), due_on < today)
         result.append(seen[key])
     return result
 
