@@ -66,8 +66,15 @@ PAGES = [
     ("quality_version", "Quality rounds of a version"),
     ("cohort", "Cohort dashboard (coach)"),
 ]
-TARGET_RATIO = 0.40
+# Anonymous visitors' pages are served from the page cache: at least 40% of the
+# trivial view. Every other page: at least 10%, i.e. about 5 ms in-process.
+ANONYMOUS_PAGES = frozenset({"catalog", "details"})
+TARGET_RATIO_ANONYMOUS = 0.40
+TARGET_RATIO = 0.10
 TARGET_P95_MS = 50.0
+TARGET_MS = 5.0
+TARGET_GROWTH = 1.2
+TARGET_QUERIES = 8
 TARGET_SWEEP_S = 5.0
 
 
@@ -845,20 +852,30 @@ def _mark(ok: bool) -> str:
     return "yes" if ok else "NO"
 
 
+def target_ratio(name: str) -> float:
+    """The share of the trivial view's throughput a page should reach."""
+    return TARGET_RATIO_ANONYMOUS if name in ANONYMOUS_PAGES else TARGET_RATIO
+
+
 def table(results: list[PageResult]) -> str:
     head = (
         "| Page | req/s | p50 ms | p95 ms | p99 ms | errors | queries (small / large) "
-        "| vs trivial | >= 40% | p95 < 50 ms |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|\n"
+        "| vs trivial | target | met | p95 < 50 ms |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|\n"
     )
     lines = []
     for r in results:
         queries = "-" if r.queries_small is None else f"{r.queries_small} / {r.queries_large}"
         ratio = "-" if r.ratio is None else f"{100 * r.ratio:.0f}%"
-        ratio_ok = "-" if r.name == "trivial" else _mark((r.ratio or 0) >= TARGET_RATIO)
+        if r.name == "trivial":
+            target, ratio_ok = "-", "-"
+        else:
+            target = f">= {100 * target_ratio(r.name):.0f}%"
+            ratio_ok = _mark((r.ratio or 0) >= target_ratio(r.name))
         lines.append(
             f"| {r.label} | {r.rps:.1f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.p99_ms:.1f} "
-            f"| {r.errors} | {queries} | {ratio} | {ratio_ok} | {_mark(r.p95_ms < TARGET_P95_MS)} |"
+            f"| {r.errors} | {queries} | {ratio} | {target} | {ratio_ok} "
+            f"| {_mark(r.p95_ms < TARGET_P95_MS)} |"
         )
     return head + "\n".join(lines) + "\n"
 
@@ -874,6 +891,34 @@ def breakdown_table(breakdown: dict[str, dict]) -> str:
         for name, pair in breakdown.items()
         for label, b in pair.items()
     ]
+    return head + "\n".join(lines) + "\n"
+
+
+def targets_table(breakdown: dict[str, dict], queries: dict[str, dict]) -> str:
+    """Each page against the in-process targets: the large subject within
+    ``TARGET_MS``, within ``TARGET_GROWTH`` of the small one, and at most
+    ``TARGET_QUERIES`` queries, the same for both. Catalog and details are
+    timed for a signed-in learner here; their target is the cached
+    anonymous page's throughput, in the table above."""
+    head = (
+        f"| Page | large ms | <= {TARGET_MS:g} ms | large / small | <= {TARGET_GROWTH:g}x "
+        f"| queries small / large | <= {TARGET_QUERIES}, constant |\n"
+        "|---|---:|:---:|---:|:---:|---:|:---:|\n"
+    )
+    lines = []
+    for name, pair in breakdown.items():
+        if name == "trivial":
+            continue
+        small, large = pair["small"]["wall_ms"], pair["large"]["wall_ms"]
+        growth = large / small if small else 0.0
+        fast = "-" if name in ANONYMOUS_PAGES else _mark(large <= TARGET_MS)
+        q = queries.get(name)
+        counted = "-" if q is None else f"{q['small']} / {q['large']}"
+        few = "-" if q is None else _mark(q["small"] == q["large"] <= TARGET_QUERIES)
+        lines.append(
+            f"| {name} | {large:.1f} | {fast} | {growth:.2f} | {_mark(growth <= TARGET_GROWTH)} "
+            f"| {counted} | {few} |"
+        )
     return head + "\n".join(lines) + "\n"
 
 

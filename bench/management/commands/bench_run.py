@@ -208,6 +208,8 @@ class Command(BaseCommand):
         out(f"Trivial view: {first:.0f} req/s in the first run, {last:.0f} req/s in the last.\n")
         out("Time per request in-process, one at a time (no concurrency):")
         out(runner.breakdown_table(breakdown))
+        out("Targets in-process (large subject), growth with history and queries:")
+        out(runner.targets_table(breakdown, queries))
         out("Queries per request, small / large subject:")
         out(runner.query_table({k: v for k, v in queries.items()}))
         out(runner.query_differences(queries))
