@@ -12,12 +12,16 @@ either refusing everyone or counting nothing. After a failure Redis is left
 alone for ``RETRY_AFTER`` seconds, so a dead server costs one connection
 attempt per process in that time rather than one per cache call.
 The readiness probe asks Redis itself through ``unguarded``, so an outage
-still shows there.
+still shows there. Every key a process changes in its own memory during an
+outage is deleted from Redis when Redis answers again, since Redis may come
+back holding values from before: a session ended in the meantime must not
+become valid again.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from functools import cached_property
 from typing import Any
@@ -38,6 +42,20 @@ FALLBACK_MAX_ENTRIES = 10_000
 
 # When each Redis location may be tried again, shared by the threads of a process.
 _unreachable_until: dict[str, float] = {}
+# Keys this process wrote or deleted in local memory while each Redis location
+# was unreachable (None: too many to list, empty the whole cache instead).
+_written_during_outage: dict[str, set[str] | None] = {}
+_outage_lock = threading.Lock()
+# The methods that change a key, and how to find the keys in their arguments.
+_WRITES = {
+    "add": lambda args: [args[0]],
+    "set": lambda args: [args[0]],
+    "touch": lambda args: [args[0]],
+    "delete": lambda args: [args[0]],
+    "incr": lambda args: [args[0]],
+    "set_many": lambda args: list(args[0]),
+    "delete_many": lambda args: list(args[0]),
+}
 
 
 def _without_credentials(location: str) -> str:
@@ -91,9 +109,51 @@ class FailOpenRedisCache(RedisCache):
         """The same Redis without the fallback: for probes that must see an outage."""
         return RedisCache(self._server, self._params)
 
+    def _remember_outage_write(self, method: str, args: tuple, kwargs: dict) -> None:
+        """Note a key changed only in this process's memory, so Redis can forget
+        its copy once it answers again."""
+        if method not in _WRITES and method != "clear":
+            return
+        with _outage_lock:
+            pending = _written_during_outage.setdefault(self._label, set())
+            if pending is None:
+                return
+            if method == "clear":
+                _written_during_outage[self._label] = None
+                return
+            version = kwargs.get("version")
+            pending.update(self.make_key(key, version=version) for key in _WRITES[method](args))
+            if len(pending) > FALLBACK_MAX_ENTRIES:
+                _written_during_outage[self._label] = None
+
+    def _forget_outage_writes(self) -> None:
+        """Drop from Redis every key this process changed while Redis was away.
+
+        Redis may come back with the values it held before the outage: a
+        session ended meanwhile (logged out, deleted from the database) would
+        be valid again, a version bumped meanwhile would serve old pages. A
+        cache may lose anything, so those keys are deleted and rebuilt from
+        the database on the next read.
+        """
+        with _outage_lock:
+            if self._label not in _written_during_outage:
+                return
+            pending = _written_during_outage.pop(self._label)
+        client = self._cache  # type: ignore[attr-defined]
+        try:
+            if pending is None:
+                client.clear()
+            elif pending:
+                client.delete_many(list(pending))
+        except BaseException:
+            with _outage_lock:
+                _written_during_outage[self._label] = pending
+            raise
+
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() >= _unreachable_until.get(self._label, 0.0):
             try:
+                self._forget_outage_writes()
                 return getattr(super(), method)(*args, **kwargs)
             except UNREACHABLE as exc:
                 _unreachable_until[self._label] = time.monotonic() + self._retry_after
@@ -105,6 +165,7 @@ class FailOpenRedisCache(RedisCache):
                     exc,
                     self._retry_after,
                 )
+        self._remember_outage_write(method, args, kwargs)
         return getattr(self._fallback, method)(*args, **kwargs)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

@@ -139,3 +139,51 @@ def test_readiness_still_reports_the_cache_outage(stopped_redis, client):
 
     assert response.status_code == 503
     assert response.json()["failed"] == ["cache"]
+
+
+def test_a_logout_during_an_outage_stays_a_logout_when_redis_returns_with_its_data(
+    settings, tmp_path
+):
+    """Redis paused (not restarted) keeps the session it held: once it answers
+    again, the session ended meanwhile must not be valid again."""
+    import signal
+
+    from config import cache as fail_open
+
+    server = PrivateRedis(tmp_path)
+    try:
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "config.cache.FailOpenRedisCache",
+                "LOCATION": server.url,
+                "OPTIONS": {
+                    "socket_timeout": 0.3,
+                    "socket_connect_timeout": 0.3,
+                    "RETRY_AFTER": 0,
+                },
+            }
+        }
+        user = UserFactory(email="teacher@example.org")
+        browser = Client()
+        browser.force_login(user)
+        cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        assert redis.Redis.from_url(server.url).keys("*session*")
+
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            assert browser.post(reverse("account_logout")).status_code == 302
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+
+        stolen = Client()
+        stolen.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        response = stolen.get(reverse("dashboard:home"))
+
+        assert response.status_code == 302
+        assert reverse("account_login") in response["Location"]
+        assert not redis.Redis.from_url(server.url).keys("*session*")
+    finally:
+        fail_open._written_during_outage.clear()
+        fail_open._unreachable_until.clear()
+        server.stop()
