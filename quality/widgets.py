@@ -20,25 +20,16 @@ from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from core.widget_html import attrs_html
+
 WIDGETS = "django/forms/widgets/"
-
-
-def _attrs(attrs: Mapping[str, Any]) -> str:
-    """``attrs.html``: `` name="value"``, a bare name for True, nothing for False."""
-    out = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        out.append(f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"')
-    return "".join(out)
 
 
 def _input(widget: Mapping[str, Any]) -> str:
     value = widget["value"]
     shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
-    return (
-        f'<input type="{widget["type"]}" name="{widget["name"]}"{shown}{_attrs(widget["attrs"])}>\n'
-    )
+    attrs = attrs_html(widget["attrs"])
+    return f'<input type="{widget["type"]}" name="{widget["name"]}"{shown}{attrs}>\n'
 
 
 def _input_option(widget: Mapping[str, Any]) -> str:
@@ -52,18 +43,18 @@ def _input_option(widget: Mapping[str, Any]) -> str:
 def _textarea(widget: Mapping[str, Any]) -> str:
     value = widget["value"]
     text = conditional_escape(value) if value else ""
-    return f'<textarea name="{widget["name"]}"{_attrs(widget["attrs"])}>\n{text}</textarea>\n'
+    return f'<textarea name="{widget["name"]}"{attrs_html(widget["attrs"])}>\n{text}</textarea>\n'
 
 
 def _option(widget: Mapping[str, Any]) -> str:
     return (
-        f'<option value="{conditional_escape(str(widget["value"]))}"{_attrs(widget["attrs"])}>'
+        f'<option value="{conditional_escape(str(widget["value"]))}"{attrs_html(widget["attrs"])}>'
         f"{conditional_escape(widget['label'])}</option>\n"
     )
 
 
 def _select(widget: Mapping[str, Any]) -> str:
-    out = [f'<select name="{widget["name"]}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{widget["name"]}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')

@@ -25,25 +25,17 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from core.widget_html import attrs_html
+
 from .models import Attachment, EvidenceLink
 
 WIDGETS = "django/forms/widgets/"
 
 
-def _attrs(attrs: Mapping[str, Any]) -> str:
-    """``attrs.html``: `` name="value"``, a bare name for True, nothing for False."""
-    out = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        out.append(f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"')
-    return "".join(out)
-
-
 def _input(widget: Mapping[str, Any]) -> str:
     value = widget["value"]
     shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
-    attrs = _attrs(widget["attrs"])
+    attrs = attrs_html(widget["attrs"])
     return f'<input type="{widget["type"]}" name="{widget["name"]}"{shown}{attrs}>'
 
 
@@ -51,24 +43,24 @@ def _file(widget: Mapping[str, Any]) -> str | None:
     """``clearable_file_input.html`` without a stored file (the only way this form uses it)."""
     if widget.get("is_initial"):
         return None
-    return f'<input type="{widget["type"]}" name="{widget["name"]}"{_attrs(widget["attrs"])}>'
+    return f'<input type="{widget["type"]}" name="{widget["name"]}"{attrs_html(widget["attrs"])}>'
 
 
 def _textarea(widget: Mapping[str, Any]) -> str:
     value = widget["value"]
     text = conditional_escape(value) if value else ""
-    return f'<textarea name="{widget["name"]}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
+    return f'<textarea name="{widget["name"]}"{attrs_html(widget["attrs"])}>\n{text}</textarea>'
 
 
 def _select(widget: Mapping[str, Any]) -> str:
-    out = [f'<select name="{widget["name"]}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{widget["name"]}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in options:
             out.append(
                 f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>"
+                f"{attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>"
             )
         if group_name:
             out.append("\n  </optgroup>")
