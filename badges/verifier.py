@@ -417,8 +417,61 @@ def verify_ob2_signed(token: str, payload: dict, report: Report) -> Report:
         report.add(
             "signature", _("Signature"), True, _("Signed with the key %(key)s.") % {"key": creator}
         )
-    _check_ob2_revocation_list(report, payload, key_owner)
+    try:
+        issuer = _ob2_issuer(report, payload, key_owner)
+    except Unavailable as exc:
+        why = _("Not checked: %(why)s") % {"why": exc}
+        report.add("issuer_key", _("Issuer key"), None, why)
+        report.add("not_revoked", _("Not revoked"), None, why)
+        return report
+    report.add("issuer_key", _("Issuer key"), *_ob2_key_belongs(creator, key_owner, issuer))
+    _check_ob2_revocation_list(report, payload, issuer)
     return report
+
+
+def _ob2_issuer(report: Report, payload: dict, key_owner: str | None) -> dict:
+    """The Issuer profile of a signed assertion: the BadgeClass names it
+    (Open Badges 2.0). When the BadgeClass cannot be had, the issuer the
+    signing key belongs to is asked instead."""
+    try:
+        badge_class = _ob2_document(payload.get("badge"))
+    except Unavailable:
+        if not key_owner:
+            raise
+        badge_class = {"issuer": key_owner}
+    issuer = badge_class.get("issuer")
+    # Always the profile its address serves: an issuer embedded in a signed
+    # assertion says only what the signer wrote.
+    address = issuer.get("id") if isinstance(issuer, dict) else issuer
+    issuer = _ob2_document(address)
+    if issuer.get("id") != address:
+        raise Unavailable(
+            _("The issuer profile at %(url)s gives another address as its id.")
+            % {"url": str(address)[:120]}
+        )
+    report.issuer = report.issuer or str(issuer.get("name") or "")[:200]
+    report.achievement = report.achievement or str(badge_class.get("name") or "")[:200]
+    return issuer
+
+
+def _ob2_key_belongs(creator: str, key_owner: str | None, issuer: dict) -> tuple[bool, str]:
+    """Whether the issuer the badge names authorised the signing key: without
+    this, anyone's key could sign an assertion of another issuer's badge. Its
+    profile must list the key among its ``publicKey`` (as the Open Badges 2.0
+    validator requires), and a key that names an owner must name this issuer;
+    one of this site's keys is checked against its organization instead."""
+    issuer_id = issuer.get("id")
+    if key_owner and key_owner != issuer_id:
+        return False, _("The key belongs to %(owner)s, not to the issuer the badge names.") % {
+            "owner": key_owner[:200]
+        }
+    listed = issuer.get("publicKey")
+    for entry in listed if isinstance(listed, list) else [listed]:
+        if entry == creator or (isinstance(entry, dict) and entry.get("id") == creator):
+            return True, _("The issuer's profile lists this key.")
+    if key_owner and _resolve_local(creator, "badges:key"):
+        return True, _("The key is one this site publishes for the issuer.")
+    return False, _("The issuer's profile does not list this key, so it may not be theirs.")
 
 
 def _local_ob2(url: str) -> dict | None:
@@ -469,34 +522,19 @@ def _names_assertion(entry: Any, assertion_id: Any, uid: Any) -> bool:
     )
 
 
-def _check_ob2_revocation_list(report: Report, payload: dict, key_owner: str | None) -> None:
-    """Look the assertion up in its issuer's RevocationList: the BadgeClass
-    names the issuer, whose profile names the list (Open Badges 2.0). When
-    the BadgeClass cannot be had, the issuer the signing key belongs to is
-    asked instead."""
+def _check_ob2_revocation_list(report: Report, payload: dict, issuer: dict) -> None:
+    """Look the assertion up in the RevocationList its issuer's profile names."""
     label = _("Not revoked")
+    list_url = issuer.get("revocationList")
+    if not list_url:
+        report.add(
+            "not_revoked",
+            label,
+            True,
+            _("The issuer publishes no revocation list, so it has revoked no signed badge."),
+        )
+        return
     try:
-        try:
-            badge_class = _ob2_document(payload.get("badge"))
-        except Unavailable:
-            if not key_owner:
-                raise
-            badge_class = {"issuer": key_owner}
-        issuer = badge_class.get("issuer")
-        if isinstance(issuer, dict) and "revocationList" not in issuer and "id" in issuer:
-            issuer = issuer["id"]
-        issuer = _ob2_document(issuer)
-        report.issuer = report.issuer or str(issuer.get("name") or "")[:200]
-        report.achievement = report.achievement or str(badge_class.get("name") or "")[:200]
-        list_url = issuer.get("revocationList")
-        if not list_url:
-            report.add(
-                "not_revoked",
-                label,
-                True,
-                _("The issuer publishes no revocation list, so it has revoked no signed badge."),
-            )
-            return
         listing = _ob2_document(list_url)
     except Unavailable as exc:
         report.add("not_revoked", label, None, _("Not checked: %(why)s") % {"why": exc})

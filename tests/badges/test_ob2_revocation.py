@@ -152,9 +152,10 @@ def test_our_signed_assertion_is_checked_against_our_revocation_list(
 # --- another issuer's, signed with independent libraries ---------------------------------
 
 
-def _foreign(site, *, revoked: list, list_issuer=None, with_list=True):
+def _foreign(site, *, revoked: list, list_issuer=None, with_list=True, lists_key=True):
     """An issuer on the imitation site with a key, a BadgeClass, an Issuer
-    profile and (unless ``with_list`` is False) a revocation list."""
+    profile (listing the key among its ``publicKey`` unless ``lists_key`` is
+    False) and (unless ``with_list`` is False) a revocation list."""
     private = generate_private_key(public_exponent=65537, key_size=2048)
     pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -170,6 +171,8 @@ def _foreign(site, *, revoked: list, list_issuer=None, with_list=True):
         },
     )
     issuer = {"@context": OB2, "type": "Issuer", "id": issuer_id, "name": "Elsewhere College"}
+    if lists_key:
+        issuer["publicKey"] = creator
     if with_list:
         issuer["revocationList"] = site.origin + "/revocations.json"
         site.serve_json(
@@ -277,6 +280,64 @@ def test_an_unreachable_revocation_list_is_reported_not_checked(client, issuer_s
     result, why = row(report, "not_revoked")
     assert result == "unchecked"
     assert "404" in why
+
+
+def test_a_key_the_issuer_does_not_list_does_not_make_its_badge(client, issuer_site):
+    private, assertion = _foreign(issuer_site, revoked=[], lists_key=False)
+    report = api(client, credential=pyjwt.encode(assertion, private, algorithm="RS256"))
+    assert row(report, "signature")[0] == "passed"
+    assert row(report, "issuer_key") == (
+        "failed",
+        "The issuer's profile does not list this key, so it may not be theirs.",
+    )
+    assert report["verified"] is False
+
+
+def test_anyones_key_signing_another_issuers_badge_is_refused(client, issuer_site):
+    """A forger signs with their own key, which names its own owner, an
+    assertion of a real issuer's badge: the signature is sound, the badge is not."""
+    _, assertion = _foreign(issuer_site, revoked=[])
+    forger = generate_private_key(public_exponent=65537, key_size=2048)
+    pem = forger.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    forger_key = issuer_site.serve_json(
+        "/forger-key.json",
+        {
+            "@context": OB2,
+            "type": "CryptographicKey",
+            "owner": issuer_site.origin + "/forger.json",
+            "publicKeyPem": pem.decode(),
+        },
+    )
+    assertion["verification"] = {"type": "SignedBadge", "creator": forger_key}
+    report = api(client, credential=pyjwt.encode(assertion, forger, algorithm="RS256"))
+    assert row(report, "signature")[0] == "passed"
+    result, why = row(report, "issuer_key")
+    assert result == "failed"
+    assert "not to the issuer the badge names" in why
+    assert report["verified"] is False
+
+
+def test_an_issuer_profile_claiming_another_id_is_not_trusted(client, issuer_site):
+    private, assertion = _foreign(issuer_site, revoked=[])
+    issuer = issuer_site.origin + "/issuer.json"
+    issuer_site.serve_json(
+        "/issuer.json",
+        {
+            "@context": OB2,
+            "type": "Issuer",
+            "id": "https://university.example/issuer",
+            "name": "A Famous University",
+            "publicKey": assertion["verification"]["creator"],
+        },
+    )
+    report = api(client, credential=pyjwt.encode(assertion, private, algorithm="RS256"))
+    result, why = row(report, "issuer_key")
+    assert result == "unchecked"
+    assert issuer in why
+    assert report["verified"] is False
+    assert report["issuer"] != "A Famous University"
 
 
 # --- hosted assertions ------------------------------------------------------------------
