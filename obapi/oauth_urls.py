@@ -9,7 +9,7 @@ from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
 from .api import authorization_server_metadata
-from .views import ConsentView
+from .views import ConsentView, RegistrationManagementView, RegistrationView
 
 app_name = "oauth2_provider"
 
@@ -18,7 +18,12 @@ urlpatterns = [
     path("token/", dot_views.TokenView.as_view(), name="token"),
     path("revoke_token/", dot_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", dot_views.IntrospectTokenView.as_view(), name="introspect"),
-    *dot_urls.dcr_urlpatterns,
+    path("register/", RegistrationView.as_view(), name="dcr-register"),
+    path(
+        "register/<str:client_id>/",
+        RegistrationManagementView.as_view(),
+        name="dcr-register-management",
+    ),
     # The same metadata as the site root's (clients that look under the issuer
     # path find it too); the protected-resource metadata is the toolkit's.
     path(

@@ -3,22 +3,27 @@ public profile, and the consent page clients send learners to."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views.dynamic_client_registration import (
+    DynamicClientRegistrationManagementView,
+    DynamicClientRegistrationView,
+)
 
 from . import selectors, services
 from .documents import export_archive, profile_url
 from .forms import ImportCredentialForm, ProfileSettingsForm
-from .openapi import SCOPE_DESCRIPTIONS
+from .openapi import GRANT_TYPES, SCOPE_DESCRIPTIONS
 
 
 class ConsentView(AuthorizationView):
@@ -238,3 +243,48 @@ def public_profile(request, key):
 @require_http_methods(["GET", "HEAD"])
 def privacy(request):
     return render(request, "obapi/privacy.html")
+
+
+def _unoffered_grants(body: bytes) -> list[str]:
+    """The grant types a registration asks for that the server metadata does
+    not offer: a client registered for them could never reach the API."""
+    try:
+        metadata = json.loads(body)
+    except ValueError:
+        return []  # the toolkit answers malformed JSON itself
+    grants = metadata.get("grant_types") if isinstance(metadata, dict) else None
+    if not isinstance(grants, list):
+        return []
+    return [g for g in grants if isinstance(g, str) and g not in GRANT_TYPES]
+
+
+def _refuse_grants(body: bytes) -> JsonResponse | None:
+    unoffered = _unoffered_grants(body)
+    if not unoffered:
+        return None
+    return JsonResponse(
+        {
+            "error": "invalid_client_metadata",
+            "error_description": (
+                f"Unsupported grant_types: {', '.join(repr(g) for g in unoffered)[:200]}. "
+                f"Supported values: {', '.join(GRANT_TYPES)}"
+            ),
+        },
+        status=400,
+    )
+
+
+class RegistrationView(DynamicClientRegistrationView):
+    """RFC 7591 registration limited to the grants the server metadata offers:
+    the toolkit would register a client_credentials client, whose tokens carry
+    no learner and are refused by every endpoint of the API."""
+
+    def post(self, request, *args, **kwargs):
+        return _refuse_grants(request.body) or super().post(request, *args, **kwargs)
+
+
+class RegistrationManagementView(DynamicClientRegistrationManagementView):
+    """RFC 7592 client configuration, with the same limit on grants."""
+
+    def put(self, request, client_id, *args, **kwargs):
+        return _refuse_grants(request.body) or super().put(request, client_id, *args, **kwargs)

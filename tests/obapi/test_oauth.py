@@ -210,6 +210,46 @@ def test_open_registration_is_limited_per_address(client):
     assert not Application.objects.filter(name="Spam").exists()
 
 
+@pytest.mark.parametrize(
+    "grants", [["client_credentials"], ["authorization_code", "client_credentials"]]
+)
+def test_a_client_cannot_register_for_a_grant_the_api_never_honours(client, grants):
+    """A client_credentials token carries no learner: every API call would be
+    refused, so the registration is refused at once, in RFC 7591's words."""
+    response = client.post(
+        "/o/register/",
+        {
+            "client_name": "Robot",
+            "redirect_uris": ["https://robot.example/cb"],
+            "grant_types": grants,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client_metadata"
+    assert "client_credentials" in response.json()["error_description"]
+    assert not Application.objects.filter(name="Robot").exists()
+
+
+def test_a_registered_client_cannot_switch_to_an_unoffered_grant(client):
+    registered = register(client, name="Backpack")
+    response = client.put(
+        f"/o/register/{registered['client_id']}/",
+        {
+            "client_name": "Backpack",
+            "redirect_uris": ["https://backpack.example/callback"],
+            "grant_types": ["client_credentials"],
+            "token_endpoint_auth_method": "none",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {registered['registration_access_token']}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client_metadata"
+    app = Application.objects.get(client_id=registered["client_id"])
+    assert app.authorization_grant_type == Application.GRANT_AUTHORIZATION_CODE
+
+
 def test_the_consent_page_speaks_spanish(client, learner_client):
     registered = register(client)
     _verifier, challenge = pkce_pair()
