@@ -25,8 +25,9 @@ import datetime
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -278,6 +279,70 @@ def draft_save(
         over_limit=[r.pk for r in responses.values() if over_limit(r.text, r.word_limit)],
         refused_answers=refused,
     )
+
+
+# The background save's usual case as one statement, so it commits on its own
+# (no transaction around it, one round trip): claim the next version of the
+# learner's editable draft, only while every one of its answers was posted,
+# then store the posted answers whose text differs. Data-modifying parts of a
+# WITH all run once, and the answers are joined to the claim, so they are
+# written only when the claim matched.
+_SAVE_ANSWERS_SQL = """
+WITH claimed AS (
+    UPDATE {submission} AS s SET version = s.version + 1, updated_at = %(now)s
+    WHERE s.uuid = %(uuid)s AND s.learner_id = %(learner)s AND s.version = %(version)s
+      AND s.status = ANY(%(editable)s)
+      AND NOT EXISTS (
+          SELECT 1 FROM {response} AS r WHERE r.submission_id = s.id AND r.id <> ALL(%(ids)s)
+      )
+    RETURNING s.id
+), changed AS (
+    UPDATE {response} AS r SET text = posted.text
+    FROM claimed, unnest(%(ids)s::bigint[], %(texts)s::text[]) AS posted (id, text)
+    WHERE r.submission_id = claimed.id AND r.id = posted.id AND r.text IS DISTINCT FROM posted.text
+    RETURNING r.id
+)
+SELECT (SELECT count(*) FROM claimed), (SELECT count(*) FROM changed)
+"""
+
+
+def draft_save_answers(
+    *, submission_uuid: uuid.UUID, learner: User, version: int, answers: dict[int, str]
+) -> SaveResult | None:
+    """The background save when nothing needs explaining, in one statement.
+
+    Requires ``answers`` (response id -> text as posted) to hold only text that
+    can be stored (``answer_problem``) and ``version`` to be the page's. Claims
+    the next version of the learner's draft and stores the answers that
+    changed, only when the draft is the learner's, still editable, still at
+    ``version`` and every one of its answers is in ``answers`` (an answer that
+    did not arrive is never written, and the page must hear of it). Returns
+    None when any of that does not hold: then nothing changed, and
+    ``draft_save`` through the page's form says why (conflict, submitted,
+    missing answer). Not safe to repeat: a second call with the same version
+    finds it taken and returns None.
+    """
+    now = timezone.now()
+    ids = list(answers)
+    sql = _SAVE_ANSWERS_SQL.format(
+        submission=connection.ops.quote_name(Submission._meta.db_table),
+        response=connection.ops.quote_name(Response._meta.db_table),
+    )
+    params: dict[str, Any] = {
+        "now": now,
+        "uuid": submission_uuid,
+        "learner": learner.pk,
+        "version": version,
+        "editable": [str(s) for s in EDITABLE_STATUSES],
+        "ids": ids,
+        "texts": [answers[pk] for pk in ids],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        claimed, _changed = cursor.fetchone()
+    if not claimed:
+        return None
+    return SaveResult(version=version + 1, saved_at=now)
 
 
 def _save_declarations(submission: Submission, changes: DraftChanges) -> None:

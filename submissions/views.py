@@ -1,5 +1,6 @@
 """Applying, the application page (edit while a draft, read-only after), files."""
 
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from .downloads import attachment_response
 from .exceptions import AlreadyApplied, DraftConflict, IncompleteSubmission
 from .forms import MISSING_ANSWER, ApplicationForm, DraftAnswersForm
 from .models import Attachment
+from .words import answer_problem, normalize_answer
 
 
 @login_required
@@ -300,6 +302,13 @@ def autosave(request, uuid):
     """
     if not request.user.is_authenticated:
         return signed_out_json()
+    saved = _save_answers_at_once(request, uuid)
+    if saved is not None:
+        return JsonResponse(
+            {"ok": True, "version": saved.version, "saved_at": _clock(saved.saved_at)}
+        )
+    # Something to explain (a conflict, a refused or missing answer, a submitted
+    # or unknown application): the form says what, as a Save draft would.
     submission = selectors.draft_answers_for_learner(uuid=uuid, learner=request.user)
     if not submission.is_editable:
         return JsonResponse(
@@ -329,6 +338,35 @@ def autosave(request, uuid):
     if refused:
         return JsonResponse({**body, "error": not_saved, "errors": refused}, status=422)
     return JsonResponse(body)
+
+
+_ANSWER_NAME = re.compile(r"response_([1-9][0-9]{0,17})")
+
+
+def _save_answers_at_once(request, uuid) -> services.SaveResult | None:
+    """The background save's usual case: a plain version and every answer storable.
+
+    Reads the posted fields the way ``DraftAnswersForm`` does (the last value of
+    each name, CRLF as LF) without building it, and saves in one statement;
+    None sends the request the full way, which explains what went wrong.
+    """
+    version = request.POST.get("version", "")
+    if not (version.isascii() and version.isdigit() and 0 < int(version) < 2**31):
+        return None
+    answers = {}
+    for name, value in request.POST.items():
+        match = _ANSWER_NAME.fullmatch(name)
+        if match is None:
+            continue
+        text = normalize_answer(value)
+        if answer_problem(text):
+            return None
+        answers[int(match[1])] = text
+    if not answers:
+        return None
+    return services.draft_save_answers(
+        submission_uuid=uuid, learner=request.user, version=int(version), answers=answers
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from submissions import services
+from submissions.models import Status
 from submissions.words import MAX_ANSWER_CHARS
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import PDF_BYTES, page_data, pdf_upload
@@ -297,3 +298,67 @@ def test_a_refused_stale_save_keeps_the_typed_link(learner_client, draft):
     assert 'value="Lesson video"' in page
     assert 'value="https://video.example.org/lesson-7"' in page
     assert not draft.links.exists()
+
+
+# --- the background save in one statement -------------------------------------------
+
+
+def test_autosave_missing_one_answer_saves_the_others_and_names_the_missing_one(
+    learner_client, draft
+):
+    first = draft.responses.order_by("pk").first()
+    data = form_data(draft, text="Fresh text.")
+    del data[f"response_{first.pk}"]
+
+    response = learner_client.post(autosave_url(draft), data)
+
+    assert response.status_code == 422
+    body = response.json()
+    assert list(body["errors"]) == [f"response_{first.pk}"]
+    assert body["version"] == draft.version + 1
+    first.refresh_from_db()
+    assert first.text == STORED
+    assert all(r.text == "Fresh text." for r in draft.responses.exclude(pk=first.pk))
+
+
+def test_autosave_with_crlf_line_breaks_stores_them_as_the_page_counts_them(learner_client, draft):
+    response = learner_client.post(autosave_url(draft), form_data(draft, text="One\r\nTwo"))
+
+    assert response.status_code == 200 and response.json()["ok"] is True
+    assert set(stored_answers(draft)) == {"One\nTwo"}
+
+
+def test_autosave_writes_nothing_into_another_learners_draft(learner_client, draft, other_learner):
+    theirs, _ = services.submission_apply(learner=other_learner, credential=CredentialFactory())
+    their_answer = theirs.responses.first()
+    data = form_data(draft, text="Mine.")
+    data[f"response_{their_answer.pk}"] = "Written into someone else's draft."
+
+    assert learner_client.post(autosave_url(draft), data).status_code == 200
+    assert learner_client.post(autosave_url(theirs), form_data(theirs)).status_code == 404
+    their_answer.refresh_from_db()
+    theirs.refresh_from_db()
+    assert their_answer.text == "" and theirs.version == 1
+    assert set(stored_answers(draft)) == {"Mine."}
+
+
+def test_autosave_of_a_submitted_application_changes_nothing(learner_client, draft):
+    type(draft).objects.filter(pk=draft.pk).update(status=Status.IN_REVIEW)
+
+    response = learner_client.post(autosave_url(draft), form_data(draft, text="Late words."))
+
+    assert response.status_code == 409
+    assert set(stored_answers(draft)) == {STORED}
+
+
+def test_a_second_tab_autosave_with_the_old_version_reports_the_conflict(learner_client, draft):
+    loaded = draft.version
+    first = learner_client.post(autosave_url(draft), form_data(draft, text="Tab one."))
+    assert first.json()["version"] == loaded + 1
+
+    stale = learner_client.post(autosave_url(draft), form_data(draft, text="Tab two."))
+
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["ok"] is False and body["conflict"] is True and body["version"] == loaded + 1
+    assert set(stored_answers(draft)) == {"Tab one."}
