@@ -319,9 +319,12 @@ def draft_save_answers(
     did not arrive is never written, and the page must hear of it). Returns
     None when any of that does not hold: then nothing changed, and
     ``draft_save`` through the page's form says why (conflict, submitted,
-    missing answer). Not safe to repeat: a second call with the same version
-    finds it taken and returns None.
+    missing answer), as it does on a database other than PostgreSQL. Not safe
+    to repeat: a second call with the same version finds it taken and returns
+    None.
     """
+    if connection.vendor != "postgresql":
+        return None  # the statement is PostgreSQL's; elsewhere the full way
     now = timezone.now()
     ids = list(answers)
     sql = _SAVE_ANSWERS_SQL.format(
