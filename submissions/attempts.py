@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import ExtraAttempt, Submission
-from .selectors import submission_chain
+from .selectors import attempt_number
 
 
 @dataclass(frozen=True)
@@ -39,18 +39,18 @@ def attempt_policy(submission: Submission) -> AttemptPolicy:
     """The policy as it applies after ``submission`` (its chain's attempts so far).
 
     Two queries (the chain, the extra attempts); none for an unlimited credential
-    beyond the chain.
+    beyond the chain, and none at all for a submission read for its page
+    (``selectors.submission_page_for_learner`` reads both with it).
     """
-    chain = submission_chain(submission)
-    used = chain.index(next(s for s in chain if s.pk == submission.pk)) + 1
+    used = attempt_number(submission)
     limit = submission.credential.attempt_limit
-    extra = (
+    extra = getattr(submission, "extra_attempts", None)
+    if limit is None:
+        extra = 0
+    elif extra is None:
         # Granted on any version of the credential: its versions share a lineage.
-        ExtraAttempt.objects.filter(
+        extra = ExtraAttempt.objects.filter(
             learner_id=submission.learner_id,
             credential__lineage=submission.credential.lineage,
         ).count()
-        if limit is not None
-        else 0
-    )
     return AttemptPolicy(limit=limit, used=used, extra=extra)

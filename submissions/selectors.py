@@ -2,18 +2,31 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, User
-from credentials.models import MicroCredential, Prompt
+from credentials.models import EvidenceRequirement, MicroCredential, Prompt, RubricCriterion
 
-from .models import Attachment, EvidenceLink, Response, Status, Submission
+from .models import Attachment, EvidenceLink, ExtraAttempt, Response, Status, Submission
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 def submission_get_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
@@ -29,7 +42,14 @@ def submission_page_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
     """The learner's own application for its page, or 404, in one query: with its
     credential, organization and earlier attempt, and ``prompt_count`` (how many
     prompts the credential has now), so the page can tell without another query
-    whether staff added a prompt since the draft copied them."""
+    whether staff added a prompt since the draft copied them.
+
+    Also read in the same query, for the draft page: ``extra_attempts`` (further
+    attempts staff allowed on the credential's lineage) and, on PostgreSQL, the
+    credential's evidence requirements and rubric (``requirement_rows``,
+    ``criterion_rows``) and the links of the learner's attempts at it
+    (``chain_links``), so a resubmission costs no more queries than a first
+    attempt (``draft_page_content``, ``attempt_number``)."""
     prompt_count = (
         Prompt.objects.filter(credential=OuterRef("credential"))
         .order_by()
@@ -37,29 +57,91 @@ def submission_page_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return get_object_or_404(
-        Submission.objects.select_related(
-            "credential", "credential__organization", "learner", "previous"
-        ).annotate(prompt_count=Coalesce(Subquery(prompt_count), 0)),
-        uuid=uuid,
-        learner=learner,
+    extra_attempts = (
+        ExtraAttempt.objects.filter(
+            learner_id=OuterRef("learner_id"), credential__lineage=OuterRef("credential__lineage")
+        )
+        .order_by()
+        .values("learner_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    queryset = Submission.objects.select_related(
+        "credential", "credential__organization", "learner", "previous"
+    ).annotate(
+        prompt_count=Coalesce(Subquery(prompt_count), 0),
+        extra_attempts=Coalesce(Subquery(extra_attempts), 0),
+    )
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(
+            requirement_rows=_rows_of(EvidenceRequirement),
+            criterion_rows=_rows_of(RubricCriterion),
+            chain_links=ArraySubquery(
+                Submission.objects.filter(
+                    learner_id=OuterRef("learner_id"), credential_id=OuterRef("credential_id")
+                )
+                .order_by()
+                .values(link=JSONObject(id="id", previous_id="previous_id"))
+            ),
+        )
+    return get_object_or_404(queryset, uuid=uuid, learner=learner)
+
+
+def _rows_of(model: type[EvidenceRequirement] | type[RubricCriterion]) -> ArraySubquery:
+    """The submission's credential's rows of ``model`` in their order, as JSON objects."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return ArraySubquery(
+        model.objects.filter(credential_id=OuterRef("credential_id"))
+        .order_by("position", "id")
+        .values(row=JSONObject(**{name: name for name in names}))
+    )
+
+
+def _instances(model: type[_Row], rows: list[dict]) -> list[_Row]:
+    """Model instances as a query would give them, from ``_rows_of``'s JSON."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return [model.from_db("default", names, [row[name] for name in names]) for row in rows]
 
 
 def draft_page_content(submission: Submission) -> Submission:
     """Attach what the draft's page shows to ``submission`` (read with
     ``submission_page_for_learner``): its answers with their prompts joined in,
-    files, links, and the credential's evidence requirements and rubric; five
-    queries whatever their number. Returns the same instance."""
-    prefetch_related_objects(
-        [submission],
+    files, links, and the credential's evidence requirements and rubric; three
+    queries whatever their number (five where the page query could not read
+    the requirements and rubric). Returns the same instance."""
+    lookups: list[str | Prefetch] = [
         Prefetch("responses", queryset=Response.objects.select_related("prompt")),
         Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
         Prefetch("links", queryset=EvidenceLink.objects.order_by("added_at", "id")),
-        "credential__evidence_requirements",
-        "credential__rubric_criteria",
-    )
+    ]
+    credential = submission.credential
+    for related, model, rows in (
+        ("evidence_requirements", EvidenceRequirement, "requirement_rows"),
+        ("rubric_criteria", RubricCriterion, "criterion_rows"),
+    ):
+        read = getattr(submission, rows, None)
+        if read is None:
+            lookups.append(f"credential__{related}")
+        else:
+            _attach_prefetched(credential, related, _instances(model, read))
+    prefetch_related_objects([submission], *lookups)
     return submission
+
+
+def attempt_number(submission: Submission) -> int:
+    """Which attempt of its chain ``submission`` is (1 for a first attempt): its
+    place in ``submission_chain``, from the ``chain_links`` read with the page
+    when there (no query), else from the chain."""
+    links = getattr(submission, "chain_links", None)
+    if links is None:
+        chain = submission_chain(submission)
+        return chain.index(next(s for s in chain if s.pk == submission.pk)) + 1
+    previous = {link["id"]: link["previous_id"] for link in links}
+    number, earlier = 1, submission.previous_id
+    while earlier in previous and earlier != submission.pk and number <= len(previous):
+        number += 1
+        earlier = previous[earlier]
+    return number
 
 
 def draft_answers_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
@@ -85,7 +167,7 @@ def draft_answers_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
     return submission
 
 
-def _attach_prefetched(instance: Submission, related_name: str, rows: list) -> None:
+def _attach_prefetched(instance: Model, related_name: str, rows: list) -> None:
     """Give ``instance.<related_name>.all()`` rows already read, the way
     ``prefetch_related`` stores them, so later reads run no query."""
     queryset = getattr(instance, related_name).all()
@@ -215,7 +297,7 @@ def submission_chain(submission: Submission) -> list[Submission]:
     Attempts always share learner and credential, so one query loads the
     candidates and the chain is followed in memory along ``previous``.
     """
-    candidates = dict(submission.__dict__.get(_CHAIN_READ) or _chain_candidates(submission))
+    candidates = _chain_candidates(submission)
     candidates[submission.pk] = submission
     following = {s.previous_id: s for s in candidates.values() if s.previous_id}
     chain = [submission]
@@ -230,9 +312,6 @@ def submission_chain(submission: Submission) -> list[Submission]:
     return chain
 
 
-_CHAIN_READ = "_chain_candidates"
-
-
 def _chain_candidates(submission: Submission) -> dict[int, Submission]:
     return {
         s.pk: s
@@ -240,19 +319,6 @@ def _chain_candidates(submission: Submission) -> dict[int, Submission]:
             learner_id=submission.learner_id, credential_id=submission.credential_id
         ).select_related("credential")
     }
-
-
-def chain_read_once(submission: Submission) -> None:
-    """Read the attempts of ``submission``'s chain now, for it and its earlier
-    attempt: a page showing both the feedback on the earlier attempt and the
-    attempt policy (two ``submission_chain`` calls) then reads them once.
-    Only for a page's own instances: a later status change is not seen."""
-    candidates = _chain_candidates(submission)
-    submission.__dict__[_CHAIN_READ] = candidates
-    if submission.previous_id and Submission.previous.is_cached(submission):
-        previous = submission.previous
-        if previous is not None:
-            previous.__dict__[_CHAIN_READ] = candidates
 
 
 def chain_is_awarded(chain: list[Submission]) -> bool:

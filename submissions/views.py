@@ -88,8 +88,6 @@ def detail(request, uuid):
         submission = selectors.draft_page_content(
             selectors.submission_page_for_learner(uuid=uuid, learner=request.user)
         )
-    if submission.previous_id:
-        selectors.chain_read_once(submission)
     form = ApplicationForm(initial={"version": submission.version}, submission=submission)
     return _render_draft(request, submission, form)
 

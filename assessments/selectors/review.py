@@ -248,6 +248,37 @@ def _decided_feedback(
     return decided
 
 
+@dataclass
+class EarlierFeedback:
+    """The decided feedback on one attempt, as its next attempt shows it."""
+
+    submission: Submission
+    outcome: str = ""
+    comment: str = ""
+    scores: list[CriterionScore] = field(default_factory=list)
+
+    @property
+    def has_feedback(self) -> bool:
+        """A decided attempt with marks or comments to show."""
+        return bool(self.outcome and (self.comment or self.scores))
+
+
+def earlier_feedback(*, submission: Submission) -> EarlierFeedback:
+    """The decided feedback on ``submission`` (an earlier attempt), never an open
+    review's progress: what ``related_submissions`` gives for it. One query, or
+    none once kept: a decision moves the attempt's status and ``updated_at``,
+    so it is kept under those (``content_key``) and read again after any move."""
+    key = content_key(submission)
+    key = f"{key}:feedback" if key else None
+    decided = cache.get(key) if key else None
+    if not isinstance(decided, tuple):
+        decided = _decided_feedback([submission.pk]).get(submission.pk, ("", "", []))
+        if key:
+            cache.set(key, decided, CONTENT_TIMEOUT)
+    outcome, comment, scores = decided
+    return EarlierFeedback(submission=submission, outcome=outcome, comment=comment, scores=scores)
+
+
 def related_submissions(*, submission: Submission) -> RelatedSubmissions:
     """Every attempt in the submission's chain, oldest first, with the feedback
     of decided attempts. Feedback never carries the assessor's identity, and an

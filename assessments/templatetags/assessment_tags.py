@@ -61,6 +61,4 @@ def attempt_feedback(submission):
     """The decided feedback on one attempt, overall and per criterion, shown on
     the learner's next attempt. Nothing for an attempt not decided yet: an
     open review's saved progress is never shown."""
-    related = selectors.related_submissions(submission=submission)
-    attempt = next(a for a in related.attempts if a.is_current)
-    return {"attempt": attempt}
+    return {"attempt": selectors.earlier_feedback(submission=submission)}

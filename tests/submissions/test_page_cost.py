@@ -30,15 +30,16 @@ from tests.submissions.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The draft page: session, user and the header's (3); the draft, its answers
-# with their prompts, files, links, the credential's evidence requirements and
-# rubric, and the pre-check panel (7). A resubmission also reads its chain of
-# attempts once and the decided feedback (review, and its marks when decided).
-DRAFT_PAGE_QUERIES = 10
-RESUBMISSION_PAGE_QUERIES = 13
-# Session and user; the draft with its answers; savepoint, version claim, one
-# UPDATE per changed answer, release.
-AUTOSAVE_QUERIES = 7
+# The draft page: session, user and the header's (3); the draft (with the
+# credential's evidence requirements and rubric, the links of the learner's
+# attempts and the further attempts staff allowed), its answers with their
+# prompts, files, links, and the pre-check panel (5). A resubmission also
+# reads the decided feedback on its earlier attempt, until it is kept.
+DRAFT_PAGE_QUERIES = 8
+RESUBMISSION_PAGE_QUERIES = 9
+# Session and user; one statement that claims the version and stores the
+# changed answers.
+AUTOSAVE_QUERIES = 3
 
 
 def _draft(learner, prompts=0, files=0, links=0):

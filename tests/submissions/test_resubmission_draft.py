@@ -71,3 +71,19 @@ def test_a_first_attempt_shows_no_feedback_panel(learner, learner_client, creden
     page = learner_client.get(draft.get_absolute_url()).content.decode()
 
     assert 'id="earlier-feedback"' not in page
+
+
+def test_the_earlier_feedback_is_read_once_and_kept_the_same(
+    learner, learner_client, denied, django_assert_max_num_queries
+):
+    draft = services.submission_resubmit(submission=denied, actor=learner)
+    first = learner_client.get(draft.get_absolute_url()).content.decode()
+
+    with django_assert_max_num_queries(8):  # as few as a first attempt's page
+        again = learner_client.get(draft.get_absolute_url()).content.decode()
+
+    def panel(page):
+        return page[page.index('id="earlier-feedback"') : page.index('id="application-form"')]
+
+    assert panel(again) == panel(first)
+    assert "Name the grade and subject you teach." in panel(again)
