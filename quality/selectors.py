@@ -12,7 +12,18 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import AnyUser, User
 from credentials.models import (
@@ -383,9 +394,20 @@ def assignment_for_reviewer(*, uuid: str, user: AnyUser) -> ReviewAssignment:
     """The reviewer's own assignment; anyone else gets DoesNotExist (a 404 page)."""
     if not user.is_authenticated:
         raise ReviewAssignment.DoesNotExist
-    return ReviewAssignment.objects.select_related(
-        "round", "round__framework", "round__credential", "round__credential__organization"
-    ).get(uuid=uuid, reviewer=user)
+    return (
+        ReviewAssignment.objects.select_related(
+            "round", "round__framework", "round__credential", "round__credential__organization"
+        )
+        # The designer's claims change only with the self-assessment's revision.
+        .annotate(
+            claims_revision=Subquery(
+                SelfAssessment.objects.filter(credential=OuterRef("round__credential")).values(
+                    "revision"
+                )[:1]
+            )
+        )
+        .get(uuid=uuid, reviewer=user)
+    )
 
 
 def review_rows(*, assignment: ReviewAssignment) -> list[ComponentRow]:

@@ -26,6 +26,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from accounts.views import signed_out_json
+from core import fragment_cache
 from core.views import user_errors
 from credentials.models import MemberRole, MicroCredential
 from credentials.selectors import credential_parts, organizations_for_member
@@ -39,7 +40,8 @@ from .exceptions import (
     SelfAssessmentIncomplete,
 )
 from .forms import AssignForm, PublishForm, ReviewForm, SelfAssessmentForm, SettleForm, initial_rows
-from .models import Framework, ReviewAssignment, ReviewRound, RoundStatus
+from .fragments import FRAMEWORKS
+from .models import AssignmentStatus, Framework, ReviewAssignment, ReviewRound, RoundStatus
 from .rendering import review_components
 
 # A version's content on the review page is kept this long (its key changes with it).
@@ -239,9 +241,17 @@ def version(request: HttpRequest, uuid: str) -> HttpResponse:
     assign_form = settle_rows = None
     if latest is not None and runs and latest.status in (RoundStatus.OPEN, RoundStatus.SETTLING):
         assign_form = AssignForm(eligible=selectors.eligible_reviewers(round=latest))
+    findings = _closed_findings([r for r in rounds if r.is_closed])
     feedback = selectors.rounds_feedback_rows(
-        rounds=[r for r in rounds if r.is_closed or r.status == RoundStatus.SETTLING]
+        rounds=[
+            r
+            for r in rounds
+            if (r.is_closed and r.pk not in findings) or r.status == RoundStatus.SETTLING
+        ]
     )
+    for review_round in rounds:
+        if review_round.is_closed and review_round.pk not in findings:
+            findings[review_round.pk] = _findings_put(review_round, feedback[review_round.pk])
     if latest is not None and latest.status == RoundStatus.SETTLING:
         settle_rows = [
             row
@@ -253,7 +263,7 @@ def version(request: HttpRequest, uuid: str) -> HttpResponse:
         "quality/version.html",
         {
             "credential": credential,
-            "rounds": [(r, feedback.get(r.pk)) for r in rounds],
+            "rounds": [(r, feedback.get(r.pk), findings.get(r.pk)) for r in rounds],
             "latest": latest,
             "can_design": designs,
             "runs": runs,
@@ -267,6 +277,41 @@ def version(request: HttpRequest, uuid: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _findings_key(review_round: ReviewRound) -> str:
+    closed_at = review_round.closed_at.timestamp() if review_round.closed_at else ""
+    return fragment_cache.key(
+        "quality-findings",
+        review_round.pk,
+        review_round.status,
+        closed_at,
+        depends=(FRAMEWORKS,),
+    )
+
+
+def _closed_findings(rounds: list[ReviewRound]) -> dict[int, str]:
+    """The findings tables of closed rounds rendered before, by round id.
+
+    A closed round's results and scores never change (settling and reviewing stop
+    when it closes), and the table names reviewers by number only, so one
+    rendering serves every reader of the version page; a framework's wording is
+    part of the key through its version."""
+    if not rounds:
+        return {}
+    keys = {_findings_key(r): r.pk for r in rounds}
+    found = cache.get_many(list(keys))
+    return {keys[k]: mark_safe(html) for k, html in found.items()}  # noqa: S308 (rendered below)
+
+
+def _findings_put(review_round: ReviewRound, rows: list) -> str:
+    html = (
+        render_to_string("quality/_feedback.html", {"review_round": review_round, "rows": rows})
+        if rows
+        else ""
+    )
+    fragment_cache.put(_findings_key(review_round), html)
+    return mark_safe(html)  # noqa: S308 (rendered by the template above)
 
 
 def _round_for_admin(request: HttpRequest, uuid: str) -> ReviewRound:
@@ -355,9 +400,18 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
         assignment = selectors.assignment_for_reviewer(uuid=uuid, user=request.user)
     except ReviewAssignment.DoesNotExist:
         raise Http404 from None
-    rows = selectors.review_rows(assignment=assignment)
-    components = [r.component for r in rows]
     status = 200
+    kept_key = kept = None
+    if request.method != "POST" and assignment.status != AssignmentStatus.SUBMITTED:
+        kept_key = _review_components_key(assignment)
+        kept = fragment_cache.get(kept_key)
+    if kept is not None:
+        # The components as this reviewer left them: only the ratings are a form here.
+        rows: list[selectors.ComponentRow] = []
+        components = []
+    else:
+        rows = selectors.review_rows(assignment=assignment)
+        components = [r.component for r in rows]
     if request.method == "POST":
         form = ReviewForm(request.POST, components=components)
         if form.is_valid():
@@ -402,6 +456,15 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
         if selectors.others_visible(assignment=assignment)
         else None
     )
+    if kept is None:
+        kept = review_components(
+            selectors.group_rows(rows),
+            form.bound_rows(),
+            {row.component.pk: row for row in others} if others else None,
+            submitted=assignment.status == "submitted",
+        )
+        if kept_key is not None:
+            fragment_cache.put(kept_key, str(kept))
     return render(
         request,
         "quality/review.html",
@@ -411,16 +474,27 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
             "credential": credential,
             "content": _review_content(credential),
             "form": form,
-            "components": review_components(
-                selectors.group_rows(rows),
-                form.bound_rows(),
-                {row.component.pk: row for row in others} if others else None,
-                submitted=assignment.status == "submitted",
-            ),
+            "components": mark_safe(kept),  # noqa: S308 (built escaped by review_components)
             "submitted": assignment.status == "submitted",
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=status,
+    )
+
+
+def _review_components_key(assignment: ReviewAssignment) -> str:
+    """The components of a review not yet submitted, as loaded: this reviewer's marks
+    (every save takes a new revision), the designer's claims (the self-assessment's
+    revision, read with the assignment) and the framework's wording. Only the
+    assigned reviewer opens the page, and the claims never name the designer;
+    a submitted review (which shows the other reviewers' feedback) is not kept."""
+    return fragment_cache.key(
+        "quality-review",
+        assignment.pk,
+        assignment.revision,
+        assignment.status,
+        assignment.claims_revision,  # type: ignore[attr-defined]
+        depends=(FRAMEWORKS,),
     )
 
 

@@ -3,7 +3,9 @@ that never loses what was typed, and pages whose query counts do not grow with t
 number of components."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quality.models import Mark, RoundStatus
@@ -302,6 +304,46 @@ def test_version_page_queries_do_not_grow_with_rounds(db, rounds, django_assert_
     assert "Rita Reviewer" not in body
 
 
+def test_version_page_reads_closed_rounds_findings_once(world):
+    """A closed round's findings table is kept: a second visit reads no results or
+    scores, as many queries as a version without closed rounds."""
+    world.self_assess()
+    _send_back(world)
+    world.open_round()
+    url = reverse("quality:version", kwargs={"uuid": world.credential.uuid})
+    designer = world.client(world.designer)
+    first = designer.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = designer.get(url).content.decode()
+    table = 'id="finding-1-'
+    assert (
+        second[second.index(table) :].split("</table>")[0]
+        == (first[first.index(table) :].split("</table>")[0])
+    )
+    assert "Scored remark 1.1" in second
+    assert not any(
+        "quality_componentresult" in q["sql"] or "quality_reviewscore" in q["sql"]
+        for q in queries.captured_queries
+    )
+    # The organization's admin reads the same table.
+    admin = world.client(world.admin).get(url).content.decode()
+    table = admin[admin.index('id="finding-1-') :].split("</table>")[0]
+    assert "Scored remark 1.1" in table and "Rita Reviewer" not in table
+
+
+def test_version_page_findings_follow_a_components_new_wording(world):
+    world.self_assess()
+    _send_back(world)
+    url = reverse("quality:version", kwargs={"uuid": world.credential.uuid})
+    designer = world.client(world.designer)
+    component = world.components()[0]
+    assert component.title in designer.get(url).content.decode()
+
+    component.title = "Reworded component"
+    component.save()
+    assert "Reworded component" in designer.get(url).content.decode()
+
+
 @pytest.mark.parametrize("prompts", [2, 40])
 def test_review_page_queries_do_not_grow_with_the_credential(
     db, prompts, django_assert_max_num_queries
@@ -373,3 +415,39 @@ def test_quality_home_queries_do_not_grow_with_assignments(
     with django_assert_max_num_queries(6):
         page = reviewer.get(reverse("quality:home"))
     assert page.content.decode().count('class="status status-assigned"') == assignments
+
+
+def test_review_components_are_kept_until_the_review_or_the_claims_change(world):
+    from django.db.models import F
+
+    from quality.models import SelfAssessment, SelfAssessmentEntry
+
+    world.self_assess()
+    _round, (a1, _a2) = world.open_round()
+    reviewer = world.client(world.reviewer1)
+    first = reviewer.get(_review_url(a1)).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = reviewer.get(_review_url(a1)).content.decode()
+    assert not any("quality_reviewscore" in q["sql"] for q in queries.captured_queries)
+    start = 'class="card component"'
+    assert (
+        second[second.index(start) :].split('id="ratings-heading"')[0]
+        == (first[first.index(start) :].split('id="ratings-heading"')[0])
+    )
+
+    # The reviewer's own save shows on the next visit.
+    world.score(a1, Mark.MET, submit=False)
+    assert "Scored remark 1.1" in reviewer.get(_review_url(a1)).content.decode()
+
+    # A new self-assessment revision shows its claims.
+    entry = SelfAssessmentEntry.objects.filter(self_assessment__credential=world.credential)[0]
+    entry.pointer = "Part 3, prompt 2"
+    entry.save()
+    SelfAssessment.objects.filter(credential=world.credential).update(revision=F("revision") + 1)
+    assert "Part 3, prompt 2" in reviewer.get(_review_url(a1)).content.decode()
+
+    # A component's new wording.
+    component = world.components()[0]
+    component.title = "Reworded component"
+    component.save()
+    assert "Reworded component" in reviewer.get(_review_url(a1)).content.decode()
