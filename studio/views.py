@@ -11,20 +11,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.views import signed_out_json
+from core import fragment_cache
 from core.views import user_errors
 from credentials.exceptions import CredentialConflict
 from credentials.models import MicroCredential
 from credentials.selectors import credential_parts
 from submissions.preview import application_preview_context
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .exceptions import InReview
 from .forms import CredentialCreateForm, StudioForm
 
@@ -34,10 +38,22 @@ def index(request: HttpRequest) -> HttpResponse:
     organizations = selectors.designer_organizations(user=request.user)
     if not organizations:
         raise Http404
+    key = fragment_cache.key(
+        "studio-list",
+        selectors.studio_list_stamp(organizations=organizations),
+        depends=(fragments.ROUNDS, *(fragments.credentials_of(o.pk) for o in organizations)),
+    )
+    studio_list = fragment_cache.get(key)
+    if studio_list is None:
+        studio_list = render_to_string(
+            "studio/_studio_list.html",
+            {"groups": selectors.studio_list(organizations=organizations)},
+        )
+        fragment_cache.put(key, studio_list)
     return render(
         request,
         "studio/studio_index.html",
-        {"groups": selectors.studio_list(organizations=organizations)},
+        {"studio_list": mark_safe(studio_list)},  # noqa: S308 (rendered by the template)
     )
 
 
@@ -66,22 +82,64 @@ def _clock(moment) -> str:
     return time_format(timezone.localtime(moment), gettext("g:i A"))
 
 
+def _editor_fields(form: StudioForm, credential: MicroCredential, editable: bool) -> str:
+    return render_to_string(
+        "studio/_editor_fields.html",
+        {"form": form, "credential": credential, "editable": editable},
+    ).strip()
+
+
+def _editor_key(credential: MicroCredential, editable: bool) -> str:
+    """The stored fields of a version as loaded: its revision (every studio save takes
+    a new one) and change time (any other save of the version), whether it can be
+    edited, and the versions its items and the list of topics are kept under
+    (``studio.fragments``: saves of a prompt, requirement, criterion or topic)."""
+    return fragment_cache.key(
+        "studio-editor",
+        credential.pk,
+        credential.revision,
+        credential.updated_at.timestamp(),
+        credential.version_status,
+        int(editable),
+        depends=(fragments.credential_items(credential.pk), fragments.TOPICS),
+    )
+
+
 def _render_edit(
     request: HttpRequest,
     credential: MicroCredential,
-    form: StudioForm,
+    form: StudioForm | None,
     *,
     conflict: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The edit page; without ``form``, the version as stored, with its fields kept
+    rendered until it changes (a long draft has hundreds of them)."""
+    editable = credential.is_editable and credential.version_status != "in_review"
+    if form is None:
+        key = _editor_key(credential, editable)
+        fields = fragment_cache.get(key)
+        if fields is None:
+            selectors.credential_items_load(credential)
+            form = StudioForm(initial={"version": credential.revision}, credential=credential)
+            fields = _editor_fields(form, credential, editable)
+            fragment_cache.put(key, fields)
+        else:
+            # Built only if read (the page itself shows the kept fields).
+            form = SimpleLazyObject(  # type: ignore[assignment]
+                lambda: StudioForm(initial={"version": credential.revision}, credential=credential)
+            )
+    else:
+        fields = _editor_fields(form, credential, editable)
     return render(
         request,
         "studio/credential_edit.html",
         {
             "credential": credential,
             "form": form,
+            "editor_fields": mark_safe(fields),  # noqa: S308 (rendered by the template)
             "conflict": conflict,
-            "editable": credential.is_editable and credential.version_status != "in_review",
+            "editable": editable,
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=status,
@@ -90,10 +148,10 @@ def _render_edit(
 
 @login_required
 def edit(request: HttpRequest, uuid) -> HttpResponse:
-    credential = selectors.credential_for_designer(user=request.user, uuid=uuid)
     if request.method != "POST":
-        form = StudioForm(initial={"version": credential.revision}, credential=credential)
-        return _render_edit(request, credential, form)
+        credential = selectors.credential_for_designer(user=request.user, uuid=uuid, items=False)
+        return _render_edit(request, credential, None)
+    credential = selectors.credential_for_designer(user=request.user, uuid=uuid)
     form = StudioForm(request.POST, credential=credential)
     form.is_valid()
     if "version" in form.errors:

@@ -4,6 +4,8 @@ autosave conflicts, versions and query counts."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -307,3 +309,124 @@ def test_studio_pages_query_counts_stay_flat(
     with django_assert_max_num_queries(12):
         url = reverse("studio:preview_application", kwargs={"uuid": draft.uuid})
         assert designer_client.get(url).status_code == 200
+
+
+# --- the editor's kept fields ----------------------------------------------------------------
+
+
+def _prompt_queries(client, credential):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(edit_url(credential))
+    assert page.status_code == 200
+    return page, [q["sql"] for q in queries.captured_queries if "credentials_prompt" in q["sql"]]
+
+
+def test_editor_fields_are_kept_until_a_save_changes_them(designer_client, designer, draft):
+    first, read = _prompt_queries(designer_client, draft)
+    assert read
+    second, read = _prompt_queries(designer_client, draft)
+    assert not read
+    assert (
+        second.text.split('name="version"')[1].split('class="save-bar"')[0]
+        == (first.text.split('name="version"')[1].split('class="save-bar"')[0])
+    )
+    # The form is still there for whoever reads it.
+    assert second.context["form"]["title"].value() == draft.title
+
+    prompt = draft.prompts.first()
+    saved = designer_client.post(
+        edit_url(draft), page_post(designer_client, draft, **{f"prompt_{prompt.pk}_text": "Anew"})
+    )
+    assert saved.status_code == 302
+    page = designer_client.get(edit_url(draft))
+    assert "Anew" in page.text
+    assert f'name="version" value="{draft.revision + 1}"' in page.text
+
+
+def test_editor_shows_a_prompt_changed_outside_the_studio(designer_client, draft):
+    designer_client.get(edit_url(draft))
+    prompt = draft.prompts.first()
+    prompt.text = "Edited in the admin"
+    prompt.save()
+    assert "Edited in the admin" in designer_client.get(edit_url(draft)).text
+    prompt.delete()
+    assert "Edited in the admin" not in designer_client.get(edit_url(draft)).text
+
+
+def test_editor_offers_a_new_topic_and_shows_topics_set_elsewhere(designer_client, draft):
+    designer_client.get(edit_url(draft))
+    topic = TopicFactory(name="Formative assessment")
+    page = designer_client.get(edit_url(draft))
+    assert "Formative assessment" in page.text
+    assert (
+        f'value="{topic.pk}" id' in page.text
+        and "checked" not in page.text.split(f'value="{topic.pk}"')[1].split(">")[0]
+    )
+
+    draft.topics.add(topic)
+    page = designer_client.get(edit_url(draft))
+    assert "checked" in page.text.split(f'value="{topic.pk}"')[1].split(">")[0]
+
+    topic.name = "Assessment for learning"
+    topic.save()
+    assert "Assessment for learning" in designer_client.get(edit_url(draft)).text
+
+
+def test_editor_turns_read_only_when_a_review_round_opens():
+    from quality.services import round_open
+    from tests.quality.conftest import build_world
+
+    world = build_world()
+    designer = world.client(world.designer)
+    url = edit_url(world.credential)
+    assert 'studio-fields" disabled' not in designer.get(url).text
+    world.self_assess()
+    round_open(credential=world.credential, actor=world.designer)
+    page = designer.get(url)
+    assert 'class="studio-fields" disabled' in page.text
+
+
+# --- the studio list, kept ---------------------------------------------------------------------
+
+
+def test_studio_list_follows_every_change_it_shows(designer_client, designer, organization, draft):
+    import datetime as dt
+
+    import time_machine
+
+    from credentials.services import CredentialChanges, credential_draft_save
+    from quality.models import ReviewRound, RoundStatus
+    from tests.quality.conftest import make_framework
+
+    index = reverse("studio:index")
+    start = dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        draft.save()
+        assert "updated March 2, 2026" in designer_client.get(index).text
+    # A studio save takes a new revision without saving the version's row.
+    with time_machine.travel(start + dt.timedelta(days=3), tick=False):
+        prompt = draft.prompts.first()
+        credential_draft_save(
+            credential=draft,
+            actor=designer,
+            revision=draft.revision,
+            changes=CredentialChanges(prompts={prompt.pk: {"text": "Reworded"}}),
+        )
+    assert "updated March 5, 2026" in designer_client.get(index).text
+
+    draft.title = "Talk moves"
+    draft.save()
+    assert "Talk moves" in designer_client.get(index).text
+
+    organization.name = "Lakeside Schools"
+    organization.save()
+    assert "Lakeside Schools" in designer_client.get(index).text
+
+    assert "In review" not in designer_client.get(index).text
+    ReviewRound.objects.create(
+        credential=draft, framework=make_framework(), number=1, status=RoundStatus.OPEN
+    )
+    assert "In review" in designer_client.get(index).text
+
+    CredentialFactory(organization=organization, title="Wait time", is_published=False)
+    assert "Wait time" in designer_client.get(index).text
