@@ -89,12 +89,15 @@ class Review(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="review")
+    # No index of its own: ``review_queue`` starts with it. Every index on this table
+    # is written again whenever the SLA sweep claims a row (see Meta.indexes).
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="reviews",
+        db_index=False,
         help_text="Empty while no eligible assessor exists.",
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -119,12 +122,14 @@ class Review(models.Model):
     )
     progress_saved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    # Indexed for decided reviews only (``review_decided_by``).
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     # How this review is scored, fixed when it opens from the credential's
@@ -182,7 +187,19 @@ class Review(models.Model):
                 name="review_reassignment_stamp",
             ),
             models.Index(fields=["assessor", "state", "due_on"], name="review_queue"),
-            models.Index(fields=["state", "decided_at"], name="review_decided"),
+            # Decided reviews only: the sweep rewrites open rows (a claim cannot be a
+            # HOT update, so the new row version is entered in every index whose
+            # condition it meets), and these two need no entry for them.
+            models.Index(
+                fields=["state", "decided_at"],
+                condition=Q(decided_at__isnull=False),
+                name="review_decided",
+            ),
+            models.Index(
+                fields=["decided_by"],
+                condition=Q(decided_by__isnull=False),
+                name="review_decided_by",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
