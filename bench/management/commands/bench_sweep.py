@@ -26,6 +26,7 @@ three:
 from __future__ import annotations
 
 import datetime
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             f"Filled {open_reviews:,} open reviews in {time.monotonic() - started:.1f} s."
         )
 
+        load_before = os.getloadavg()
         figures = {"first run": self._runs(now)}
         swept_until_yesterday(today=timezone.localdate(now), log=self.stdout.write)
         figures["first of the day"] = self._runs(now)
@@ -87,7 +89,10 @@ class Command(BaseCommand):
         services.sla_sweep(now=now)
         vacuum()
         figures["hourly"] = self._runs(now + datetime.timedelta(hours=1))
-        self.stdout.write(f"SLA sweep over {open_reviews:,} open reviews (median of {RUNS}):")
+        self.stdout.write(
+            f"SLA sweep over {open_reviews:,} open reviews (median of {RUNS}; load average "
+            f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after):"
+        )
         for name, runs in figures.items():
             seconds = statistics.median(t for t, _ in runs)
             result = runs[0][1]
