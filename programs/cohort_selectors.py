@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -128,11 +138,83 @@ def enrollment_get_visible(*, cohort: Cohort, teacher_id: int) -> Enrollment:
 Attempt = tuple[str, datetime | None, datetime | None, datetime | None]
 
 
+# The attempt that counts for each learner and credential, one row each
+# (PostgreSQL's DISTINCT ON): the first award if there is one (a later draft
+# does not undo it), else the latest attempt. Written out rather than built by
+# the ORM: the dashboard runs it on every visit, and building it cost more than
+# running it. ``{learners}`` is the condition on ``learner_id``.
+_COUNTING_SQL = """
+    SELECT DISTINCT ON (s.learner_id, s.credential_id)
+        s.id, s.learner_id, s.credential_id, s.status, s.created_at, s.submitted_at,
+        s.decided_at
+    FROM {table} s
+    WHERE s.learner_id {learners} AND s.credential_id = ANY(%s)
+    ORDER BY s.learner_id, s.credential_id, s.status = %s DESC,
+        CASE WHEN s.status = %s THEN s.created_at END,
+        CASE WHEN s.status = %s THEN s.id END,
+        s.created_at DESC, s.id DESC
+"""
+
+
+def _counting_sql(learners: str) -> str:
+    return _COUNTING_SQL.format(table=Submission._meta.db_table, learners=learners)
+
+
+def counting_attempts(
+    *, learner_ids: list[int], credential_ids: list[int]
+) -> dict[tuple[int, int], Attempt]:
+    """``(learner, credential) -> attempt`` for the attempts that count: one
+    query, one row per learner and credential whatever the number of attempts."""
+    if not learner_ids or not credential_ids:
+        return {}
+    awarded = Status.AWARDED.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _counting_sql("= ANY(%s)"),
+            [learner_ids, credential_ids, awarded, awarded, awarded],
+        )
+        return {(row[1], row[2]): (row[3], row[4], row[5], row[6]) for row in cursor.fetchall()}
+
+
+def _stage_counts(*, cohort_id: int, credential_ids: list[int]) -> list[tuple[int, str, int]]:
+    """``(credential, status, teachers)`` over the cohort's consenting teachers'
+    attempts that count, counted in the database."""
+    # Only table names are formatted in; every value is a parameter.
+    table = Enrollment._meta.db_table
+    members = f"IN (SELECT e.teacher_id FROM {table} e WHERE e.cohort_id = %s AND e.status = %s)"  # noqa: S608
+    sql = f"SELECT c.credential_id, c.status, COUNT(*) FROM ({_counting_sql(members)}) c"  # noqa: S608
+    awarded = Status.AWARDED.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql + " GROUP BY c.credential_id, c.status",
+            [cohort_id, EnrollmentStatus.ACCEPTED.value, credential_ids, awarded, awarded, awarded],
+        )
+        return cursor.fetchall()
+
+
+_NOT_STARTED = Cell(Progress.NOT_STARTED)
+_STAGES = {str(status): stage for status, stage in STAGE_OF_STATUS.items()}
+
+
+def cells_for(
+    learner_id: int, credential_ids: list[int], latest: dict[tuple[int, int], Attempt]
+) -> list[Cell]:
+    """One teacher's cells, in the order of ``credential_ids``."""
+    cells = []
+    for credential_id in credential_ids:
+        found = latest.get((learner_id, credential_id))
+        if found is None:
+            cells.append(_NOT_STARTED)
+            continue
+        status, started_at, submitted_at, decided_at = found
+        cells.append(Cell(_STAGES.get(status, "draft"), started_at, submitted_at, decided_at))
+    return cells
+
+
 def cohort_progress(*, cohort: Cohort, teacher_id: int | None = None) -> CohortProgress:
-    """Per consenting teacher and per credential: the stage of the latest
-    attempt and its dates. Three queries whatever the cohort's size; the
-    attempts are read as plain tuples, since a cohort of 500 teachers has
-    thousands of them."""
+    """Per consenting teacher and per credential: the stage of the attempt that
+    counts and its dates. Three queries whatever the cohort's size (the export,
+    the teacher page, the digest and the partner API read it)."""
     enrollments = consenting(cohort).only(
         "id",
         "cohort_id",
@@ -147,40 +229,191 @@ def cohort_progress(*, cohort: Cohort, teacher_id: int | None = None) -> CohortP
         enrollments = enrollments.filter(teacher_id=teacher_id)
     enrollment_list = list(enrollments)
     credentials = list(cohort.credentials.order_by("title"))
-    # (status, created_at, submitted_at, decided_at) of the attempt that counts.
-    latest: dict[tuple[int, int], Attempt] = {}
-    if enrollment_list and credentials:
-        attempts = (
-            Submission.objects.filter(
-                learner_id__in=[e.teacher_id for e in enrollment_list],
-                credential_id__in=[c.pk for c in credentials],
-            )
-            .order_by("created_at", "pk")
-            .values_list(
-                "learner_id", "credential_id", "status", "created_at", "submitted_at", "decided_at"
+    credential_ids = [c.pk for c in credentials]
+    latest = counting_attempts(
+        learner_ids=[e.teacher_id for e in enrollment_list],  # type: ignore[misc]
+        credential_ids=credential_ids,
+    )
+    rows = [
+        TeacherRow(
+            enrollment,
+            enrollment.teacher,  # type: ignore[arg-type]
+            cells_for(enrollment.teacher_id, credential_ids, latest),  # type: ignore[arg-type]
+        )
+        for enrollment in enrollment_list
+    ]
+    return CohortProgress(cohort=cohort, credentials=credentials, rows=rows)
+
+
+# --- the dashboard: figures kept per cohort version, a page of teachers --------------------
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """What the dashboard shows above its table, for the whole cohort. Kept in
+    the cache (``programs.cohort_versions``), so only plain values."""
+
+    credentials: list[tuple[int, str]]  # (id, title), by title
+    members: int  # consenting teachers
+    invited: int  # invitations not yet accepted
+    # Per credential id: teachers at each stage (absent stages: none).
+    stages: dict[int, dict[str, int]]
+
+    @property
+    def credential_ids(self) -> list[int]:
+        return [pk for pk, _ in self.credentials]
+
+
+def cohort_summary_compute(*, cohort: Cohort) -> CohortSummary:
+    """The summary read from the database, counted in SQL: two queries (three
+    for a cohort without credentials)."""
+
+    def enrollments(status: str) -> Subquery:
+        return Subquery(
+            Enrollment.objects.filter(cohort_id=cohort.pk, status=status)
+            .values("cohort_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
+    # The credentials, each row also carrying the cohort's two counts.
+    found = list(
+        Cohort.credentials.through.objects.filter(cohort_id=cohort.pk)
+        .annotate(
+            members=Coalesce(enrollments(EnrollmentStatus.ACCEPTED), Value(0)),
+            invited=Coalesce(enrollments(EnrollmentStatus.INVITED), Value(0)),
+        )
+        .order_by("microcredential__title", "microcredential_id")
+        .values_list(  # type: ignore[misc]  # (annotations django-stubs does not follow)
+            "microcredential_id", "microcredential__title", "members", "invited"
+        )
+    )
+    credentials = [(pk, title) for pk, title, _, _ in found]
+    if found:
+        counts = {"members": found[0][2], "invited": found[0][3]}
+    else:
+        counts = Enrollment.objects.filter(cohort=cohort).aggregate(
+            members=Count("pk", filter=Q(status=EnrollmentStatus.ACCEPTED)),
+            invited=Count("pk", filter=Q(status=EnrollmentStatus.INVITED)),
+        )
+    stages: dict[int, dict[str, int]] = {pk: {} for pk, _ in credentials}
+    if credentials and counts["members"]:
+        for credential_id, status, n in _stage_counts(
+            cohort_id=cohort.pk, credential_ids=list(stages)
+        ):
+            stage = _STAGES.get(status, "draft")
+            per_stage = stages[credential_id]
+            per_stage[stage] = per_stage.get(stage, 0) + n
+    for per_stage in stages.values():
+        started = sum(per_stage.values())
+        if counts["members"] > started:
+            per_stage[Progress.NOT_STARTED] = counts["members"] - started
+    return CohortSummary(
+        credentials=credentials,
+        members=counts["members"],
+        invited=counts["invited"],
+        stages=stages,
+    )
+
+
+# Orders the table offers; each ends on a unique column, so pages never overlap.
+COHORT_SORTS: dict[str, tuple[Any, ...]] = {
+    "email": ("teacher__email", "pk"),
+    "-email": ("-teacher__email", "-pk"),
+    "name": ("teacher__name", "teacher__email", "pk"),
+    "-name": ("-teacher__name", "-teacher__email", "-pk"),
+    "joined": ("accepted_at", "teacher__email", "pk"),
+    "-joined": ("-accepted_at", "teacher__email", "pk"),
+    "awarded": ("awarded", "teacher__email", "pk"),
+    "-awarded": ("-awarded", "teacher__email", "pk"),
+}
+DEFAULT_COHORT_SORT = "email"
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    teacher_id: int
+    name: str
+    email: str
+    cells: list[Cell]
+
+
+def cohort_members_search(*, cohort: Cohort, query: str) -> QuerySet[Enrollment]:
+    """Consenting teachers whose name or address contains ``query`` (all if empty):
+    an invitation not accepted is never found."""
+    members = Enrollment.objects.filter(cohort=cohort, status=EnrollmentStatus.ACCEPTED)
+    if query:
+        members = members.filter(
+            Q(teacher__name__icontains=query) | Q(teacher__email__icontains=query)
+        )
+    return members
+
+
+def cohort_members_page(
+    *,
+    cohort: Cohort,
+    credential_ids: list[int],
+    query: str,
+    sort: str,
+    offset: int,
+    limit: int,
+) -> list[MemberRow]:
+    """One page of consenting teachers with their cells: two queries, whatever
+    the cohort's size (the teachers, then their attempts that count)."""
+    members = cohort_members_search(cohort=cohort, query=query)
+    if sort in ("awarded", "-awarded"):
+        members = members.annotate(
+            awarded=Coalesce(
+                Subquery(
+                    Submission.objects.filter(
+                        learner_id=OuterRef("teacher_id"),
+                        credential_id__in=credential_ids,
+                        status=Status.AWARDED,
+                    )
+                    .values("learner_id")
+                    .annotate(n=Count("credential_id", distinct=True))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
             )
         )
-        awarded = Status.AWARDED.value
-        for learner_id, credential_id, status, created_at, submitted_at, decided_at in attempts:
-            key = (learner_id, credential_id)
-            previous = latest.get(key)
-            # An award stays the teacher's stage even if a later draft exists.
-            if previous is None or previous[0] != awarded:
-                latest[key] = (status, created_at, submitted_at, decided_at)
-    not_started = Cell(Progress.NOT_STARTED)
-    stages = {str(status): stage for status, stage in STAGE_OF_STATUS.items()}
-    rows = []
-    for enrollment in enrollment_list:
-        cells = []
-        for credential in credentials:
-            found = latest.get((enrollment.teacher_id, credential.pk))  # type: ignore[arg-type]
-            if found is None:
-                cells.append(not_started)
-                continue
-            status, started_at, submitted_at, decided_at = found
-            cells.append(Cell(stages.get(status, "draft"), started_at, submitted_at, decided_at))
-        rows.append(TeacherRow(enrollment, enrollment.teacher, cells))  # type: ignore[arg-type]
-    return CohortProgress(cohort=cohort, credentials=credentials, rows=rows)
+    teachers = list(
+        members.order_by(*COHORT_SORTS[sort]).values_list(
+            "teacher_id", "teacher__name", "teacher__email"
+        )[offset : offset + limit]
+    )
+    latest = counting_attempts(
+        learner_ids=[teacher_id for teacher_id, _, _ in teachers], credential_ids=credential_ids
+    )
+    return [
+        MemberRow(teacher_id, name, email, cells_for(teacher_id, credential_ids, latest))
+        for teacher_id, name, email in teachers
+    ]
+
+
+def cohort_ids_following(*, learner_id: int, credential_id: int) -> list[int]:
+    """Cohorts following ``credential_id`` in which ``learner_id`` consented: the
+    ones whose figures an attempt of theirs changes."""
+    return list(
+        Enrollment.objects.filter(
+            teacher_id=learner_id,
+            status=EnrollmentStatus.ACCEPTED,
+            cohort__credentials=credential_id,
+        )
+        .values_list("cohort_id", flat=True)
+        .distinct()
+    )
+
+
+def cohort_ids_of_credential(*, credential_id: int) -> list[int]:
+    """Cohorts following ``credential_id`` (its title heads their tables)."""
+    return list(
+        Cohort.credentials.through.objects.filter(microcredential_id=credential_id).values_list(
+            "cohort_id", flat=True
+        )
+    )
 
 
 def overdue_enrollment_ids(*, today: date) -> QuerySet[Enrollment, dict[str, Any]]:

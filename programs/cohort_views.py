@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +22,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.views import user_errors
 
 from .cohort_forms import CohortForm, InviteForm
-from .cohort_models import Enrollment, EnrollmentStatus, Partner, PartnerRole
+from .cohort_models import Enrollment, Partner, PartnerRole
 from .cohort_selectors import (
-    CohortProgress,
+    COHORT_SORTS,
+    DEFAULT_COHORT_SORT,
+    CohortSummary,
+    MemberRow,
     cohort_get_for,
     cohort_list_for,
+    cohort_members_page,
+    cohort_members_search,
     cohort_progress,
     enrollment_get_visible,
     enrollments_of,
     partner_memberships,
 )
+from .cohort_versions import cohort_summary
 from .services.cohorts import (
     cohort_code_create,
     cohort_create,
@@ -58,20 +66,17 @@ def _day(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
 
 
-def _progress_rows(progress: CohortProgress, labels: dict[str, str]) -> SafeString:
-    """The progress table's rows, one per consenting teacher.
+def _progress_rows(cohort_uuid: str, rows: list[MemberRow], labels: dict[str, str]) -> SafeString:
+    """The progress table's rows, one per teacher of the page.
 
-    Built here rather than in the template: a cohort of 500 teachers following
-    three credentials has 1,500 cells, and rendering each through template
-    tags cost a third of a second; this costs a few milliseconds.
+    Built here rather than in the template: each row has a cell per credential,
+    and rendering each through template tags costs far more than this.
     """
-    cohort = progress.cohort
     # The teacher page's address with a placeholder id, completed per row.
-    link = reverse("cohorts:teacher", kwargs={"uuid": cohort.uuid, "teacher_id": 0})[:-2]
+    link = reverse("cohorts:teacher", kwargs={"uuid": cohort_uuid, "teacher_id": 0})[:-2]
     stage_labels = {key: escape(label) for key, label in labels.items()}
     lines = []
-    for row in progress.rows:
-        teacher = row.teacher
+    for row in rows:
         cells = []
         for cell in row.cells:
             text = stage_labels.get(cell.stage, "")
@@ -80,14 +85,87 @@ def _progress_rows(progress: CohortProgress, labels: dict[str, str]) -> SafeStri
             if cell.decided_at:
                 text += f'<br><span class="meta">{_day(cell.decided_at)}</span>'
             cells.append(f'<td data-stage="{escape(cell.stage)}">{text}</td>')
+        name = row.name or row.email.split("@")[0]  # as ``User.display_name``
         lines.append(
-            f'<tr>\n      <th scope="row"><a href="{link}{teacher.pk}/">'
-            f"{escape(teacher.display_name)}</a><br>"
-            f'<span class="meta">{escape(teacher.email)}</span></th>\n      '
+            f'<tr>\n      <th scope="row"><a href="{link}{row.teacher_id}/">'
+            f"{escape(name)}</a><br>"
+            f'<span class="meta">{escape(row.email)}</span></th>\n      '
             + "".join(cells)
             + "\n    </tr>"
         )
     return mark_safe("\n    ".join(lines))  # noqa: S308 (every value escaped above)
+
+
+def _summary_rows(summary: CohortSummary, labels: dict[str, str]) -> SafeString:
+    """The totals table's rows: per credential, how many teachers at each stage."""
+    lines = []
+    for credential_id, title in summary.credentials:
+        per_stage = summary.stages.get(credential_id, {})
+        cells = "".join(f"<td>{per_stage.get(stage, 0)}</td>" for stage in labels)
+        lines.append(f'<tr><th scope="row">{escape(title)}</th>{cells}</tr>')
+    return mark_safe("\n    ".join(lines))  # noqa: S308 (the title escaped, counts are ints)
+
+
+# Teachers per page of the dashboard's table; the CSV has every one.
+PAGE_SIZE = 50
+# A longer search is cut: no name or address needs more.
+MAX_SEARCH = 100
+
+SORT_LABELS = {
+    "email": gettext_lazy("Email, A to Z"),
+    "-email": gettext_lazy("Email, Z to A"),
+    "name": gettext_lazy("Name, A to Z"),
+    "-name": gettext_lazy("Name, Z to A"),
+    "-awarded": gettext_lazy("Most credentials awarded"),
+    "awarded": gettext_lazy("Fewest credentials awarded"),
+    "-joined": gettext_lazy("Joined most recently"),
+    "joined": gettext_lazy("Joined longest ago"),
+}
+
+
+@dataclass(frozen=True)
+class _Paginator:
+    count: int
+    num_pages: int
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """A page of the table, with what ``components/pagination.html`` reads
+    (the total is known without counting rows when nothing is searched)."""
+
+    number: int
+    paginator: _Paginator
+
+    @classmethod
+    def of(cls, raw: str, count: int) -> TablePage:
+        pages = max(1, -(-count // PAGE_SIZE))
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
+        return cls(min(max(number, 1), pages), _Paginator(count, pages))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * PAGE_SIZE
+
+    @property
+    def start_index(self) -> int:
+        return self.offset + 1 if self.paginator.count else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.offset + PAGE_SIZE, self.paginator.count)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.paginator.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 @login_required
@@ -151,17 +229,39 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
                 % {"n": len(fresh)},
             )
             return redirect("cohorts:dashboard", uuid=cohort.uuid)
-    progress = cohort_progress(cohort=cohort)
+    summary = cohort_summary(cohort=cohort)
+    query = request.GET.get("q", "").strip()[:MAX_SEARCH]
+    sort = request.GET.get("sort", "")
+    if sort not in COHORT_SORTS:
+        sort = DEFAULT_COHORT_SORT
+    count = cohort_members_search(cohort=cohort, query=query).count() if query else summary.members
+    page = TablePage.of(request.GET.get("page", ""), count)
+    rows = cohort_members_page(
+        cohort=cohort,
+        credential_ids=summary.credential_ids,
+        query=query,
+        sort=sort,
+        offset=page.offset,
+        limit=PAGE_SIZE,
+    )
+    kept = {k: v for k, v in (("q", query), ("sort", sort)) if v and v != DEFAULT_COHORT_SORT}
     labels = _labels()
     return render(
         request,
         "programs/cohort_dashboard.html",
         {
             "cohort": cohort,
-            "progress": progress,
-            "progress_rows": _progress_rows(progress, labels),
+            "summary": summary,
+            "stage_labels": labels.values(),
+            "summary_rows": _summary_rows(summary, labels),
+            "progress_rows": _progress_rows(str(cohort.uuid), rows, labels),
+            "rows": rows,
+            "page_obj": page,
+            "query": query,
+            "sort": sort,
+            "sorts": [(key, str(label)) for key, label in SORT_LABELS.items()],
+            "querystring_base": urlencode(kept) + "&" if kept else "",
             "form": form,
-            "invited": cohort.enrollments.filter(status=EnrollmentStatus.INVITED).count(),
         },
         status=400 if form.is_bound else 200,
     )

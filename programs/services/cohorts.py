@@ -35,6 +35,7 @@ from ..cohort_models import (
     PartnerMember,
     PartnerRole,
 )
+from ..cohort_versions import cohorts_changed
 
 # Sent after a teacher's acceptance commits, with ``enrollment``; the partner
 # API turns it into a webhook. Only ever sent for a consenting teacher.
@@ -125,6 +126,8 @@ def enrollment_invite(*, cohort: Cohort, emails: Sequence[str], actor: Actor) ->
         )
         if fresh:
             record_many(actor=actor, verb="cohort.invited", targets=fresh)
+            # Created in bulk, without signals: the dashboard counts invitations.
+            cohorts_changed([cohort.pk])
         for enrollment in fresh:
             email_enqueue(
                 to=[enrollment.email],
