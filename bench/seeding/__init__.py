@@ -10,7 +10,10 @@ reviews with assignments and rubric scores, awards and issued badges.
 
 Rows are built in memory per chunk of learners as plain tuples
 (``Table.row``, no model instances) and written with PostgreSQL's COPY
-(``Bulk.copy``); primary keys are reserved from each table's sequence up front
+(``Bulk.copy``); the rows that follow from them (answers, evidence,
+attestations, audit trails, assignments, rubric scores) are then written in
+SQL from the rows already in (``Applications.children``,
+``Reviews.assignments``); primary keys are reserved from each table's sequence up front
 so children can point at their parents without a round trip (PostgreSQL
 only). The whole seed is one transaction, and the bulky tables are loaded
 without their indexes, keys and foreign keys, which are built once at the end

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from assessments.business_days import add_business_days
@@ -19,6 +20,7 @@ from assessments.models import (
     Review,
     ReviewState,
 )
+from assessments.selectors import sla_business_days
 from assessments.services import sla_dates
 from submissions.models import Status, Submission
 
@@ -26,6 +28,11 @@ from .badges import Badges
 from .base import Bulk
 from .credentials import CredentialInfo
 from .submissions import Attempt
+
+# Why each seeded review has its assessor.
+ASSIGNED = "Automatic: least loaded"
+# An assessor's feedback on a criterion not met.
+FEEDBACK = "Show how the evidence connects to the criterion."
 
 
 def scopes(
@@ -49,14 +56,25 @@ def scopes(
 class Reviews:
     def __init__(self, bulk: Bulk, badges: Badges, assessors_by_org: dict[int, list[int]]) -> None:
         self.bulk, self.badges, self.assessors_by_org = bulk, badges, assessors_by_org
-        self._sla: dict[tuple[int, datetime.date], tuple[datetime.date, datetime.date]] = {}
+        self._rules: dict[int, tuple[str, str, int]] = {}
+        self._sla: dict[tuple, tuple[datetime.date, datetime.date]] = {}
 
     def sla(
         self, credential: CredentialInfo, started: datetime.datetime
     ) -> tuple[datetime.date, datetime.date]:
         """(due, remind) dates for a review that started at ``started``, by the
         assessment services' own rule (business days in the organization's calendar)."""
-        key = (credential.organization_id, timezone.localdate(started))
+        # The rule depends on the organization only through its calendar and its
+        # SLA, so organizations that share both share the dates (one query each).
+        rule = self._rules.get(credential.organization_id)
+        if rule is None:
+            organization = credential.credential.organization
+            rule = self._rules[credential.organization_id] = (
+                organization.holiday_country.upper(),
+                organization.holiday_subdivision.upper(),
+                sla_business_days(organization_id=organization.pk),
+            )
+        key = (rule, timezone.localdate(started))
         if key not in self._sla:
             entering = Submission(credential=credential.credential, review_started_at=started)
             self._sla[key] = sla_dates(submission=entering)
@@ -89,9 +107,8 @@ class Reviews:
         outcome = ""
         if not is_open and not returned:
             outcome = Outcome.AWARDED if status == Status.AWARDED else Outcome.DENIED
-        scored = len(credential.snapshot) if not (is_open or returned) else 0
+        # An open review with saved progress has scored two criteria (``scores``).
         if is_open and assessor and rng.random() < 0.2:
-            scored = 2
             progress = times["started"] + datetime.timedelta(days=rng.uniform(0, 3))
         rows[Review].append(
             bulk.table(Review).row(
@@ -119,34 +136,55 @@ class Reviews:
                 created_at=times["started"],
             )
         )
-        if assessor:
-            rows[Assignment].append(
-                bulk.table(Assignment).row(
-                    id=bulk.id(Assignment),
-                    review_id=review_id,
-                    assessor_id=assessor,
-                    reason="Automatic: least loaded",
-                    assigned_at=times["started"],
-                )
-            )
-        for position, criterion in enumerate(credential.snapshot[:scored]):
-            met = True if status != Status.DENIED else position % 2 == 0
-            rows[CriterionScore].append(
-                bulk.table(CriterionScore).row(
-                    id=bulk.id(CriterionScore),
-                    review_id=review_id,
-                    criterion_id=criterion["id"],
-                    position=position,
-                    title=criterion["title"],
-                    description=criterion["description"],
-                    met=met,
-                    feedback="" if met else "Show how the evidence connects to the criterion.",
-                    updated_at=times.get("decided") or progress or times["started"],
-                )
-            )
         if status == Status.AWARDED:
             self._award(attempt)
         return assessor
+
+    def assignments(self) -> None:
+        """Each assigned review's assignment and each scored review's rubric scores,
+        written in SQL from the reviews. A decided review has scored every criterion
+        of the submission's rubric, an open one with saved progress the first two; a
+        denial missed every second criterion."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                """
+                INSERT INTO assessments_assignment (review_id, assessor_id, reason, assigned_at)
+                SELECT id, assessor_id, %s, assigned_at
+                FROM assessments_review
+                WHERE assessor_id IS NOT NULL
+                ORDER BY id
+                """,
+                [ASSIGNED],
+            )
+            self.bulk.counts.add(Assignment._meta.label, cursor.rowcount)
+            cursor.execute(
+                """
+                INSERT INTO assessments_criterionscore
+                    (review_id, criterion_id, position, title, description, met, feedback,
+                     updated_at)
+                SELECT r.id, (c.value ->> 'id')::int, c.n - 1, c.value ->> 'title',
+                       c.value ->> 'description', m.met,
+                       CASE WHEN m.met THEN '' ELSE %(feedback)s END, r.progress_saved_at
+                FROM assessments_review r
+                JOIN submissions_submission s ON s.id = r.submission_id
+                CROSS JOIN LATERAL jsonb_array_elements(s.rubric_snapshot) WITH ORDINALITY
+                    AS c(value, n)
+                CROSS JOIN LATERAL (
+                    SELECT r.outcome <> %(denied)s OR mod(c.n - 1, 2) = 0 AS met
+                ) AS m
+                WHERE r.state = %(decided)s
+                   OR (r.state = %(open)s AND r.progress_saved_at IS NOT NULL AND c.n <= 2)
+                ORDER BY r.id, c.n
+                """,
+                {
+                    "feedback": FEEDBACK,
+                    "denied": Outcome.DENIED,
+                    "decided": ReviewState.DECIDED,
+                    "open": ReviewState.OPEN,
+                },
+            )
+            self.bulk.counts.add(CriterionScore._meta.label, cursor.rowcount)
 
     def _award(self, attempt: Attempt) -> None:
         award_id = self.bulk.id(Award)

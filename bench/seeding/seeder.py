@@ -69,25 +69,29 @@ AUTO_TIME_FIELDS = [
     (Favorite, "created_at"),
 ]
 
-# Every table an application's rows go into, in insertion order.
+# The tables an application's rows are built for in Python, in insertion order.
 APPLICATION_MODELS: tuple[type[models.Model], ...] = (
     Submission,
+    Payment,
+    CouponRedemption,
+    Review,
+    Award,
+    IssuedBadge,
+)
+
+# An application's rows written in SQL from its submission (``Applications.children``).
+CHILD_MODELS: tuple[type[models.Model], ...] = (
     Response,
     Attachment,
     EvidenceLink,
     Attestation,
     AuditEvent,
-    Payment,
-    CouponRedemption,
-    Review,
     Assignment,
     CriterionScore,
-    Award,
-    IssuedBadge,
 )
 
 # The tables loaded bare (``load.bare_tables``): the applications' and the favorites.
-BULKY_MODELS: tuple[type[models.Model], ...] = (*APPLICATION_MODELS, Favorite)
+BULKY_MODELS: tuple[type[models.Model], ...] = (*APPLICATION_MODELS, *CHILD_MODELS, Favorite)
 
 
 def sizes(scale: float) -> dict[str, int]:
@@ -133,6 +137,18 @@ class Seeder:
                 self.log(f"  catalog and people: {time.monotonic() - started:.1f} s")
                 self._applications()
                 self._probes()
+                children = time.monotonic()
+                fees = {
+                    (c.id, resubmission): self.fee(c, resubmission=resubmission)
+                    for c in self.credentials
+                    for resubmission in (False, True)
+                }
+                self.applications.children(fees, self.bulk.now)
+                self.reviews.assignments()
+                self.log(
+                    "  answers, evidence, attestations, audit trails, assignments, scores in SQL: "
+                    f"{time.monotonic() - children:.1f} s"
+                )
                 self.log(f"  rows written in {time.monotonic() - started:.1f} s")
             self._finish()
         self.log(f"  seed committed in {time.monotonic() - started:.1f} s")
@@ -365,28 +381,14 @@ class Chunk:
         assessor: int | None,
         heavy: bool,
     ) -> int:
-        """One attempt with all its rows, across the apps, as the services would leave it."""
+        """One attempt with its rows across the apps, as the services would leave it (its
+        answers, evidence, attestations and audit trail follow in SQL)."""
         s = self.s
         fee = s.fee(credential, resubmission=previous is not None)
         attempt = Attempt(self.rows, learner_id, credential, status, t, previous)
         s.applications.submission(attempt, heavy=heavy)
-        submitted = status != Status.DRAFT
-        moves: list[tuple[str, str, int | None, str, datetime.datetime]] = [
-            ("", Status.DRAFT, learner_id, "Applied", t["created"])
-        ]
-        if submitted:
-            first = Status.AWAITING_PAYMENT if fee else Status.IN_REVIEW
-            moves.append((Status.DRAFT, first, learner_id, "Submitted", t["submitted"]))
-            if fee and status != Status.AWAITING_PAYMENT:
-                moves.append((first, Status.IN_REVIEW, None, "Paid", t["started"]))
-        if fee and submitted:
+        if fee and status != Status.DRAFT:
             s.payments.for_application(attempt, fee=fee)
         if status in (Status.IN_REVIEW, Status.INCOMPLETE, Status.AWARDED, Status.DENIED):
-            decided_by = s.reviews.for_application(attempt, assessor=assessor)
-            if status == Status.INCOMPLETE:
-                returned = min(t["started"] + datetime.timedelta(days=2), self.bulk.now)
-                moves.append((Status.IN_REVIEW, status, decided_by, "Returned", returned))
-            elif status != Status.IN_REVIEW:
-                moves.append((Status.IN_REVIEW, status, decided_by, "Decision", t["decided"]))
-        s.applications.history(attempt, moves)
+            s.reviews.for_application(attempt, assessor=assessor)
         return attempt.submission_id

@@ -17,6 +17,7 @@ from django.db import connection
 
 from accounts.models import User
 from bench.seeding import MARKER_EMAIL, Seeder, sizes
+from bench.seeding.load import vacuum_analyze
 from submissions.models import Submission
 
 
@@ -62,8 +63,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = Seeder(scale=scale, log=self.stdout.write).run()
         vacuum_started = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        vacuum_analyze()
         total = time.monotonic() - started
         self.stdout.write(f"  VACUUM ANALYZE: {time.monotonic() - vacuum_started:.1f} s")
         for label, n in sorted(counts.rows.items()):
