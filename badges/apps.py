@@ -11,9 +11,13 @@ class BadgesConfig(AppConfig):
 
         from assessments.models import Award
 
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            kept,
+        )
         from .receivers import issue_badge_for_new_award
 
         post_save.connect(
             issue_badge_for_new_award, sender=Award, dispatch_uid="badges.issue_badge"
         )
+        kept.connect()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -15,7 +17,7 @@ from accounts.models import AnyUser
 from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
 
-from . import documents
+from . import documents, kept
 from . import status_list as bitstring
 from .models import AchievementAlignment, IssuedBadge, IssuerKey, StatusList, Visibility
 from .signals import status_list_revoked
@@ -129,6 +131,42 @@ def upcoming_expiries(
         )
         .order_by("valid_until", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ExpiringAward:
+    """One line of the dashboard's "Awards expiring soon"."""
+
+    award_uuid: uuid.UUID
+    title: str
+    valid_until: datetime.datetime
+
+
+def expiring_soon(*, user: AnyUser, now: datetime.datetime | None = None) -> list[ExpiringAward]:
+    """``upcoming_expiries`` as the dashboard lists them, without a query while
+    the learner's awards and the credentials' titles are unchanged.
+
+    What is kept is the day's candidates: the badges expiring from the start of
+    the (UTC) day to a day past the notice period, under a key that names the
+    day and the versions of ``badges.kept``. Each request picks from them the
+    ones expiring between now and the end of the notice, so a badge drops off
+    the moment it expires and one enters the notice at its own time."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return []
+    now = now or timezone.now()
+    days = settings.BADGES_EXPIRY_NOTICE_DAYS
+    day = now.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    versions = kept.stamp(kept.learner_expiries(user.pk), kept.CREDENTIALS)
+    key = f"kept:expiring:{user.pk}:{days}:{day.date().isoformat()}:{versions}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (badge.award.uuid, badge.award.credential.title, badge.valid_until)
+            for badge in upcoming_expiries(user=user, within_days=days + 1, now=day)
+        ]
+        cache.set(key, rows, kept.KEPT_SECONDS)
+    limit = now + datetime.timedelta(days=days)
+    return [ExpiringAward(*row) for row in rows if now < row[2] <= limit]
 
 
 # --- published documents ------------------------------------------------------------------

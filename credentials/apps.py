@@ -7,6 +7,7 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Micro-credentials"
 
     def ready(self) -> None:
-        from . import public_pages
+        from . import nav, public_pages
 
         public_pages.connect()
+        nav.connect()

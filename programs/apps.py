@@ -11,4 +11,7 @@ class ProgramsConfig(AppConfig):
             cohort_receivers,  # noqa: F401 - cohort codes only for cohort members
             cohort_tasks,  # noqa: F401 - registers the periodic cohort tasks
             receivers,  # noqa: F401 - connects the stack check to issued badges
+            stack_versions,
         )
+
+        stack_versions.connect()

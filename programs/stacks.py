@@ -102,19 +102,44 @@ def external_ids(user) -> set[str]:
     )
 
 
+class LearnerReads:
+    """What progress reads of one learner, from the database each time
+    (``templatetags.stack_tags`` keeps them in the cache for the pages that
+    only show progress)."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    def lineages(self) -> set[uuid.UUID]:
+        return earned_lineages(self.user)
+
+    def externals(self) -> set[str]:
+        return external_ids(self.user)
+
+    def awards(self, stack_ids: list[int]) -> dict[int, StackAward]:
+        """The learner's awards of these stacks, by stack."""
+        rows = StackAward.objects.filter(learner=self.user, stack__in=stack_ids)
+        return {a.stack_id: a for a in rows}
+
+
 def progress_for(
-    user, stacks: Iterable[Stack], members_of: dict[int, list[StackMember]] | None = None
+    user,
+    stacks: Iterable[Stack],
+    members_of: dict[int, list[StackMember]] | None = None,
+    *,
+    reads: LearnerReads | None = None,
 ) -> list[Progress]:
     """The learner's progress in each stack (stacks with members prefetched,
     or their members given in ``members_of``). Reads the learner's awards
     only when a stack counts credentials, their external achievements only
     when one counts those, and their stack awards only when one is complete."""
     stacks = list(stacks)
+    reads = reads or LearnerReads(user)
     if members_of is None:
         members_of = {s.pk: list(s.members.all()) for s in stacks}
     kinds = {m.kind for members in members_of.values() for m in members}
-    lineages = earned_lineages(user) if MemberKind.CREDENTIAL in kinds else set()
-    externals = external_ids(user) if MemberKind.EXTERNAL in kinds else set()
+    lineages = reads.lineages() if MemberKind.CREDENTIAL in kinds else set()
+    externals = reads.externals() if MemberKind.EXTERNAL in kinds else set()
     result = []
     for stack in stacks:
         members = members_of.get(stack.pk, [])
@@ -127,20 +152,38 @@ def progress_for(
         result.append(evaluate(stack, members, earned))
     complete = [p.stack.pk for p in result if p.complete]
     if complete and getattr(user, "is_authenticated", False):
-        awards = {
-            a.stack_id: a for a in StackAward.objects.filter(learner=user, stack__in=complete)
-        }
+        awards = reads.awards(complete)
         for progress in result:
             progress.award = awards.get(progress.stack.pk)
     return result
 
 
-def all_progress(user) -> list[Progress]:
+ALL_PROGRESS_FIELDS = (
+    "stack_id",
+    "kind",
+    "credential_id",
+    "lineage",
+    "achievement_id",
+    "external_name",
+    "required",
+    "position",
+    "stack__title",
+    "stack__slug",
+    "stack__rule",
+    "stack__count",
+    "stack__is_published",
+    "credential__title",
+)
+
+
+def all_progress(user, *, reads: LearnerReads | None = None) -> list[Progress]:
     """The learner's progress in every published stack: one query for the
-    stacks and their members, then what ``progress_for`` needs."""
+    stacks and their members (what progress lines show and the rules read, no
+    long text), then what ``progress_for`` reads of the learner."""
     members = (
         StackMember.objects.filter(stack__is_published=True)
-        .select_related("stack", "stack__organization", "credential")
+        .select_related("stack", "credential")
+        .only(*ALL_PROGRESS_FIELDS)
         .order_by("stack__title", "stack_id", "position", "id")
     )
     stacks: dict[int, Stack] = {}
@@ -149,7 +192,7 @@ def all_progress(user) -> list[Progress]:
         stack = stacks.setdefault(member.stack_id, member.stack)
         member.stack = stack
         members_of.setdefault(stack.pk, []).append(member)
-    return progress_for(user, stacks.values(), members_of)
+    return progress_for(user, stacks.values(), members_of, reads=reads)
 
 
 def stacks_with_lineage(lineage: uuid.UUID) -> list[Stack]:

@@ -1,6 +1,7 @@
 """Award pieces shown on pages other apps own (submission page, dashboard, emails)."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import documents, selectors
@@ -27,19 +28,19 @@ def award_panel(submission, compact=False):
     }
 
 
-@register.inclusion_tag("badges/_upcoming_expiries.html")
-def upcoming_expiries(user):
-    """The user's awards that expire soon (BADGES_EXPIRY_NOTICE_DAYS), in one query."""
-    badges = selectors.upcoming_expiries(user=user)
+@register.simple_tag
+def upcoming_expiries(user) -> str:
+    """The user's awards that expire soon (BADGES_EXPIRY_NOTICE_DAYS): no query
+    while her awards are unchanged (``selectors.expiring_soon``), and nothing
+    rendered when none do. How many days are left is worked out on each request."""
     now = timezone.now()
-    # upcoming_expiries returns only badges with a valid_until.
-    return {
-        "expiring": [
-            (badge, (badge.valid_until - now).days)
-            for badge in badges
-            if badge.valid_until is not None
-        ]
-    }
+    expiring = selectors.expiring_soon(user=user, now=now)
+    if not expiring:
+        return ""
+    return render_to_string(
+        "badges/_upcoming_expiries.html",
+        {"expiring": [(item, (item.valid_until - now).days) for item in expiring]},
+    )
 
 
 @register.simple_tag

@@ -2,18 +2,59 @@
 the dashboard), loaded by their templates: ``{% load stack_tags %}``.
 
 The learner's progress in every published stack is read once per request
-(a fixed number of queries) and kept on the request, so a page of twenty
-cards costs the same as one."""
+and kept on the request, so a page of twenty cards costs the same as one:
+one query for the stacks and their members, and what they ask of the
+learner (her earned credentials, external achievements, stack awards) from
+the cache while it is unchanged (``programs.stack_versions``), so a long
+history is not read again on every page."""
 
 from __future__ import annotations
 
 from django import template
+from django.core.cache import cache
 
-from programs import stacks
+from badges import kept
+from programs import stack_versions, stacks
+from programs.models import StackAward
 
 register = template.Library()
 
 _CACHE = "_stack_progress"
+
+
+class _KeptReads(stacks.LearnerReads):
+    """A learner's earned lineages, external achievements and stack awards from
+    the cache, read again when they changed (``badges.kept`` and
+    ``programs.stack_versions``). Only what a stack asks for is read: with no
+    published stack, nothing."""
+
+    def __init__(self, user) -> None:
+        super().__init__(user)
+        awards, own = kept.versions(
+            kept.learner_awards(user.pk), stack_versions.learner_stacks(user.pk)
+        )
+        self.prefix = f"kept:stack-reads:{user.pk}:{awards}.{own}"
+
+    def _kept(self, name: str, compute):
+        key = f"{self.prefix}:{name}"
+        found = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, kept.KEPT_SECONDS)
+        return found
+
+    def lineages(self):
+        return self._kept("lineages", super().lineages)
+
+    def externals(self):
+        return self._kept("externals", super().externals)
+
+    def awards(self, stack_ids):
+        every = self._kept(
+            "awards",
+            lambda: {a.stack_id: a for a in StackAward.objects.filter(learner=self.user)},
+        )
+        return {pk: award for pk, award in every.items() if pk in stack_ids}
 
 
 def _all_progress(context) -> list[stacks.Progress]:
@@ -25,7 +66,7 @@ def _all_progress(context) -> list[stacks.Progress]:
         return []
     cached = getattr(request, _CACHE, None) if request is not None else None
     if cached is None:
-        cached = stacks.all_progress(user)
+        cached = stacks.all_progress(user, reads=_KeptReads(user))
         if request is not None:
             setattr(request, _CACHE, cached)
     return cached
