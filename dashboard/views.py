@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from credentials.selectors import favorite_list
 
+from .rows import rows_html
 from .selectors import FAVORITES, TABS, dashboard_counts, dashboard_tab
 
 PAGE_SIZE = 20
@@ -56,14 +57,19 @@ def home(request):
         rows = dashboard_tab(learner=request.user, tab=tab)
     page = CountedPaginator(rows, PAGE_SIZE, count=counts[tab]).get_page(request.GET.get("page"))
     tabs = [(key, label, counts[key]) for key, (label, _) in TABS.items()]
+    date_label = DATE_LABELS.get(tab, pgettext_lazy("date column", "Decided"))
+    markup = ""
+    if tab != FAVORITES:
+        markup = rows_html(page.object_list, tab=tab, date_label=str(date_label), request=request)
     return render(
         request,
         "dashboard/dashboard_home.html",
         {
             "tab": tab,
             "tabs": tabs,
-            "date_label": DATE_LABELS.get(tab, pgettext_lazy("date column", "Decided")),
+            "date_label": date_label,
             "page_obj": page,
+            "rows": markup,
             "querystring_base": f"tab={tab}&",
             "favorites_count": counts[FAVORITES],
         },
