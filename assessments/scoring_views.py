@@ -17,13 +17,12 @@ from django.views.decorators.http import require_http_methods
 from core.views import user_errors
 from submissions.selectors import submission_with_content
 
+from . import panels, selectors
 from . import scoring as scoring_services
-from . import selectors
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, ScoreForm
 from .models import Outcome, ScoringKind
 from .services import decision_problems
-from .views import _submission_content_html
 
 
 def _confirm(request, scoring, action: str) -> str:
@@ -111,7 +110,7 @@ def scoring(request, uuid):
             "review": review,
             "submission": submission,
             "blind": submission.credential.organization.blind_review,
-            "content": _submission_content_html(request, submission),
+            "content": panels.content_html(submission=submission, reader=request.user),
             "deadline": selectors.deadline(review),
             "form": form,
             "can_score": can_score,

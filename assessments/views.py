@@ -6,35 +6,30 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core.views import user_errors
-from credentials.models import Part
 from submissions.changes import attempt_changes
 from submissions.downloads import neutral_name, shows_file_names
 from submissions.models import Status
 
-from . import nav, selectors, services
+from . import nav, panels, selectors, services
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
 from .models import Outcome, ScoringModel
 
 PAGE_SIZE = 25
-# Images the download view serves inline (?inline=1), previewed on the review page.
-INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
 @login_required
@@ -203,67 +198,6 @@ def deadline_html(deadline) -> SafeString:
     )
 
 
-def _parts(content: selectors.SubmissionContent) -> list[dict]:
-    """Responses grouped by part, with Part 2 carrying the files and links."""
-    parts = []
-    for value, label in Part.choices:
-        parts.append(
-            {
-                "number": value,
-                "label": label,
-                "responses": [r for r in content.responses if r.part == value],
-                "is_evidence": value == Part.EVIDENCE,
-            }
-        )
-    return parts
-
-
-def _named_files(attachments, own_names: bool) -> list[tuple]:
-    """Each file with the name this reader sees: neutral under blind review,
-    numbered in the order listed, like its download name."""
-    return [
-        (attachment, attachment.original_name if own_names else neutral_name(attachment, n))
-        for n, attachment in enumerate(attachments, start=1)
-    ]
-
-
-def _submission_content_html(request, submission) -> str:
-    """The answers, files, links and attestations of the review page.
-
-    Once the submission can no longer change, the fragment is kept under its
-    content's key (``selectors.content_key``), per way of naming files (blind
-    review or not, asked for this reader on every request), language and time
-    zone: a reader only ever gets the fragment made for what they may see."""
-    own_names = shows_file_names(submission, request.user)
-    content = selectors.submission_content(submission)
-    key = selectors.content_key(submission)
-    if key:
-        key = ":".join(
-            [
-                key,
-                "names" if own_names else "blind",
-                get_language() or "",
-                timezone.get_current_timezone_name(),
-            ]
-        )
-        html = cache.get(key)
-        if isinstance(html, str):
-            return SafeString(html)
-    html = render_to_string(
-        "assessments/_submission_content.html",
-        {
-            "parts": _parts(content),
-            "attachments": _named_files(content.attachments, own_names),
-            "inline_image_types": INLINE_IMAGE_TYPES,
-            "links": content.links,
-            "attestations": content.attestations,
-        },
-    )
-    if key:
-        cache.set(key, str(html), selectors.CONTENT_TIMEOUT)
-    return html
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @user_errors("assessments:review")
@@ -327,14 +261,15 @@ def review(request, uuid):
                     messages.success(request, done % {"reference": review.submission.reference})
                     return redirect("assessments:queue")
     submission = review.submission
+    blind = submission.credential.organization.blind_review
     return render(
         request,
         "assessments/review_detail.html",
         {
             "review": review,
             "submission": submission,
-            "blind": submission.credential.organization.blind_review,
-            "content": _submission_content_html(request, submission),
+            "blind": blind,
+            "panels": panels.review_panels(submission=submission, reader=request.user, blind=blind),
             "deadline": selectors.deadline(review),
             "form": form,
             # Criteria with errors keep the template's rendering (errors, aria).

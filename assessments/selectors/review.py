@@ -41,11 +41,13 @@ def _review_for(
 ) -> tuple[Review | None, bool]:
     """The review of the submission with this UUID, else the review with it; and
     whether it was found by the submission's."""
-    # Two indexed look-ups rather than one OR across the join.
-    review = reviews.filter(submission__uuid=submission_uuid).first()
+    # Two indexed look-ups rather than one OR across the join; each matches at
+    # most one row (both keys are unique), so no ordering is asked for.
+    reviews = reviews.order_by()
+    review = next(iter(reviews.filter(submission__uuid=submission_uuid)[:1]), None)
     if review is not None:
         return review, True
-    return reviews.filter(uuid=submission_uuid).first(), False
+    return next(iter(reviews.filter(uuid=submission_uuid)[:1]), None), False
 
 
 def _check_access(review: Review | None, user: AnyUser) -> Review:
@@ -83,7 +85,7 @@ def review_page_get(*, submission_uuid: uuid.UUID, user: AnyUser) -> ReviewPage:
     review read in the same query (``scoring_for_submission``): whoever scores
     it on a scoring page is sent there, whether or not they may read the review."""
     own = Scoring.objects.filter(review=OuterRef("pk"), assessor_id=user.pk).order_by("id")
-    previous = Submission.objects.filter(pk=OuterRef("submission__previous_id"))
+    previous = Submission.objects.filter(pk=OuterRef("submission__previous_id")).order_by()
     # Four joins, not seven: PostgreSQL spends longer planning the self-join to
     # the previous attempt and the two joins to users than running the query.
     # The previous attempt's reference comes as a subquery; the assessor and
