@@ -12,7 +12,6 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from credentials.models import MicroCredential
 
 from .exceptions import DecisionProblem
 from .models import CriterionScore, Outcome, ScoringMark
@@ -41,10 +40,9 @@ _SELECTED = '<option value="{}" selected>{}</option>'
 
 
 class QueueFilterForm(forms.Form):
-    """The queue's filters. The credential choices are the credentials the view
-    passes (read once, id and title only); every field is rendered by
-    ``field_html`` rather than through widget templates, since the queue is the
-    assessor's busiest page."""
+    """The queue's filters. The credential choices are the (id, title) pairs the
+    view passes; every field is rendered by ``field_html`` rather than through
+    widget templates, since the queue is the assessor's busiest page."""
 
     credential = forms.TypedChoiceField(
         coerce=int,
@@ -63,14 +61,14 @@ class QueueFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        credentials: Iterable[MicroCredential],
+        credentials: Iterable[tuple[int, str]],
         assessors: Iterable[User] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["credential"]).choices = [
             ("", pgettext("credentials", "All")),
-            *((credential.pk, credential.title) for credential in credentials),
+            *credentials,
         ]
         if assessors is None:
             del self.fields["assessor"]

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.page_cache import VERSION_KEY as PUBLIC_PAGES_VERSION
+from core.page_cache import public_pages_version
 from credentials.models import MicroCredential
 
 from ..business_days import business_days_until, holiday_calendar
@@ -87,9 +89,9 @@ def review_queue(
             # read first (a handful, by index): an OR with a subquery would
             # keep PostgreSQL from reading the page off the queue index.
             scored = list(
-                Scoring.objects.filter(assessor=user, state=ScoringState.OPEN).values_list(
-                    "review_id", flat=True
-                )
+                Scoring.objects.filter(assessor=user, state=ScoringState.OPEN)
+                .order_by()
+                .values_list("review_id", flat=True)
             )
             if scored:
                 mine |= Q(pk__in=scored)
@@ -104,11 +106,13 @@ def queue_rows(reviews: QuerySet[Review]) -> QuerySet[Any]:
     return reviews.values_list(*QUEUE_ROW_VALUES, named=True)
 
 
-# The credential ids of a user's reviews and scorings, kept with the version
-# tokens they were read under: the user's own (renewed when a review or scoring
-# reaches or leaves her, ``forget_queue_credentials``) and a shared one (renewed
-# when the user who lost one is not known). A token missing from the cache
-# makes every entry stamped with the old one stale.
+# The credentials (id and title) of a user's reviews and scorings, kept with
+# the version tokens they were read under: the user's own (renewed when a
+# review or scoring reaches or leaves her, ``forget_queue_credentials``), a
+# shared one (renewed when the user who lost one is not known) and the public
+# pages' version, which every save or delete of a credential bumps (a title
+# edited in the admin). A token missing from the cache makes every entry
+# stamped with the old one stale.
 QUEUE_CREDENTIALS_TIMEOUT = 24 * 60 * 60
 _SHARED_TOKEN = "assessments:queue-credentials:shared"  # noqa: S105  (a cache key)
 
@@ -118,7 +122,7 @@ def _token_key(user_id: int) -> str:
 
 
 def _ids_key(user_id: int) -> str:
-    return f"assessments:queue-credentials:ids:{user_id}"
+    return f"assessments:queue-credentials:titles:{user_id}"
 
 
 def _token(key: str, found: dict) -> str:
@@ -130,22 +134,25 @@ def _token(key: str, found: dict) -> str:
     return token
 
 
-def queue_credentials(*, user: User) -> list[MicroCredential]:
-    """Credentials to filter the queue by: those the user has reviews (or
-    scorings) for, id and title only.
+def queue_credentials(*, user: User) -> list[tuple[int, str]]:
+    """Credentials to filter the queue by, as (id, title) by title: those the
+    user has reviews (or scorings) for.
 
-    Which credentials those are is remembered per user: working it out reads
-    every review the user ever had, joined to its submission. Staff who
-    oversee reviews get every reviewed credential."""
-    credentials = MicroCredential.objects.only("id", "title").order_by("title")
+    They are remembered per user: working them out reads every review the
+    user ever had, joined to its submission. Staff who oversee reviews get
+    every reviewed credential."""
+    credentials = MicroCredential.objects.order_by("title", "id").values_list("id", "title")
     if sees_every_review(user):
         return list(credentials.filter(pk__in=Review.objects.values("submission__credential_id")))
     token_key, ids_key = _token_key(user.pk), _ids_key(user.pk)
-    found = cache.get_many([_SHARED_TOKEN, token_key, ids_key])
-    stamp = (_token(_SHARED_TOKEN, found), _token(token_key, found))
+    found = cache.get_many([_SHARED_TOKEN, token_key, ids_key, PUBLIC_PAGES_VERSION])
+    titles = found.get(PUBLIC_PAGES_VERSION)
+    if titles is None:
+        titles = public_pages_version()
+    stamp = (_token(_SHARED_TOKEN, found), _token(token_key, found), titles)
     stored = found.get(ids_key)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
-        return list(credentials.filter(pk__in=stored[1]))
+        return stored[1]
     # Two subqueries rather than an OR across the scorings join.
     found_credentials = list(
         credentials.filter(
@@ -157,7 +164,7 @@ def queue_credentials(*, user: User) -> list[MicroCredential]:
             )
         )
     )
-    cache.set(ids_key, (stamp, [c.pk for c in found_credentials]), QUEUE_CREDENTIALS_TIMEOUT)
+    cache.set(ids_key, (stamp, found_credentials), QUEUE_CREDENTIALS_TIMEOUT)
     return found_credentials
 
 

@@ -208,6 +208,16 @@ def test_the_credential_filter_follows_reviews_that_reach_or_leave_the_assessor(
     assert mine.submission.reference in assessor_client.get(QUEUE).content.decode()
 
 
+def test_the_credential_filter_shows_a_title_edited_after_it_was_kept(
+    frozen, credential, assessor, assessor_client
+):
+    review_rows(credential=credential, count=1, assessor=assessor, due_on=DUE_ON)
+    assert credential_choices(assessor_client) == [(str(credential.pk), credential.title)]
+    credential.title = "Renamed practice"
+    credential.save()
+    assert credential_choices(assessor_client) == [(str(credential.pk), "Renamed practice")]
+
+
 def test_the_credential_filter_offers_the_credential_of_a_second_scoring(
     frozen, credential, learner
 ):
