@@ -10,12 +10,14 @@ PORT ?= 8000
 .PHONY: run install migrate demo test test-fast lint format browser compose-check clean architecture messages
 
 # uv installs the pinned set several times faster than pip: an installed uv, or
-# one put into the venv from PyPI. pip does the install if uv cannot.
+# one put into the venv from PyPI. pip does the install if uv cannot. Both write
+# the byte code at install time, so no process compiles Django and the rest on
+# start (where PYTHONDONTWRITEBYTECODE is set, every process would).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	@if command -v uv >/dev/null 2>&1; then uv=uv; \
 	elif $(PY) -m pip install --quiet --disable-pip-version-check uv; then uv=$(VENV)/bin/uv; fi; \
-	if [ -n "$$uv" ] && $$uv pip install --quiet --python $(PY) ".[dev]"; then :; else \
+	if [ -n "$$uv" ] && $$uv pip install --quiet --compile-bytecode --python $(PY) ".[dev]"; then :; else \
 		echo "Installing with pip (uv is unavailable)."; \
 		$(PY) -m pip install --quiet --upgrade pip && $(PY) -m pip install --quiet ".[dev]"; \
 	fi
