@@ -86,15 +86,24 @@ def credential_list(
     return qs.order_by("title", "id")
 
 
-def credential_get_published(*, slug: str, include_unpublished: bool = False) -> MicroCredential:
+def credential_get_published(
+    *, slug: str, include_unpublished: bool = False, favorite_of: AnyUser | None = None
+) -> MicroCredential:
     """The published version of a credential with everything its details and
     printable pages show.
 
     Raises ``MicroCredential.DoesNotExist`` for an unknown slug, and for an
     unpublished one unless ``include_unpublished`` (staff preview) is set;
     then the published version still comes first, else the latest one.
+    With ``favorite_of``, ``is_favorite`` says whether that user marked it,
+    read in the same query rather than one of its own.
     """
-    qs = MicroCredential.objects.select_related("organization").prefetch_related(
+    qs = MicroCredential.objects.select_related("organization")
+    if favorite_of is not None and favorite_of.is_authenticated:
+        qs = qs.annotate(
+            is_favorite=Exists(Favorite.objects.filter(user=favorite_of, credential=OuterRef("pk")))
+        )
+    qs = qs.prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("name")),
         Prefetch("prompts", queryset=Prompt.objects.order_by("part", "position", "id")),
         Prefetch(

@@ -74,6 +74,7 @@ def _get_credential(request, slug: str) -> MicroCredential:
             slug=slug,
             include_unpublished=request.user.is_staff
             and request.user.has_perm("credentials.view_microcredential"),
+            favorite_of=request.user,
         )
     except MicroCredential.DoesNotExist:
         raise Http404("No such credential.") from None
@@ -83,7 +84,7 @@ def _credential_context(request, credential: MicroCredential) -> dict:
     return {
         "credential": credential,
         "parts": selectors.credential_parts(credential),
-        "is_favorite": selectors.favorite_exists(user=request.user, credential=credential),
+        "is_favorite": getattr(credential, "is_favorite", False),
     }
 
 

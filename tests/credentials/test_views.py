@@ -408,3 +408,23 @@ def test_learner_cannot_favorite_an_unpublished_credential(learner_client):
 
     assert learner_client.post(favorite_url(credential)).status_code == 404
     assert not Favorite.objects.exists()
+
+
+def test_details_say_whose_favorite_it_is_within_eight_queries(
+    learner_client, learner, other_learner, django_assert_max_num_queries
+):
+    """The favorite toggle is read with the credential itself: the details page
+    of a signed-in learner stays within the eight queries every page keeps to,
+    plus the session row, which production reads from Redis."""
+    credential = CredentialFactory(title="Loved")
+    Favorite.objects.create(user=other_learner, credential=credential)
+    learner_client.get(detail_url(credential))  # sessions and caches warmed
+
+    with django_assert_max_num_queries(8 + 1):
+        page = learner_client.get(detail_url(credential))
+    assert "Add Loved to favorites" in text_of(page)  # another learner's favorite is not hers
+
+    Favorite.objects.create(user=learner, credential=credential)
+    with django_assert_max_num_queries(8 + 1):
+        page = learner_client.get(detail_url(credential))
+    assert "Remove Loved from favorites" in text_of(page)
