@@ -1,6 +1,7 @@
 """Reads about a user's account security."""
 
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -41,3 +42,13 @@ def signed_in_with_emailed_code(request: HttpRequest, user: User) -> bool:
     records each way a session was authenticated, "code" for an emailed code)."""
     records = get_authentication_records(request, user)
     return any(record.get("method") == "code" for record in records)
+
+
+def holds_email(user: User, email: str) -> bool:
+    """Whether ``email`` is this user's: her account's address (confirmed at
+    sign-up where confirmation is required) or another she has confirmed.
+    What an invitation sent to an address asks before anyone accepts it."""
+    wanted = email.strip().lower()
+    if user.email.lower() == wanted:
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=wanted, verified=True).exists()

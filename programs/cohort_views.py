@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.selectors import holds_email
 from core.views import user_errors
 
 from .cohort_forms import CohortForm, InviteForm
@@ -44,6 +45,7 @@ from .services.cohorts import (
     enrollment_accept,
     enrollment_invite,
     enrollment_withdraw,
+    invited_elsewhere,
 )
 
 STAGE_LABELS = {
@@ -335,7 +337,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             % {"cohort": enrollment.cohort.name},
         )
         return redirect("cohorts:mine")
-    return render(request, "programs/invitation_accept.html", {"enrollment": enrollment})
+    elsewhere = (
+        invited_elsewhere(enrollment.email)
+        if enrollment.teacher_id is None and not holds_email(request.user, enrollment.email)  # type: ignore[arg-type]
+        else ""
+    )
+    return render(
+        request,
+        "programs/invitation_accept.html",
+        {"enrollment": enrollment, "elsewhere": elsewhere},
+    )
 
 
 @login_required

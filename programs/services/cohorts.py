@@ -16,8 +16,10 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
+from accounts.selectors import holds_email
 from audit.services import Actor, record, record_many
 from core.errors import UserFacingError
 from core.transitions import transition
@@ -146,6 +148,18 @@ class InvitationUnavailable(UserFacingError):
     """Safe to show: the link is used by someone else or the cohort is gone."""
 
 
+def invited_elsewhere(email: str) -> str:
+    """What to tell someone signed in under another address than the invited
+    one: the address half hidden (the link may have been forwarded) and how
+    to make it theirs."""
+    local, _, domain = email.partition("@")
+    hidden = f"{local[:1]}***@{domain}" if domain else "***"
+    return gettext(
+        "This invitation was sent to %(address)s. Sign in with that address, or add it "
+        "to your account under Email addresses and confirm it, then open the link again."
+    ) % {"address": hidden}
+
+
 def enrollment_accept(*, token: str, teacher: User) -> Enrollment:
     """The teacher accepts (or accepts again after withdrawing): from now the
     partner sees their progress. Safe to repeat."""
@@ -160,6 +174,10 @@ def enrollment_accept(*, token: str, teacher: User) -> Enrollment:
             enrollment.teacher_id is not None and enrollment.teacher_id != teacher.pk
         ):
             raise InvitationUnavailable("This invitation is not available.")
+        if enrollment.teacher_id is None and not holds_email(teacher, enrollment.email):
+            # A forwarded link must not put someone else's progress under the
+            # invited teacher's name on the coaches' dashboard.
+            raise InvitationUnavailable(invited_elsewhere(enrollment.email))
         if (
             enrollment.teacher_id is None
             and Enrollment.objects.filter(cohort=enrollment.cohort, teacher=teacher).exists()

@@ -241,3 +241,39 @@ def test_staff_see_partners_and_cohorts_in_admin(client, cohort, staff_user):
         assert client.get(reverse(f"admin:programs_{name}_changelist")).status_code == 200
     change = reverse("admin:programs_partner_change", args=[cohort.partner_id])
     assert "coach@example.org" in client.get(change).content.decode()
+
+
+def test_a_forwarded_invitation_cannot_be_accepted_under_another_address(client, cohort, teacher):
+    """The coaches' dashboard names the invited address: someone else following
+    the link must not put her progress under it."""
+    (enrollment,) = cohorts.enrollment_invite(cohort=cohort, emails=[teacher.email], actor=None)
+    link = reverse("cohorts:accept", kwargs={"token": enrollment.token})
+    colleague = UserFactory(email="colleague@example.org")
+    client.force_login(colleague)
+
+    page = client.get(link).content.decode()
+    assert "This invitation was sent to t***@example.org." in page
+    assert "Accept and share my progress" not in page
+    client.post(link)
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.INVITED and enrollment.teacher is None
+    with pytest.raises(cohorts.InvitationUnavailable):
+        cohorts.enrollment_accept(token=str(enrollment.token), teacher=colleague)
+
+
+def test_an_invitation_to_a_confirmed_second_address_can_be_accepted(client, cohort, teacher):
+    from allauth.account.models import EmailAddress
+
+    (enrollment,) = cohorts.enrollment_invite(
+        cohort=cohort, emails=["t.teacher@district.example"], actor=None
+    )
+    link = reverse("cohorts:accept", kwargs={"token": enrollment.token})
+    client.force_login(teacher)
+    EmailAddress.objects.create(user=teacher, email="T.Teacher@district.example", verified=False)
+    assert "Accept and share my progress" not in client.get(link).content.decode()
+
+    EmailAddress.objects.filter(user=teacher).update(verified=True)
+    assert "Accept and share my progress" in client.get(link).content.decode()
+    client.post(link)
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACCEPTED and enrollment.teacher == teacher
