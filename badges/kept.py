@@ -24,12 +24,11 @@ back with other content. Old entries expire on their own.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from core.fragment_cache import changed, versions
 
 CREDENTIALS = "kept:credentials:version"
 # Kept at most this long even when nothing changed.
@@ -44,34 +43,9 @@ def learner_expiries(user_id: int) -> str:
     return f"kept:expiries:{user_id}:version"
 
 
-def versions(*names: str) -> tuple[int, ...]:
-    """The current version of each name, in one round trip."""
-    found = cache.get_many(names)
-    for name in names:
-        if found.get(name) is None:
-            cache.add(name, secrets.randbelow(2**53), None)
-            found[name] = cache.get(name) or 0
-    return tuple(int(found[name]) for name in names)
-
-
 def stamp(*names: str) -> str:
     """The versions of ``names`` as one part of a key."""
     return ".".join(str(v) for v in versions(*names))
-
-
-def _bump(names: tuple[str, ...]) -> None:
-    for name in names:
-        try:
-            cache.incr(name)
-        except ValueError:  # not set yet (an empty cache): the next read starts afresh
-            pass
-
-
-def changed(*names: str) -> None:
-    """What ``names`` cover changed: retire what was kept now and when the
-    transaction commits."""
-    _bump(names)
-    transaction.on_commit(lambda: _bump(names))
 
 
 # --- receivers (connected in badges.apps) -----------------------------------------------

@@ -22,44 +22,19 @@ never read again and expire on their own.
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
+from core.fragment_cache import changed, versions
+
 DECISIONS = "figures:decisions:version"
 APPLICATIONS = "figures:applications:version"
-
-
-def versions(*names: str) -> tuple[int, ...]:
-    """The current version of each family of figures, in one round trip."""
-    found = cache.get_many(names)
-    for name in names:
-        if found.get(name) is None:
-            # Started at random, not 1: after the cache is emptied a version seen
-            # before (and a process's local entry under it) never comes back.
-            cache.add(name, secrets.randbelow(2**53), None)
-            found[name] = cache.get(name) or 0
-    return tuple(int(found[name]) for name in names)
-
-
-def _bump(name: str) -> None:
-    try:
-        cache.incr(name)
-    except ValueError:  # not set yet (an empty cache): the next read starts afresh
-        pass
-
-
-def changed(name: str) -> None:
-    """The figures of ``name`` changed: retire them now and when the transaction commits."""
-    _bump(name)
-    transaction.on_commit(lambda: _bump(name))
 
 
 def key_for(key: str, *, depends: Collection[str] = (DECISIONS,)) -> str:

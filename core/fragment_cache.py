@@ -1,5 +1,8 @@
 """Rendered parts of signed-in pages, kept under keys that carry versions.
 
+The version counters here are the only ones: the statistics pages' kept
+figures, the dashboard's kept panels and the cohort summaries count with them too.
+
 A fragment (a long list, a closed review round's findings, an editor's fields)
 is stored under a key made of what it shows: the rows' own revision or change
 time where they have one, the active language, and the current number of each
@@ -40,18 +43,22 @@ def versions(*names: str) -> tuple[int, ...]:
     return tuple(int(found[key]) for key in keys)
 
 
-def _bump(name: str) -> None:
-    try:
-        cache.incr(PREFIX + name)
-    except ValueError:  # not set yet (an empty cache): the next read starts afresh
-        pass
+def _bump(names: tuple[str, ...]) -> None:
+    for name in names:
+        try:
+            cache.incr(PREFIX + name)
+        except ValueError:  # not set yet (an empty cache): the next read starts afresh
+            pass
 
 
-def changed(name: str) -> None:
-    """What ``name`` covers changed: retire its fragments now and when the transaction
-    commits (a fragment rendered in between, from the old rows, is not kept)."""
-    _bump(name)
-    transaction.on_commit(lambda: _bump(name))
+def changed(*names: str) -> None:
+    """What ``names`` cover changed: retire their fragments now and when the
+    transaction commits (a fragment rendered in between, from the old rows, is
+    not kept)."""
+    if not names:
+        return
+    _bump(names)
+    transaction.on_commit(lambda: _bump(names))
 
 
 def key(kind: str, *parts: Any, depends: Iterable[str] = ()) -> str:

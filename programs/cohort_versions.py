@@ -22,11 +22,11 @@ request, before the summary is read; the summary holds no teacher's name.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+
+from core.fragment_cache import changed, versions
 
 from .cohort_models import Cohort
 from .cohort_selectors import CohortSummary, cohort_summary_compute
@@ -40,32 +40,13 @@ def _version_key(cohort_id: int) -> str:
 
 
 def version(cohort_id: int) -> int:
-    key = _version_key(cohort_id)
-    found = cache.get(key)
-    if found is None:
-        # Started at random: after the cache is emptied an old version (and
-        # the summary kept under it) never comes back.
-        cache.add(key, secrets.randbelow(2**53), None)
-        found = cache.get(key) or 0
-    return int(found)
-
-
-def _bump(cohort_ids: Iterable[int]) -> None:
-    for cohort_id in cohort_ids:
-        try:
-            cache.incr(_version_key(cohort_id))
-        except ValueError:  # never read: the next read starts afresh
-            pass
+    return versions(_version_key(cohort_id))[0]
 
 
 def cohorts_changed(cohort_ids: Iterable[int]) -> None:
     """What the summaries of ``cohort_ids`` show changed: retire them now and
     when the transaction commits."""
-    ids = list(dict.fromkeys(cohort_ids))
-    if not ids:
-        return
-    _bump(ids)
-    transaction.on_commit(lambda: _bump(ids))
+    changed(*(_version_key(cohort_id) for cohort_id in dict.fromkeys(cohort_ids)))
 
 
 def cohort_summary(*, cohort: Cohort) -> CohortSummary:
