@@ -128,7 +128,7 @@ def install(tmp_path):
 def test_install_uses_the_uv_on_the_path(install):
     calls = install(uv_on_path=True)
 
-    assert "uv pip install --quiet --python VENV/bin/python .[dev]" in calls
+    assert "uv pip install --quiet --compile-bytecode --python VENV/bin/python .[dev]" in calls
     assert not any("pip install --quiet .[dev]" in call for call in calls)
 
 
@@ -136,7 +136,7 @@ def test_install_puts_uv_into_the_venv_when_none_is_installed(install):
     calls = install()
 
     assert "python -m pip install --quiet --disable-pip-version-check uv" in calls
-    assert "venv-uv pip install --quiet --python VENV/bin/python .[dev]" in calls
+    assert "venv-uv pip install --quiet --compile-bytecode --python VENV/bin/python .[dev]" in calls
     assert not any(call.endswith("-m pip install --quiet .[dev]") for call in calls)
 
 
