@@ -338,7 +338,9 @@ def probe_subjects() -> dict[str, tuple[tuple, tuple]]:
     first = _seeded(
         MicroCredential.objects.published().order_by("title", "id").first(), "credential"
     )
-    last = _seeded(MicroCredential.objects.order_by("-id").first(), "credential")
+    # Published: the studio and quality pages' own credentials, made on an
+    # earlier run, are drafts a visitor cannot see.
+    last = _seeded(MicroCredential.objects.published().order_by("-id").first(), "credential")
     pages = (MicroCredential.objects.published().count() + 11) // 12
     organizations = list(
         Organization.objects.annotate(
