@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from uuid import UUID
 
 from django.forms import BoundField
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -183,10 +185,29 @@ def answer_html(row: Mapping[str, Any]) -> SafeString:
     )
 
 
+# Stands for a file's UUID in its download address, reversed once per table.
+_ANY_FILE = UUID(int=0)
+
+
+def _download_urls(attachments: list[Attachment]) -> list[str]:
+    """Each file's ``get_absolute_url``: the files of one application share the
+    address but for their UUID, so it is reversed once rather than per row."""
+    if not attachments:
+        return []
+    submission_uuid = attachments[0].submission.uuid
+    if any(a.submission.uuid != submission_uuid for a in attachments):
+        return [a.get_absolute_url() for a in attachments]
+    pattern = reverse(
+        "submissions:attachment", kwargs={"uuid": submission_uuid, "attachment_uuid": _ANY_FILE}
+    )
+    return [pattern.replace(str(_ANY_FILE), str(a.uuid)) for a in attachments]
+
+
 def attachment_rows(attachments: Iterable[Attachment]) -> SafeString:
     """The rows of the "Your files" table, each with its Remove button."""
     evidence_for, size, remove = gettext("Evidence for"), gettext("Size"), gettext("Remove")
     general = gettext("General evidence")
+    attachments = list(attachments)
     return format_html_join(
         "\n",
         '<tr>\n<td class="card-title"><a href="{}">{}</a></td>\n'
@@ -195,7 +216,7 @@ def attachment_rows(attachments: Iterable[Attachment]) -> SafeString:
         '{} <span class="visually-hidden">{}</span></button></td>\n</tr>',
         (
             (
-                a.get_absolute_url(),
+                url,
                 a.original_name,
                 evidence_for,
                 a.requirement_title or general,
@@ -205,7 +226,7 @@ def attachment_rows(attachments: Iterable[Attachment]) -> SafeString:
                 remove,
                 a.original_name,
             )
-            for a in attachments
+            for a, url in zip(attachments, _download_urls(attachments), strict=True)
         ),
     )
 

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from credentials.models import Part, Prompt
-from submissions import html, services
+from submissions import html, selectors, services
 from submissions.forms import ApplicationForm
-from submissions.models import EvidenceLink
+from submissions.models import EvidenceLink, Status
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import (
     ALL_ATTESTATIONS,
@@ -32,9 +32,10 @@ pytestmark = pytest.mark.django_db
 
 # The draft page: session, user and the header's (3); the draft (with the
 # credential's evidence requirements and rubric, the links of the learner's
-# attempts and the further attempts staff allowed), its answers with their
-# prompts, files, links, and the pre-check panel (5). A resubmission also
-# reads the decided feedback on its earlier attempt, until it is kept.
+# attempts and the further attempts staff allowed, and on PostgreSQL its
+# answers with their prompts, files and links: elsewhere three queries more),
+# and the pre-check panel. A resubmission also reads the decided feedback on
+# its earlier attempt, until it is kept.
 DRAFT_PAGE_QUERIES = 8
 RESUBMISSION_PAGE_QUERIES = 9
 # Session and user; one statement that claims the version and stores the
@@ -220,3 +221,53 @@ def test_fields_are_built_like_the_shared_component_and_django_widgets(learner, 
         assert _markup(ours[name]) == _markup(django[name]), name
         expected = render_to_string("components/field.html", {"field": django[name]})
         assert _markup(html.field_html(ours[name])) == _markup(expected), name
+
+
+def _content(submission):
+    return {
+        "responses": [
+            (vars_of(r), vars_of(r.prompt) if r.prompt else None, r.submission is submission)
+            for r in submission.responses.all()
+        ],
+        "attachments": [
+            (vars_of(a), a.submission is submission) for a in submission.attachments.all()
+        ],
+        "links": [(vars_of(x), x.submission is submission) for x in submission.links.all()],
+        "requirements": [vars_of(r) for r in submission.credential.evidence_requirements.all()],
+        "criteria": [vars_of(c) for c in submission.credential.rubric_criteria.all()],
+    }
+
+
+def vars_of(instance):
+    """A row's stored values with their Python types, as a query gives them."""
+    return {
+        f.attname: (type(getattr(instance, f.attname)), getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+    }
+
+
+def test_the_draft_read_in_one_query_is_what_the_separate_queries_read(
+    learner, django_assert_num_queries
+):
+    draft = _draft(learner, prompts=2, files=2, links=2)
+    Prompt.objects.filter(credential=draft.credential).first().delete()  # an answer without one
+    draft.responses.update(text="Kept.")
+    one = selectors.submission_page_for_learner(uuid=draft.uuid, learner=learner)
+    with django_assert_num_queries(0):
+        selectors.draft_page_content(one)
+        read_once = _content(one)
+    separate = selectors.submission_page_for_learner(uuid=draft.uuid, learner=learner)
+    for name in ("response_rows", "attachment_rows", "link_rows"):
+        delattr(separate, name)
+    selectors.draft_page_content(separate)
+    assert read_once == _content(separate)
+    assert len(read_once["responses"]) == 6 and len(read_once["attachments"]) == 2
+    assert any(prompt is None for _, prompt, _ in read_once["responses"])
+
+
+def test_a_submitted_application_is_read_without_its_draft_content(learner):
+    draft = _draft(learner)
+    draft.status = Status.IN_REVIEW
+    draft.save()
+    read = selectors.submission_page_for_learner(uuid=draft.uuid, learner=learner)
+    assert read.response_rows is None and read.attachment_rows is None
