@@ -6,11 +6,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.translation import pgettext_lazy
 
+from core import fragment_cache
 from credentials.selectors import favorite_list
 
+from . import kept
 from .rows import rows_html
 from .selectors import FAVORITES, TABS, dashboard_counts, dashboard_tab
 
@@ -29,7 +32,7 @@ class CountedPaginator(Paginator):
     costs the same queries empty or full.
     """
 
-    def __init__(self, object_list: QuerySet[Any], per_page: int, *, count: int) -> None:
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self.known_count = count
 
@@ -44,30 +47,71 @@ class CountedPaginator(Paginator):
         return Page(rows, number, self)
 
 
-@login_required
-def home(request):
-    tab = request.GET.get("tab", "drafts")
-    if tab not in TABS and tab != FAVORITES:
-        tab = "drafts"
+def _read_tab(request, tab: str, raw_page: str | None) -> tuple[kept.KeptTab, Page]:
+    """The counts and one page of ``tab``, read from the database; the rows'
+    markup carries the placeholder of the CSRF token."""
     counts = dashboard_counts(learner=request.user)
     rows: QuerySet[Any]
     if tab == FAVORITES:
         rows = favorite_list(user=request.user)
     else:
         rows = dashboard_tab(learner=request.user, tab=tab)
-    page = CountedPaginator(rows, PAGE_SIZE, count=counts[tab]).get_page(request.GET.get("page"))
-    tabs = [(key, label, counts[key]) for key, (label, _) in TABS.items()]
-    date_label = DATE_LABELS.get(tab, pgettext_lazy("date column", "Decided"))
-    markup = ""
+    page = CountedPaginator(rows, PAGE_SIZE, count=counts[tab]).get_page(raw_page)
+    markup = None
     if tab != FAVORITES:
-        markup = rows_html(page.object_list, tab=tab, date_label=str(date_label), request=request)
+        markup = rows_html(
+            page.object_list,
+            tab=tab,
+            date_label=str(_date_label(tab)),
+            csrf_token=kept.TOKEN_PLACEHOLDER,
+        )
+    shown = len(page.object_list)
+    return kept.KeptTab(counts=counts, rows=markup, shown=shown, number=page.number), page
+
+
+def _tab(request, tab: str) -> tuple[kept.KeptTab, Page]:
+    """The counts and page of ``tab``: the kept ones while nothing they show
+    changed (``dashboard.kept``), else read and kept. The favorites tab's
+    cards are read on each request."""
+    raw_page = request.GET.get("page")
+    number = kept.requested_page(raw_page)
+    key = None if number is None else kept.tab_key(user_id=request.user.pk, tab=tab, number=number)
+    found = None if key is None else fragment_cache.get(key)
+    if found is None:
+        found, page = _read_tab(request, tab, raw_page)
+        if key is not None:
+            fragment_cache.put(key, found, kept.seconds_to_keep(page.object_list, tab=tab))
+        return found, page
+    count = found.counts[tab]
+    if tab == FAVORITES:
+        page = CountedPaginator(favorite_list(user=request.user), PAGE_SIZE, count=count).page(
+            found.number
+        )
+    else:
+        page = Page(range(found.shown), found.number, CountedPaginator([], PAGE_SIZE, count=count))
+    return found, page
+
+
+def _date_label(tab: str) -> Any:
+    return DATE_LABELS.get(tab, pgettext_lazy("date column", "Decided"))
+
+
+@login_required
+def home(request):
+    tab = request.GET.get("tab", "drafts")
+    if tab not in TABS and tab != FAVORITES:
+        tab = "drafts"
+    found, page = _tab(request, tab)
+    counts = found.counts
+    tabs = [(key, label, counts[key]) for key, (label, _) in TABS.items()]
+    markup = kept.with_token(found.rows, get_token(request)) if found.rows else ""
     return render(
         request,
         "dashboard/dashboard_home.html",
         {
             "tab": tab,
             "tabs": tabs,
-            "date_label": date_label,
+            "date_label": _date_label(tab),
             "page_obj": page,
             "rows": markup,
             "querystring_base": f"tab={tab}&",

@@ -5,3 +5,8 @@ class SubmissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "submissions"
     verbose_name = "Applications"
+
+    def ready(self) -> None:
+        from . import kept
+
+        kept.connect()

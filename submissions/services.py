@@ -39,7 +39,7 @@ from core.transitions import transition
 from credentials.models import EvidenceKind, MicroCredential, Part, Prompt
 from notifications.services import email_enqueue
 
-from . import signals
+from . import kept, signals
 from .attempts import attempt_policy
 from .exceptions import (
     AlreadyApplied,
@@ -219,6 +219,7 @@ def _bump_version(submission: Submission, version: int) -> int:
             raise NotEditable()
         raise DraftConflict(current.version)
     submission.version, submission.updated_at = version + 1, now
+    kept.applications_changed(submission.learner_id)
     return version + 1
 
 
@@ -345,6 +346,7 @@ def draft_save_answers(
         claimed, _changed = cursor.fetchone()
     if not claimed:
         return None
+    kept.applications_changed(learner.pk)
     return SaveResult(version=version + 1, saved_at=now)
 
 
@@ -684,6 +686,7 @@ def submission_mark_paid(
 def submission_set_decision_due(*, submission: Submission, due_on: datetime.date) -> Submission:
     """Store the date a decision is due (computed by the review SLA)."""
     Submission.objects.filter(pk=submission.pk).update(decision_due_on=due_on)
+    kept.applications_changed(submission.learner_id)
     submission.decision_due_on = due_on
     return submission
 
