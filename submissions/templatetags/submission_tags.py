@@ -36,6 +36,12 @@ def answer_field(row):
 
 
 @register.simple_tag
+def requirement_items(requirements):
+    """The items of the application page's list of evidence requirements, built in Python."""
+    return html.requirement_items(requirements)
+
+
+@register.simple_tag
 def attachment_rows(attachments):
     """The application page's table rows of uploaded files, built in Python."""
     return html.attachment_rows(attachments)
