@@ -1,5 +1,5 @@
 """Keeps a cohort code for the cohort's accepted members (payments asks through a
-signal), and retires a cohort's kept summary when what it shows changes."""
+signal), and retires a cohort's kept summary and table pages when what they show changes."""
 
 from __future__ import annotations
 
@@ -7,14 +7,20 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from accounts.models import User
 from credentials.models import MicroCredential
 from payments.exceptions import CouponInvalid
 from payments.signals import coupon_checking
 from submissions.models import Submission
 
 from .cohort_models import Cohort, Enrollment
-from .cohort_selectors import cohort_ids_following, cohort_ids_of_credential, cohort_is_member
-from .cohort_versions import cohorts_changed
+from .cohort_selectors import (
+    cohort_ids_following,
+    cohort_ids_of_credential,
+    cohort_ids_of_teacher,
+    cohort_is_member,
+)
+from .cohort_versions import cohorts_changed, teachers_changed
 
 
 @receiver(coupon_checking, dispatch_uid="programs.cohort_code_members_only")
@@ -24,11 +30,16 @@ def cohort_code_members_only(sender, *, coupon, submission, learner, **kwargs) -
         raise CouponInvalid()
 
 
-# --- the dashboard's kept summary (``cohort_versions``) ------------------------------------
+# --- the dashboard's kept summary and table pages (``cohort_versions``) ---------------------
 
-# Saves limited to these fields leave what a summary shows as it was.
+# Saves limited to these fields leave what a summary and the table show as they were.
 _ENROLLMENT_BOOKKEEPING = frozenset({"last_nudged_on"})
-_ATTEMPT_FIELDS = frozenset({"status", "learner", "credential", "created_at"})
+# What an attempt shows: its stage (which attempt counts) and the table's dates.
+_ATTEMPT_FIELDS = frozenset(
+    {"status", "learner", "credential", "created_at", "submitted_at", "decided_at"}
+)
+# What the table shows of a teacher.
+_TEACHER_FIELDS = frozenset({"name", "email"})
 
 
 @receiver(post_save, sender=Enrollment, dispatch_uid="programs.cohort_enrollment_saved")
@@ -85,3 +96,12 @@ def credential_saved(sender, instance, update_fields=None, raw=False, **kwargs) 
         return
     credential_id = instance.pk
     _after_commit(lambda: cohort_ids_of_credential(credential_id=credential_id))
+
+
+@receiver(post_save, sender=User, dispatch_uid="programs.cohort_teacher_saved")
+def teacher_saved(sender, instance: User, update_fields=None, raw=False, **kwargs) -> None:
+    # A sign-in stamps last_login: most saves change nothing a table shows.
+    if raw or (update_fields and not set(update_fields) & _TEACHER_FIELDS):
+        return
+    teacher_id = instance.pk
+    transaction.on_commit(lambda: teachers_changed(cohort_ids_of_teacher(teacher_id=teacher_id)))

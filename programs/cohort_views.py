@@ -23,13 +23,15 @@ from accounts.selectors import holds_email
 from core.views import user_errors
 
 from .cohort_forms import CohortForm, InviteForm
-from .cohort_models import Enrollment, Partner, PartnerRole
+from .cohort_models import Cohort, Enrollment, Partner, PartnerRole
 from .cohort_selectors import (
     COHORT_SORTS,
     DEFAULT_COHORT_SORT,
+    CohortHeading,
     CohortSummary,
     MemberRow,
     cohort_get_for,
+    cohort_heading_for,
     cohort_list_for,
     cohort_members_page,
     cohort_members_search,
@@ -38,7 +40,7 @@ from .cohort_selectors import (
     enrollments_of,
     partner_memberships,
 )
-from .cohort_versions import cohort_summary
+from .cohort_versions import dashboard_kept
 from .services.cohorts import (
     cohort_code_create,
     cohort_create,
@@ -139,11 +141,16 @@ class TablePage:
     number: int
     paginator: _Paginator
 
+    @staticmethod
+    def requested(raw: str) -> int:
+        """The page number asked for (1 when it is not one)."""
+        return max(int(raw), 1) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
+
     @classmethod
-    def of(cls, raw: str, count: int) -> TablePage:
+    def of(cls, number: int, count: int) -> TablePage:
+        """Page ``number``, or the nearest one there is."""
         pages = max(1, -(-count // PAGE_SIZE))
-        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
-        return cls(min(max(number, 1), pages), _Paginator(count, pages))
+        return cls(min(number, pages), _Paginator(count, pages))
 
     @property
     def offset(self) -> int:
@@ -217,13 +224,15 @@ def cohort_new(request: HttpRequest, partner_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
-    cohort = cohort_get_for(user=request.user, uuid=uuid)  # type: ignore[arg-type]
+    cohort = cohort_heading_for(user=request.user, uuid=uuid)  # type: ignore[arg-type]
     form = InviteForm()
     if request.method == "POST":
         form = InviteForm(request.POST, request.FILES)
         if form.is_valid():
             fresh = enrollment_invite(
-                cohort=cohort, emails=form.cleaned_data["emails"], actor=request.user
+                cohort=Cohort.objects.get(pk=cohort.pk),
+                emails=form.cleaned_data["emails"],
+                actor=request.user,
             )
             messages.success(
                 request,
@@ -231,23 +240,27 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
                 % {"n": len(fresh)},
             )
             return redirect("cohorts:dashboard", uuid=cohort.uuid)
-    summary = cohort_summary(cohort=cohort)
     query = request.GET.get("q", "").strip()[:MAX_SEARCH]
     sort = request.GET.get("sort", "")
     if sort not in COHORT_SORTS:
         sort = DEFAULT_COHORT_SORT
-    count = cohort_members_search(cohort=cohort, query=query).count() if query else summary.members
-    page = TablePage.of(request.GET.get("page", ""), count)
-    rows = cohort_members_page(
-        cohort=cohort,
-        credential_ids=summary.credential_ids,
-        query=query,
-        sort=sort,
-        offset=page.offset,
-        limit=PAGE_SIZE,
-    )
-    kept = {k: v for k, v in (("q", query), ("sort", sort)) if v and v != DEFAULT_COHORT_SORT}
+    requested = TablePage.requested(request.GET.get("page", ""))
+    dashboard = dashboard_kept(cohort_id=cohort.pk, sort=sort, page=requested)
+    summary = dashboard.summary
     labels = _labels()
+    if query:
+        count = cohort_members_search(cohort_id=cohort.pk, query=query).count()
+        page = TablePage.of(requested, count)
+        progress_rows = _table_rows(cohort, summary, labels, query, sort, page)
+    else:
+        page = TablePage.of(requested, summary.members)
+        if dashboard.table is not None:
+            progress_rows = mark_safe(dashboard.table)  # noqa: S308 (built by _table_rows)
+        else:
+            progress_rows = _table_rows(cohort, summary, labels, query, sort, page)
+            if page.number == requested:  # a page out of range is not kept under its number
+                dashboard.keep(progress_rows)
+    kept = {k: v for k, v in (("q", query), ("sort", sort)) if v and v != DEFAULT_COHORT_SORT}
     return render(
         request,
         "programs/cohort_dashboard.html",
@@ -256,8 +269,7 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
             "summary": summary,
             "stage_labels": labels.values(),
             "summary_rows": _summary_rows(summary, labels),
-            "progress_rows": _progress_rows(str(cohort.uuid), rows, labels),
-            "rows": rows,
+            "progress_rows": progress_rows,
             "page_obj": page,
             "query": query,
             "sort": sort,
@@ -267,6 +279,26 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _table_rows(
+    cohort: CohortHeading,
+    summary: CohortSummary,
+    labels: dict[str, str],
+    query: str,
+    sort: str,
+    page: TablePage,
+) -> SafeString:
+    """The table's rows for ``page`` read from the database (empty when no teacher matches)."""
+    rows = cohort_members_page(
+        cohort_id=cohort.pk,
+        credential_ids=summary.credential_ids,
+        query=query,
+        sort=sort,
+        offset=page.offset,
+        limit=PAGE_SIZE,
+    )
+    return _progress_rows(str(cohort.uuid), rows, labels)
 
 
 @login_required
