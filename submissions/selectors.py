@@ -25,7 +25,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, User
-from credentials.models import EvidenceRequirement, MicroCredential, Prompt, RubricCriterion
+from credentials.models import (
+    EvidenceRequirement,
+    MicroCredential,
+    Organization,
+    Prompt,
+    RubricCriterion,
+)
 
 from .models import (
     EDITABLE_STATUSES,
@@ -69,7 +75,30 @@ def submission_page_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
     submission = get_object_or_404(_page_queryset(connection.vendor), uuid=uuid, learner=learner)
     if isinstance(learner, User):
         Submission.learner.field.set_cached_value(submission, learner)
+    if hasattr(submission, "credential_row"):
+        _join_related(submission)
     return submission
+
+
+def _join_related(submission: Submission) -> None:
+    """The credential, its organization and the earlier attempt from the page
+    query's JSON, cached on ``submission`` as ``select_related`` leaves them."""
+    row = submission.credential_row  # type: ignore[attr-defined]
+    credential = _instance(MicroCredential, row["credential"])
+    _related(MicroCredential, "organization").set_cached_value(
+        credential, _instance(Organization, row["organization"])
+    )
+    _related(Submission, "credential").set_cached_value(submission, credential)
+    previous = None if row["previous"] is None else _instance(Submission, row["previous"])
+    earlier = _related(Submission, "previous")
+    earlier.set_cached_value(submission, previous)
+    if previous is not None and earlier.unique:
+        # One attempt follows another: the earlier one knows its next, as a join leaves it.
+        earlier.remote_field.set_cached_value(previous, submission)
+
+
+def _related(model: type[Model], name: str) -> ForeignKey:
+    return cast(ForeignKey, model._meta.get_field(name))
 
 
 @cache
@@ -77,17 +106,19 @@ def _page_queryset(vendor: str) -> QuerySet[Submission]:
     """The page query before its filter, built once per process: its subqueries
     are constant SQL, and building the annotations again on every visit cost
     more than running them. Only ever cloned (filtered), never evaluated."""
-    queryset = Submission.objects.select_related(
-        "credential", "credential__organization", "previous"
-    ).annotate(
+    queryset = Submission.objects.annotate(
         **{
             name: RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 (constant SQL)
             for name, sql in _PAGE_COUNTS.items()
         }
     )
     if vendor != "postgresql":
-        return queryset
+        return queryset.select_related("credential", "credential__organization", "previous")
+    # The credential, organization and earlier attempt come as one JSON value
+    # rather than joined columns: a hundred columns cost more to name, compile
+    # and convert than the JSON costs to read.
     return queryset.annotate(
+        credential_row=RawSQL(_RELATED_ROW, (), output_field=JSONField()),  # noqa: S611 (constant SQL)
         **{
             name: RawSQL(sql, (), output_field=JSONField())  # noqa: S611 (constant SQL)
             for name, sql in _PAGE_ROWS.items()
@@ -114,6 +145,13 @@ _PAGE_COUNTS = {
          AND applied.id = submissions_submission.credential_id
         WHERE e.learner_id = submissions_submission.learner_id""",
 }
+
+_RELATED_ROW = """SELECT jsonb_build_object(
+        'credential', to_jsonb(c), 'organization', to_jsonb(o), 'previous', to_jsonb(p))
+    FROM credentials_microcredential AS c
+    JOIN credentials_organization AS o ON o.id = c.organization_id
+    LEFT JOIN submissions_submission AS p ON p.id = submissions_submission.previous_id
+    WHERE c.id = submissions_submission.credential_id"""
 
 # PostgreSQL subqueries of the draft page's query, each giving a JSON array:
 # written out rather than built with the ORM, whose subquery expressions cost
