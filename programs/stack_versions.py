@@ -10,6 +10,10 @@ transaction commits:
 - ``learner_stacks(id)``: one of the learner's external achievements or
   stack awards is saved or deleted;
 - ``badges.kept.learner_awards(id)``: one of her awards or badges is.
+
+The published stacks and their members, the same for everyone, are kept too
+under ``STACKS``: bumped when a stack or a member is saved or deleted, or a
+credential is (a member's title is its credential's).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from badges import kept
+
+STACKS = "kept:stacks:published:version"
 
 
 def learner_stacks(user_id: int) -> str:
@@ -30,14 +36,24 @@ def _learner_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: An
         kept.changed(learner_stacks(instance.learner_id))
 
 
+def _stacks_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        kept.changed(STACKS)
+
+
 def connect() -> None:
-    from .models import ExternalAchievement, StackAward
+    from credentials.models import MicroCredential
+
+    from .models import ExternalAchievement, Stack, StackAward, StackMember
 
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
         for model, receiver in (
             (ExternalAchievement, _learner_changed),
             (StackAward, _learner_changed),
+            (Stack, _stacks_changed),
+            (StackMember, _stacks_changed),
+            (MicroCredential, _stacks_changed),
         ):
             signal.connect(
                 receiver,

@@ -11,11 +11,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from assessments.models import Award
+from badges import kept
 
+from . import stack_versions
 from .models import ExternalAchievement, MemberKind, Stack, StackAward, StackMember, StackRule
 
 
@@ -176,19 +179,31 @@ ALL_PROGRESS_FIELDS = (
 )
 
 
+def published_members() -> list[StackMember]:
+    """Every member of the published stacks with its stack and credential (what
+    progress lines show and the rules read, no long text): one query, kept
+    while no stack, member or credential changed (``stack_versions.STACKS``),
+    since every signed-in page with stack progress reads them."""
+    key = f"kept:stack-members:{kept.stamp(stack_versions.STACKS)}"
+    found = cache.get(key)
+    if found is None:
+        found = list(
+            StackMember.objects.filter(stack__is_published=True)
+            .select_related("stack", "credential")
+            .only(*ALL_PROGRESS_FIELDS)
+            .order_by("stack__title", "stack_id", "position", "id")
+        )
+        cache.set(key, found, kept.KEPT_SECONDS)
+    return found
+
+
 def all_progress(user, *, reads: LearnerReads | None = None) -> list[Progress]:
-    """The learner's progress in every published stack: one query for the
-    stacks and their members (what progress lines show and the rules read, no
-    long text), then what ``progress_for`` reads of the learner."""
-    members = (
-        StackMember.objects.filter(stack__is_published=True)
-        .select_related("stack", "credential")
-        .only(*ALL_PROGRESS_FIELDS)
-        .order_by("stack__title", "stack_id", "position", "id")
-    )
+    """The learner's progress in every published stack: the stacks and their
+    members (``published_members``), then what ``progress_for`` reads of the
+    learner."""
     stacks: dict[int, Stack] = {}
     members_of: dict[int, list[StackMember]] = {}
-    for member in members:
+    for member in published_members():
         stack = stacks.setdefault(member.stack_id, member.stack)
         member.stack = stack
         members_of.setdefault(stack.pk, []).append(member)

@@ -10,7 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.models import StackAward
+from core.fragment_cache import changed
+from programs.models import StackAward, StackMember
+from programs.services.stacks import stack_member_add, stack_member_delete, stack_save
+from programs.stack_versions import STACKS
 from tests.badges.factories import award_row
 from tests.credentials.factories import CredentialFactory
 
@@ -71,6 +74,7 @@ def test_catalog_queries_do_not_grow_with_stacks_or_cards(learner_client, two_of
     _published(members)
     url = reverse("credentials:catalog")
     learner_client.get(url)
+    changed(STACKS)  # both requests read the stacks, not the kept ones
     with CaptureQueriesContext(connection) as small:
         learner_client.get(url)
     for n in range(4):
@@ -82,6 +86,7 @@ def test_catalog_queries_do_not_grow_with_stacks_or_cards(learner_client, two_of
         )
         for credential in members + [CredentialFactory(is_published=True)]:
             stack_member_add(stack=extra, credential=credential, actor=None)
+    changed(STACKS)
     with CaptureQueriesContext(connection) as large:
         learner_client.get(url)
     assert len(large) == len(small)
@@ -109,3 +114,45 @@ def test_the_award_page_and_downloads_are_the_earners_only(
             ("stacks:award_document", [award.uuid, "clr.jwt"]),
         ):
             assert other.get(reverse(name, args=args)).status_code == 404
+
+
+# --- the published stacks and members, kept for every signed-in page ----------------
+
+DASHBOARD = reverse("dashboard:home")
+
+
+def _dashboard(client) -> str:
+    return " ".join(client.get(DASHBOARD).content.decode().split())
+
+
+def test_members_are_read_once_then_kept(learner_client, two_of_three, members):
+    _published(members)
+    assert "2 of 3 earned; next: Peer review" in _dashboard(learner_client)
+    with CaptureQueriesContext(connection) as queries:
+        learner_client.get(DASHBOARD)
+    assert not any("programs_stackmember" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_renamed_member_an_added_one_and_a_removed_one_show(
+    learner_client, two_of_three, members, organization
+):
+    _published(members)
+    assert "2 of 3 earned; next: Peer review" in _dashboard(learner_client)
+    peer = members[2]
+    peer.title = "Peer coaching"
+    peer.save()
+    assert "2 of 3 earned; next: Peer coaching" in _dashboard(learner_client)
+    extra = CredentialFactory(title="Exit tickets", organization=organization)
+    stack_member_add(stack=two_of_three, credential=extra, actor=None)
+    assert "2 of 4 earned" in _dashboard(learner_client)
+    member = StackMember.objects.get(stack=two_of_three, credential=extra)
+    stack_member_delete(member=member, actor=None)
+    assert "2 of 3 earned" in _dashboard(learner_client)
+
+
+def test_an_unpublished_stack_no_longer_shows(learner_client, two_of_three, members):
+    _published(members)
+    assert "Assessment for Learning" in _dashboard(learner_client)
+    two_of_three.is_published = False
+    stack_save(stack=two_of_three, actor=None, created=False)
+    assert "Assessment for Learning" not in _dashboard(learner_client)
