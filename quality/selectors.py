@@ -14,7 +14,9 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -26,6 +28,7 @@ from django.db.models import (
 )
 
 from accounts.models import AnyUser, User
+from accounts.nav import remembered
 from credentials.models import (
     EvidenceRequirement,
     MemberRole,
@@ -69,19 +72,35 @@ def can_run_rounds(*, user: AnyUser, organization: Organization) -> bool:
     )
 
 
-def version_access(*, user: AnyUser, credential: MicroCredential) -> tuple[bool, bool]:
-    """(``can_design``, ``can_run_rounds``) for a version's page, with one membership
-    query for both roles instead of one per role."""
+def has_perm(user: AnyUser, perm: str) -> bool:
+    """``user.has_perm(perm)``, remembered per user until her roles change
+    (``accounts.nav``: her flags, groups or permissions, or any group's): reading a
+    user's permissions costs two queries, and the quality pages ask on every visit."""
     if not user.is_authenticated:
-        return False, False
-    roles = set(
-        OrganizationMember.objects.filter(user=user, organization=credential.organization_id)
-        .order_by()
-        .values_list("role", flat=True)
+        return False
+    return remembered(user, perm, lambda: user.has_perm(perm))
+
+
+def version_access(*, user: AnyUser, uuid: Any) -> tuple[MicroCredential, bool, bool]:
+    """A version for its rounds page with (``can_design``, ``can_run_rounds``) for
+    ``user``, in one query with her roles in its organization and the organization's
+    setting (``setting_of``); DoesNotExist when there is no such version."""
+    members = OrganizationMember.objects.filter(
+        organization=OuterRef("organization_id"), user=user.pk if user.is_authenticated else None
     )
-    designs = MemberRole.DESIGNER in roles or user.has_perm("quality.change_selfassessment")
-    runs = MemberRole.ADMIN in roles or user.has_perm("quality.change_reviewround")
-    return designs, runs
+    credential = (
+        MicroCredential.objects.select_related("organization", "organization__quality_setting")
+        .annotate(
+            is_designer=Exists(members.filter(role=MemberRole.DESIGNER)),
+            is_admin=Exists(members.filter(role=MemberRole.ADMIN)),
+        )
+        .get(uuid=uuid)
+    )
+    if not user.is_authenticated:
+        return credential, False, False
+    designs = credential.is_designer or has_perm(user, "quality.change_selfassessment")  # type: ignore[attr-defined]
+    runs = credential.is_admin or has_perm(user, "quality.change_reviewround")  # type: ignore[attr-defined]
+    return credential, designs, runs
 
 
 # --- frameworks --------------------------------------------------------------------------
@@ -106,24 +125,31 @@ class OrganizationSetting:
         return self.gate == Gate.ADVISORY
 
 
+def _setting(row: QualitySetting | None, framework: Framework | None) -> OrganizationSetting:
+    if row is None:
+        return OrganizationSetting(framework, Gate.STRICT, False, 2)
+    return OrganizationSetting(
+        framework, row.gate or Gate.STRICT, row.exclude_same_team, row.reviewers_per_round
+    )
+
+
 def setting_for(*, organization: Organization, with_framework: bool = True) -> OrganizationSetting:
-    """The organization's setting; ``with_framework=False`` leaves the framework out
-    (None) for pages that show only the gate and the number of reviewers."""
+    """The organization's setting; ``with_framework=False`` leaves the default framework
+    out (None) for pages that show only the gate and the number of reviewers."""
     row = (
         QualitySetting.objects.select_related("framework").filter(organization=organization).first()
     )
+    framework = row.framework if row is not None else None
+    if framework is None and with_framework:
+        framework = framework_default()
+    return _setting(row, framework)
 
-    def default() -> Framework | None:
-        return framework_default() if with_framework else None
 
-    if row is None:
-        return OrganizationSetting(default(), Gate.STRICT, False, 2)
-    return OrganizationSetting(
-        row.framework or default(),
-        row.gate or Gate.STRICT,
-        row.exclude_same_team,
-        row.reviewers_per_round,
-    )
+def setting_of(*, organization: Organization) -> OrganizationSetting:
+    """The gate and the number of reviewers of an organization read with its setting
+    (``select_related("quality_setting")``), without a query; the framework is left
+    out (None)."""
+    return _setting(getattr(organization, "quality_setting", None), None)
 
 
 def framework_components(*, framework: Framework) -> QuerySet[Component]:
@@ -439,6 +465,44 @@ def others_visible(*, assignment: ReviewAssignment) -> bool:
     return assignment.status == AssignmentStatus.SUBMITTED
 
 
+# What the quality home shows of an organization besides its members' roles.
+ASSIGNED = "assigned"
+
+
+def home_scope(*, user: AnyUser) -> tuple[tuple[int, str], ...]:
+    """What the quality home of ``user`` covers, in one query: each organization she
+    designs for or runs rounds of, with the role, and each organization of a version
+    she is assigned to review (``ASSIGNED``), sorted. The home's lists follow from
+    these and from the rows ``quality.fragments`` versions, so the scope is part of
+    the key they are kept under."""
+    if not user.is_authenticated:
+        return ()
+    roles = (
+        OrganizationMember.objects.filter(
+            user=user, role__in=(MemberRole.DESIGNER, MemberRole.ADMIN)
+        )
+        .order_by()
+        .values_list("organization_id", "role")
+    )
+    assigned = (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .order_by()
+        .annotate(kind=Value(ASSIGNED, output_field=CharField()))
+        .values_list("round__credential__organization_id", "kind")
+    )
+    return tuple(sorted(set(roles.union(assigned))))
+
+
+def home_versions(*, organizations: list[int]) -> QuerySet[MicroCredential]:
+    """Every version of these organizations, by title, with its organization's name."""
+    return (
+        MicroCredential.objects.filter(organization__in=organizations)
+        .select_related("organization")
+        .only("uuid", "title", "is_published", "organization__name")
+        .order_by("title", "id")
+    )
+
+
 def assignment_list(*, user: AnyUser) -> QuerySet[ReviewAssignment]:
     """The reviewer's assignments, open ones first."""
     if not user.is_authenticated:
@@ -450,7 +514,9 @@ def assignment_list(*, user: AnyUser) -> QuerySet[ReviewAssignment]:
     )
 
 
-def rounds_needing_action(*, organizations: QuerySet[Organization]) -> QuerySet[ReviewRound]:
+def rounds_needing_action(
+    *, organizations: QuerySet[Organization] | list[int]
+) -> QuerySet[ReviewRound]:
     """Running rounds of these organizations, with how many reviewers they have."""
     return (
         ReviewRound.objects.filter(

@@ -9,6 +9,7 @@ permission), so a stranger cannot even learn that a version or review exists.
 from __future__ import annotations
 
 import csv
+import hashlib
 
 from django import forms
 from django.conf import settings
@@ -17,10 +18,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
@@ -29,7 +32,7 @@ from accounts.views import signed_out_json
 from core import fragment_cache
 from core.views import user_errors
 from credentials.models import MemberRole, MicroCredential
-from credentials.selectors import credential_parts, organizations_for_member
+from credentials.selectors import credential_parts
 
 from . import reports, selectors, services
 from .exceptions import (
@@ -40,7 +43,7 @@ from .exceptions import (
     SelfAssessmentIncomplete,
 )
 from .forms import AssignForm, PublishForm, ReviewForm, SelfAssessmentForm, SettleForm, initial_rows
-from .fragments import FRAMEWORKS
+from .fragments import FRAMEWORKS, ROUNDS, organization
 from .models import AssignmentStatus, Framework, ReviewAssignment, ReviewRound, RoundStatus
 from .rendering import review_components
 
@@ -74,22 +77,38 @@ def _designed_or_run(request: HttpRequest, uuid: str) -> MicroCredential:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Everything quality review asks of the signed-in person."""
-    designing = organizations_for_member(user=request.user, roles=(MemberRole.DESIGNER,))
-    running = organizations_for_member(user=request.user, roles=(MemberRole.ADMIN,))
-    versions = (
-        MicroCredential.objects.filter(organization__in=designing | running)
-        .select_related("organization")
-        .order_by("title", "id")
+    """Everything quality review asks of the signed-in person.
+
+    The lists are kept per person under her scope (``selectors.home_scope``: her
+    organizations by role, and those of the versions she reviews) and the versions
+    of what they show (``quality.fragments``: rounds and assignments, each
+    organization's name and versions), so a visit reads the scope alone."""
+    scope = selectors.home_scope(user=request.user)
+    stamp = hashlib.blake2b(repr(scope).encode(), digest_size=16).hexdigest()
+    key = fragment_cache.key(
+        "quality-home",
+        request.user.pk,
+        stamp,
+        depends=(ROUNDS, *(organization(pk) for pk in sorted({pk for pk, _ in scope}))),
     )
+    lists = fragment_cache.get(key)
+    if lists is None:
+        listed = [pk for pk, role in scope if role in (MemberRole.DESIGNER, MemberRole.ADMIN)]
+        running = [pk for pk, role in scope if role == MemberRole.ADMIN]
+        reviews = any(role == selectors.ASSIGNED for _, role in scope)
+        lists = render_to_string(
+            "quality/_home_lists.html",
+            {
+                "assignments": selectors.assignment_list(user=request.user) if reviews else (),
+                "versions": selectors.home_versions(organizations=listed) if listed else (),
+                "rounds": selectors.rounds_needing_action(organizations=running) if running else (),
+            },
+        )
+        fragment_cache.put(key, lists)
     return render(
         request,
         "quality/home.html",
-        {
-            "assignments": selectors.assignment_list(user=request.user),
-            "versions": versions,
-            "rounds": selectors.rounds_needing_action(organizations=running),
-        },
+        {"lists": mark_safe(lists)},  # noqa: S308 (rendered by the template above)
     )
 
 
@@ -231,17 +250,65 @@ def submit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @login_required
 def version(request: HttpRequest, uuid: str) -> HttpResponse:
-    """A version's review rounds with per-component feedback, and what can be done next."""
-    credential = _version(uuid)
-    designs, runs = selectors.version_access(user=request.user, credential=credential)
+    """A version's review rounds with per-component feedback, and what can be done next.
+
+    What a designer reads is kept (``_version_key``); an organization admin's page
+    (reviewers by name, the forms to assign and settle) is always read afresh."""
+    try:
+        credential, designs, runs = selectors.version_access(user=request.user, uuid=uuid)
+    except MicroCredential.DoesNotExist:
+        raise Http404 from None
     if not (designs or runs):
         raise Http404
+    can_override = selectors.has_perm(request.user, "quality.override_gate")
+    key = None if runs else _version_key(credential, can_override)
+    body = fragment_cache.get(key) if key else None
+    if body is None:
+        body = _version_body(credential, designs=designs, runs=runs, can_override=can_override)
+        if key:
+            fragment_cache.put(key, body)
+    return render(
+        request,
+        "quality/version.html",
+        {"credential": credential, "body": _with_csrf(body, request)},
+    )
+
+
+def _version_key(credential: MicroCredential, can_override: bool) -> str:
+    """A version's rounds page as its designers read it: the version as saved (its
+    change time), whether the reader may override the gate, the rounds and
+    assignments (``ROUNDS``: a round opening, moving, settled or ending, a reviewer
+    assigned or submitting), the frameworks' wording, and the organization's name
+    and setting. It names reviewers by number only, so every designer reads the
+    same page; staff allowed to override read their own."""
+    return fragment_cache.key(
+        "quality-version",
+        credential.pk,
+        credential.updated_at.timestamp(),
+        int(can_override),
+        depends=(ROUNDS, FRAMEWORKS, organization(credential.organization_id)),
+    )
+
+
+# Stands for the form token in a kept page; each visit puts its own in (``_with_csrf``).
+_CSRF_MARK = "kept-csrf-token"
+_CSRF_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF_MARK}">'
+
+
+def _with_csrf(body: str, request: HttpRequest) -> str:
+    return mark_safe(body.replace(_CSRF_INPUT, str(csrf_input(request))))  # noqa: S308 (rendered by the template)
+
+
+def _version_body(
+    credential: MicroCredential, *, designs: bool, runs: bool, can_override: bool
+) -> str:
     rounds = selectors.round_list(credential=credential)
     latest = rounds[0] if rounds else None
     assign_form = settle_rows = None
     if latest is not None and runs and latest.status in (RoundStatus.OPEN, RoundStatus.SETTLING):
         assign_form = AssignForm(eligible=selectors.eligible_reviewers(round=latest))
-    findings = _closed_findings([r for r in rounds if r.is_closed])
+    findings_keys = _findings_keys([r for r in rounds if r.is_closed])
+    findings = _closed_findings(findings_keys)
     feedback = selectors.rounds_feedback_rows(
         rounds=[
             r
@@ -251,16 +318,17 @@ def version(request: HttpRequest, uuid: str) -> HttpResponse:
     )
     for review_round in rounds:
         if review_round.is_closed and review_round.pk not in findings:
-            findings[review_round.pk] = _findings_put(review_round, feedback[review_round.pk])
+            findings[review_round.pk] = _findings_put(
+                findings_keys[review_round.pk], review_round, feedback[review_round.pk]
+            )
     if latest is not None and latest.status == RoundStatus.SETTLING:
         settle_rows = [
             row
             for row in feedback[latest.pk]
             if row.result and row.result.disagreement and not row.result.mark
         ]
-    return render(
-        request,
-        "quality/version.html",
+    return render_to_string(
+        "quality/_version_body.html",
         {
             "credential": credential,
             "rounds": [(r, feedback.get(r.pk), findings.get(r.pk)) for r in rounds],
@@ -271,46 +339,49 @@ def version(request: HttpRequest, uuid: str) -> HttpResponse:
             "settle_rows": settle_rows,
             "settle_form": SettleForm(),
             "publish_form": PublishForm(),
-            "can_override": request.user.has_perm("quality.override_gate"),
-            "setting": selectors.setting_for(
-                organization=credential.organization, with_framework=False
-            ),
+            "can_override": can_override,
+            "setting": selectors.setting_of(organization=credential.organization),
+            "csrf_token": _CSRF_MARK,
         },
     )
 
 
-def _findings_key(review_round: ReviewRound) -> str:
-    closed_at = review_round.closed_at.timestamp() if review_round.closed_at else ""
-    return fragment_cache.key(
-        "quality-findings",
-        review_round.pk,
-        review_round.status,
-        closed_at,
-        depends=(FRAMEWORKS,),
-    )
+def _findings_keys(rounds: list[ReviewRound]) -> dict[int, str]:
+    """The keys of closed rounds' findings tables, by round id: the round, its status
+    and close time, under the frameworks' version (read once for all rounds)."""
+    if not rounds:
+        return {}
+    prefix = fragment_cache.key("quality-findings", depends=(FRAMEWORKS,))
+    return {
+        r.pk: f"{prefix}:{r.pk}:{r.status}:{r.closed_at.timestamp() if r.closed_at else ''}"
+        for r in rounds
+    }
 
 
-def _closed_findings(rounds: list[ReviewRound]) -> dict[int, str]:
+def _closed_findings(keys: dict[int, str]) -> dict[int, str]:
     """The findings tables of closed rounds rendered before, by round id.
 
     A closed round's results and scores never change (settling and reviewing stop
     when it closes), and the table names reviewers by number only, so one
     rendering serves every reader of the version page; a framework's wording is
     part of the key through its version."""
-    if not rounds:
+    if not keys:
         return {}
-    keys = {_findings_key(r): r.pk for r in rounds}
-    found = cache.get_many(list(keys))
-    return {keys[k]: mark_safe(html) for k, html in found.items()}  # noqa: S308 (rendered below)
+    found = cache.get_many(list(keys.values()))
+    return {
+        pk: mark_safe(found[key])  # noqa: S308 (rendered by _findings_put)
+        for pk, key in keys.items()
+        if key in found
+    }
 
 
-def _findings_put(review_round: ReviewRound, rows: list) -> str:
+def _findings_put(key: str, review_round: ReviewRound, rows: list) -> str:
     html = (
         render_to_string("quality/_feedback.html", {"review_round": review_round, "rows": rows})
         if rows
         else ""
     )
-    fragment_cache.put(_findings_key(review_round), html)
+    fragment_cache.put(key, html)
     return mark_safe(html)  # noqa: S308 (rendered by the template above)
 
 
@@ -401,19 +472,21 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
     except ReviewAssignment.DoesNotExist:
         raise Http404 from None
     status = 200
-    kept_key = kept = None
+    content_key = _review_content_key(assignment.round.credential)
+    kept_key = None
     if request.method != "POST" and assignment.status != AssignmentStatus.SUBMITTED:
-        kept_key = _review_components_key(assignment)
-        kept = fragment_cache.get(kept_key)
-    if kept is not None:
-        # The components as this reviewer left them: only the ratings are a form here.
-        rows: list[selectors.ComponentRow] = []
-        components = []
+        kept_key = _review_form_key(assignment)
+        found = cache.get_many([kept_key, content_key])
+        kept, content = found.get(kept_key), found.get(content_key)
+        if kept is not None:
+            # The form as this reviewer left it, rendered before; built only if read.
+            form = SimpleLazyObject(lambda: _review_form_initial(assignment, []))
+            return _review_render(request, assignment, form, kept, content, status, errors=[])
     else:
-        rows = selectors.review_rows(assignment=assignment)
-        components = [r.component for r in rows]
+        content = cache.get(content_key)
+    rows = selectors.review_rows(assignment=assignment)
     if request.method == "POST":
-        form = ReviewForm(request.POST, components=components)
+        form = ReviewForm(request.POST, components=[r.component for r in rows])
         if form.is_valid():
             try:
                 assignment = services.review_save(
@@ -438,63 +511,107 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             status = 400
     else:
-        form = ReviewForm(
-            initial={
-                "version": assignment.revision,
-                "scope": assignment.scope,
-                "clarity": assignment.clarity,
-                "ease_of_use": assignment.ease_of_use,
-                "comments": assignment.comments,
-                **initial_rows({r.component.pk: (r.mark, r.note, "") for r in rows}),
-            },
-            components=components,
-        )
-    review_round = assignment.round
-    credential = review_round.credential
+        form = _review_form_initial(assignment, rows)
     others = (
-        selectors.round_feedback_rows(round=review_round)
+        selectors.round_feedback_rows(round=assignment.round)
         if selectors.others_visible(assignment=assignment)
         else None
     )
-    if kept is None:
-        kept = review_components(
-            selectors.group_rows(rows),
-            form.bound_rows(),
-            {row.component.pk: row for row in others} if others else None,
-            submitted=assignment.status == "submitted",
-        )
-        if kept_key is not None:
-            fragment_cache.put(kept_key, str(kept))
+    submitted = assignment.status == AssignmentStatus.SUBMITTED
+    rendered = {
+        "version": str(form["version"]),
+        "components": str(
+            review_components(
+                selectors.group_rows(rows),
+                form.bound_rows(),
+                {row.component.pk: row for row in others} if others else None,
+                submitted=submitted,
+            )
+        ),
+        "ratings": ""
+        if submitted
+        else render_to_string("quality/_review_ratings.html", {"form": form}),
+    }
+    if kept_key is not None:
+        fragment_cache.put(kept_key, rendered)
+    return _review_render(
+        request, assignment, form, rendered, content, status, errors=form.non_field_errors()
+    )
+
+
+def _review_form_initial(
+    assignment: ReviewAssignment, rows: list[selectors.ComponentRow]
+) -> ReviewForm:
+    """The review form as saved: the reviewer's marks and notes, ratings and comments."""
+    return ReviewForm(
+        initial={
+            "version": assignment.revision,
+            "scope": assignment.scope,
+            "clarity": assignment.clarity,
+            "ease_of_use": assignment.ease_of_use,
+            "comments": assignment.comments,
+            **initial_rows({r.component.pk: (r.mark, r.note, "") for r in rows}),
+        },
+        components=[r.component for r in rows],
+    )
+
+
+def _review_render(
+    request: HttpRequest,
+    assignment: ReviewAssignment,
+    form: ReviewForm,
+    rendered: dict[str, str],
+    content: str | None,
+    status: int,
+    *,
+    errors: list[str],
+) -> HttpResponse:
+    """The review page around its form's rendered parts (``version``, ``components``,
+    ``ratings``: escaped when built) and the version's content (None: not kept yet)."""
+    credential = assignment.round.credential
+    if content is None:
+        content = _review_content(credential)
     return render(
         request,
         "quality/review.html",
         {
             "assignment": assignment,
-            "round": review_round,
+            "round": assignment.round,
             "credential": credential,
-            "content": _review_content(credential),
+            "content": mark_safe(content),  # noqa: S308 (rendered by _review_content)
             "form": form,
-            "components": mark_safe(kept),  # noqa: S308 (built escaped by review_components)
-            "submitted": assignment.status == "submitted",
+            "non_field_errors": errors,
+            "version_field": mark_safe(rendered["version"]),  # noqa: S308 (see above)
+            "components": mark_safe(rendered["components"]),  # noqa: S308 (see above)
+            "ratings": mark_safe(rendered["ratings"]),  # noqa: S308 (see above)
+            "submitted": assignment.status == AssignmentStatus.SUBMITTED,
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=status,
     )
 
 
-def _review_components_key(assignment: ReviewAssignment) -> str:
-    """The components of a review not yet submitted, as loaded: this reviewer's marks
-    (every save takes a new revision), the designer's claims (the self-assessment's
+def _review_form_key(assignment: ReviewAssignment) -> str:
+    """The form of a review not yet submitted, as loaded (its version field, the
+    components and the ratings): this reviewer's marks, ratings and comments (every
+    save of hers takes a new revision), the designer's claims (the self-assessment's
     revision, read with the assignment) and the framework's wording. Only the
-    assigned reviewer opens the page, and the claims never name the designer;
-    a submitted review (which shows the other reviewers' feedback) is not kept."""
+    assigned reviewer opens the page, and the claims never name the designer; a
+    submitted review (which shows the other reviewers' feedback) is not kept."""
     return fragment_cache.key(
-        "quality-review",
+        "quality-review-form",
         assignment.pk,
         assignment.revision,
         assignment.status,
         assignment.claims_revision,  # type: ignore[attr-defined]
         depends=(FRAMEWORKS,),
+    )
+
+
+def _review_content_key(credential: MicroCredential) -> str:
+    return (
+        f"quality:review-content:{credential.pk}:{credential.revision}:"
+        f"{credential.updated_at.timestamp()}:{get_language()}"
     )
 
 
@@ -504,19 +621,13 @@ def _review_content(credential: MicroCredential) -> str:
     Cached per version, revision and last change: a version in review does not
     change (the studio refuses to save it), and any save, from the studio or the
     admin, moves the revision or the change time and so the key."""
-    key = (
-        f"quality:review-content:{credential.pk}:{credential.revision}:"
-        f"{credential.updated_at.timestamp()}:{get_language()}"
+    full = selectors.review_credential(pk=credential.pk)
+    content = render_to_string(
+        "credentials/_credential_content.html",
+        {"credential": full, "parts": credential_parts(full)},
     )
-    content = cache.get(key)
-    if content is None:
-        full = selectors.review_credential(pk=credential.pk)
-        content = render_to_string(
-            "credentials/_credential_content.html",
-            {"credential": full, "parts": credential_parts(full)},
-        )
-        cache.set(key, content, CONTENT_SECONDS)
-    return mark_safe(content)  # noqa: S308 (rendered by the template above)
+    cache.set(_review_content_key(credential), content, CONTENT_SECONDS)
+    return content
 
 
 @require_POST
