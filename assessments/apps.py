@@ -12,11 +12,12 @@ class AssessmentsConfig(AppConfig):
         from submissions.models import Submission
         from submissions.signals import resubmitted, review_started
 
-        from . import nav, panels
+        from . import nav, panels, queue_pages
         from .receivers import open_review, resume_review, warn_if_nobody_assesses
 
         nav.connect()
         panels.connect()
+        queue_pages.connect()
 
         review_started.connect(
             open_review, sender=Submission, dispatch_uid="assessments.open_review"

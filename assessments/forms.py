@@ -219,6 +219,22 @@ class ScoreForm(forms.Form):
             )
         return SafeString("\n".join(html))
 
+    def comment_html(self) -> SafeString:
+        """The overall feedback box as ``components/field.html`` renders it for a
+        field without errors (label, textarea, help), built here like the rows."""
+        comment = self["comment"]
+        return format_html(
+            '<div class="field">\n<label for="{id}">{label}</label>\n'
+            '<textarea name="{name}" cols="40" rows="4" maxlength="10000"'
+            ' aria-describedby="{id}_helptext" id="{id}">\n{value}</textarea>\n'
+            '<p class="help" id="{id}_helptext">{help}</p>\n</div>',
+            id=comment.auto_id,
+            label=comment.label,
+            name=comment.html_name,
+            value=comment.value() or "",
+            help=comment.help_text,
+        )
+
     def scores(self) -> dict[int, ScoreInput]:
         result = {}
         for criterion in self.criteria:

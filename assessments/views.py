@@ -24,7 +24,7 @@ from submissions.changes import attempt_changes
 from submissions.downloads import neutral_name, shows_file_names
 from submissions.models import Status
 
-from . import nav, panels, selectors, services
+from . import nav, panels, queue_pages, selectors, services
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
 from .models import Outcome, ScoringModel
@@ -45,8 +45,14 @@ def queue(request):
         assessors=selectors.queue_assessors() if oversees else None,
     )
     filters = form.filters()
-    reviews = selectors.review_queue(user=user, **filters)
-    page_obj = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page_key = queue_pages.page_key(user=user, oversees=oversees, filters=filters, page=asked)
+    page = queue_pages.kept_page(page_key)
+    if page is None:
+        page = _queue_page(user=user, oversees=oversees, filters=filters, page=asked)
+        queue_pages.keep_page(page_key, page)
+    # The paginator only places the page among the others: its rows are the kept ones.
+    page_obj = queue_pages.CountedPaginator(page.count, PAGE_SIZE).get_page(asked)
     kept = {
         key: value
         for key, value in request.GET.items()
@@ -64,10 +70,6 @@ def queue(request):
             "descending": current == f"-{key}",
         }
     without_page = urlencode(kept)
-    # Counted on the reviews alone; the page's rows read with their joins.
-    page_reviews = list(selectors.queue_rows(cast(QuerySet, page_obj.object_list)))
-    deadlines = selectors.queue_deadlines(page_reviews, today=timezone.localdate())
-    rows = QueueRows(user=user, show_assessor=oversees)
     return render(
         request,
         "assessments/review_queue.html",
@@ -88,13 +90,25 @@ def queue(request):
             "filters": filters,
             "sort_label": dict(SORT_CHOICES).get(filters["sort"], ""),
             "page_obj": page_obj,
-            "rows": SafeString(
-                "\n".join(rows.row(r, d) for r, d in zip(page_reviews, deadlines, strict=True))
-            ),
+            "rows": SafeString(page.rows),
             "sort_links": sort_links,
             "querystring_base": f"{without_page}&" if without_page else "",
             "show_assessor": oversees,
         },
+    )
+
+
+def _queue_page(*, user, oversees: bool, filters: dict, page: str | None) -> queue_pages.QueuePage:
+    """A queue page read and rendered: the reviews counted, the page's rows read
+    with their joins and built by ``QueueRows``."""
+    reviews = selectors.review_queue(user=user, **filters)
+    page_obj = Paginator(reviews, PAGE_SIZE).get_page(page)
+    page_reviews = list(selectors.queue_rows(cast(QuerySet, page_obj.object_list)))
+    deadlines = selectors.queue_deadlines(page_reviews, today=timezone.localdate())
+    rows = QueueRows(user=user, show_assessor=oversees)
+    return queue_pages.QueuePage(
+        count=page_obj.paginator.count,
+        rows="\n".join(rows.row(r, d) for r, d in zip(page_reviews, deadlines, strict=True)),
     )
 
 
@@ -262,6 +276,9 @@ def review(request, uuid):
                     return redirect("assessments:queue")
     submission = review.submission
     blind = submission.credential.organization.blind_review
+    # The badge, deadline and form fields are built here rather than by
+    # templates included with ``only``: the assessor opens this page for every review.
+    built = can_score and not form.errors
     return render(
         request,
         "assessments/review_detail.html",
@@ -270,10 +287,12 @@ def review(request, uuid):
             "submission": submission,
             "blind": blind,
             "panels": panels.review_panels(submission=submission, reader=request.user, blind=blind),
-            "deadline": selectors.deadline(review),
+            "status_badge": _badge(submission.status, submission.get_status_display()),
+            "deadline_html": deadline_html(selectors.deadline(review)) if review.is_open else "",
             "form": form,
-            # Criteria with errors keep the template's rendering (errors, aria).
-            "rubric_rows": form.rows_html() if can_score and not form.errors else "",
+            # Fields with errors keep the template's rendering (errors, aria).
+            "rubric_rows": form.rows_html() if built else "",
+            "comment_html": form.comment_html() if built else "",
             "can_score": can_score,
             "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
             "status": submission.status,

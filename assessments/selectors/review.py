@@ -7,7 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, JSONField, Model, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import AnyUser
@@ -80,35 +82,93 @@ class ReviewPage:
     scoring_uuid: uuid.UUID | None = None
 
 
-def review_page_get(*, submission_uuid: uuid.UUID, user: AnyUser) -> ReviewPage:
-    """``review_get_for_user``, with the user's own scoring of the submission's
-    review read in the same query (``scoring_for_submission``): whoever scores
-    it on a scoring page is sent there, whether or not they may read the review."""
-    own = Scoring.objects.filter(review=OuterRef("pk"), assessor_id=user.pk).order_by("id")
-    previous = Submission.objects.filter(pk=OuterRef("submission__previous_id")).order_by()
+# PostgreSQL subqueries of the review page's query, written out as the draft
+# page's are (``submissions.selectors``): the ORM's subquery expressions cost
+# the page more to build and compile than the query takes to run, and the
+# review's criterion scores come with it rather than by a query of their own.
+# ``assessments_review`` and ``submissions_submission`` are the page query's rows.
+_PAGE_ROWS = {
+    # The user's own scoring of the review, as [uuid, kind], or null.
+    "own_scoring": """SELECT jsonb_build_array(s.uuid, s.kind) FROM assessments_scoring AS s
+        WHERE s.review_id = assessments_review.id AND s.assessor_id = %s
+        ORDER BY s.id LIMIT 1""",
+    "previous_reference": """SELECT p.reference FROM submissions_submission AS p
+        WHERE p.id = submissions_submission.previous_id""",
+    "score_rows": """SELECT coalesce(jsonb_agg(s ORDER BY s.position, s.id), '[]')
+        FROM assessments_criterionscore AS s WHERE s.review_id = assessments_review.id""",
+}
+
+
+def _page_reviews(user: AnyUser) -> QuerySet[Review]:
+    """Reviews with what the review page shows beside them: ``own_scoring``
+    ([uuid, kind] of the user's own scoring, or None), ``previous_reference``
+    and, on PostgreSQL, ``score_rows`` (the criterion scores as JSON)."""
     # Four joins, not seven: PostgreSQL spends longer planning the self-join to
     # the previous attempt and the two joins to users than running the query.
-    # The previous attempt's reference comes as a subquery; the assessor and
-    # whoever decided are read only where the page shows them.
+    # The assessor and whoever decided are read only where the page shows them.
     reviews = Review.objects.select_related(
         "submission",
         "submission__learner",
         "submission__credential",
         "submission__credential__organization",
-    ).annotate(
+    )
+    if connection.vendor == "postgresql":
+        return reviews.annotate(
+            own_scoring=RawSQL(_PAGE_ROWS["own_scoring"], (user.pk,), output_field=JSONField()),  # noqa: S611 (constant SQL)
+            previous_reference=RawSQL(  # noqa: S611 (constant SQL)
+                _PAGE_ROWS["previous_reference"], (), output_field=CharField()
+            ),
+            score_rows=RawSQL(_PAGE_ROWS["score_rows"], (), output_field=JSONField()),  # noqa: S611 (constant SQL)
+        )
+    own = Scoring.objects.filter(review=OuterRef("pk"), assessor_id=user.pk).order_by("id")
+    previous = Submission.objects.filter(pk=OuterRef("submission__previous_id")).order_by()
+    return reviews.annotate(
         own_scoring_uuid=Subquery(own.values("uuid")[:1]),
         own_scoring_kind=Subquery(own.values("kind")[:1]),
         previous_reference=Subquery(previous.values("reference")[:1]),
     )
-    review, by_submission = _review_for(submission_uuid, reviews)
+
+
+def _own_scoring(review: Review) -> tuple[uuid.UUID | None, str | None]:
+    """(uuid, kind) of the user's own scoring read with the review, or Nones."""
+    if hasattr(review, "own_scoring"):
+        own = review.own_scoring
+        return (uuid.UUID(own[0]), own[1]) if own else (None, None)
+    return review.own_scoring_uuid, review.own_scoring_kind  # type: ignore[attr-defined]
+
+
+def _attach_scores(review: Review) -> None:
+    """The scores read with the review (``score_rows``), set as its prefetched
+    ``scores``, so ``review.scores.all()`` reads no more."""
+    rows = getattr(review, "score_rows", None)
+    if rows is None:
+        return
+    fields = CriterionScore._meta.concrete_fields
+    names = [f.attname for f in fields]
+    scores = [
+        CriterionScore.from_db("default", names, [f.to_python(row[f.column]) for f in fields])
+        for row in rows
+    ]
+    _set_prefetched(review, "scores", scores, back="review")
+
+
+def review_page_get(*, submission_uuid: uuid.UUID, user: AnyUser) -> ReviewPage:
+    """``review_get_for_user``, with the user's own scoring of the submission's
+    review read in the same query (``scoring_for_submission``): whoever scores
+    it on a scoring page is sent there, whether or not they may read the review.
+    On PostgreSQL the review's criterion scores come in that query too."""
+    review, by_submission = _review_for(submission_uuid, _page_reviews(user))
     if review is not None and review.assessor_id == user.pk:
         review.assessor = user  # type: ignore[assignment]
-    if review is not None and by_submission and review.own_scoring_uuid is not None:  # type: ignore[attr-defined]
-        if review.own_scoring_kind != ScoringKind.FIRST or (  # type: ignore[attr-defined]
-            review.scoring_model != ScoringModel.SINGLE
+    if review is not None and by_submission:
+        own_uuid, own_kind = _own_scoring(review)
+        if own_uuid is not None and (
+            own_kind != ScoringKind.FIRST or review.scoring_model != ScoringModel.SINGLE
         ):
-            return ReviewPage(scoring_uuid=review.own_scoring_uuid)  # type: ignore[attr-defined]
-    return ReviewPage(review=_check_access(review, user))
+            return ReviewPage(scoring_uuid=own_uuid)
+    review = _check_access(review, user)
+    _attach_scores(review)
+    return ReviewPage(review=review)
 
 
 # --- a submission's content, once it can no longer change ------------------------------
@@ -165,18 +225,20 @@ def submission_content(submission: Submission) -> SubmissionContent:
     return content
 
 
-def _set_prefetched(instance: Model, name: str, rows: list) -> None:
-    """What ``prefetch_related(name)`` would leave on ``instance``."""
+def _set_prefetched(instance: Model, name: str, rows: list, *, back: str = "submission") -> None:
+    """What ``prefetch_related(name)`` would leave on ``instance`` (each row's
+    ``back`` relation set to it)."""
     queryset = getattr(instance, name).all()
     queryset._result_cache = rows
     queryset._prefetch_done = True
     for row in rows:
-        row.submission = instance
+        setattr(row, back, instance)
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def review_scores(review: Review) -> dict[int, CriterionScore]:
-    """The review's criterion scores keyed by criterion id."""
+    """The review's criterion scores keyed by criterion id (no query when read
+    with the review by ``review_page_get``)."""
     return {score.criterion_id: score for score in review.scores.all()}
 
 
