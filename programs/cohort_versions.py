@@ -19,12 +19,15 @@ commits; an attempt's change looks its cohorts up once the transaction commits
 version is never read again). Who may see a cohort is checked on every
 request, before the summary is read; the summary holds no teacher's name.
 
-A page of the teachers' table (their names, addresses and cells, built in
-``cohort_views``) is kept the same way, under the cohort's version and a
+A page of the teachers' table, rendered (the count of those shown, the
+credentials' titles, the teachers' names, addresses and cells, the links to
+the other pages), is kept the same way: under the cohort's version and a
 second one that moves when a consenting teacher's name or address changes
-(``teachers_changed``); its key also carries the language, the time zone (its
-dates), the order and the page. Searches are not kept: their keys would be
-whatever anyone types, and a search is seldom run twice.
+(``teachers_changed``; an attempt's dates it shows move the cohort's version
+too). Its key also carries the language, the time zone (its dates), the order
+and the page; it holds nothing of the coach who reads it. Searches are not
+kept: their keys would be whatever anyone types, and a search is seldom run
+twice.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ SUMMARY_SECONDS = 24 * 60 * 60
 
 # Moves with the markup of a kept page of the table, so a release that changes it
 # never reads pages kept by the one before.
-TABLE_MARKUP = 1
+TABLE_MARKUP = 2
 
 
 def _version_key(cohort_id: int) -> str:
@@ -94,7 +97,8 @@ def cohort_summary(*, cohort: Cohort) -> CohortSummary:
 @dataclass(frozen=True)
 class Dashboard:
     """What the dashboard keeps for a cohort: its summary, and a page of its table
-    (``table`` is None when that page is not kept yet: build it and ``keep`` it)."""
+    rendered (``table`` is None when that page is not kept yet: render it and
+    ``keep`` it)."""
 
     summary: CohortSummary
     table_key: str

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -250,17 +251,14 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
     labels = _labels()
     if query:
         count = cohort_members_search(cohort_id=cohort.pk, query=query).count()
-        page = TablePage.of(requested, count)
-        progress_rows = _table_rows(cohort, summary, labels, query, sort, page)
+        table = _table(cohort, summary, labels, query, sort, TablePage.of(requested, count))
+    elif dashboard.table is not None:
+        table = mark_safe(dashboard.table)  # noqa: S308 (rendered by _table)
     else:
         page = TablePage.of(requested, summary.members)
-        if dashboard.table is not None:
-            progress_rows = mark_safe(dashboard.table)  # noqa: S308 (built by _table_rows)
-        else:
-            progress_rows = _table_rows(cohort, summary, labels, query, sort, page)
-            if page.number == requested:  # a page out of range is not kept under its number
-                dashboard.keep(progress_rows)
-    kept = {k: v for k, v in (("q", query), ("sort", sort)) if v and v != DEFAULT_COHORT_SORT}
+        table = _table(cohort, summary, labels, query, sort, page)
+        if page.number == requested:  # a page out of range is not kept under its number
+            dashboard.keep(table)
     return render(
         request,
         "programs/cohort_dashboard.html",
@@ -269,19 +267,17 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
             "summary": summary,
             "stage_labels": labels.values(),
             "summary_rows": _summary_rows(summary, labels),
-            "progress_rows": progress_rows,
-            "page_obj": page,
+            "table": table,
             "query": query,
             "sort": sort,
             "sorts": [(key, str(label)) for key, label in SORT_LABELS.items()],
-            "querystring_base": urlencode(kept) + "&" if kept else "",
             "form": form,
         },
         status=400 if form.is_bound else 200,
     )
 
 
-def _table_rows(
+def _table(
     cohort: CohortHeading,
     summary: CohortSummary,
     labels: dict[str, str],
@@ -289,7 +285,8 @@ def _table_rows(
     sort: str,
     page: TablePage,
 ) -> SafeString:
-    """The table's rows for ``page`` read from the database (empty when no teacher matches)."""
+    """The teachers' table at ``page``, read from the database: the count of those
+    shown, their rows and the links to the other pages (which keep search and order)."""
     rows = cohort_members_page(
         cohort_id=cohort.pk,
         credential_ids=summary.credential_ids,
@@ -298,7 +295,16 @@ def _table_rows(
         offset=page.offset,
         limit=PAGE_SIZE,
     )
-    return _progress_rows(str(cohort.uuid), rows, labels)
+    kept = {k: v for k, v in (("q", query), ("sort", sort)) if v and v != DEFAULT_COHORT_SORT}
+    return render_to_string(
+        "programs/_cohort_table.html",
+        {
+            "summary": summary,
+            "progress_rows": _progress_rows(str(cohort.uuid), rows, labels),
+            "page_obj": page,
+            "querystring_base": urlencode(kept) + "&" if kept else "",
+        },
+    )
 
 
 @login_required

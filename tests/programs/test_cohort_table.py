@@ -1,6 +1,6 @@
 """The dashboard's table of teachers: its rows built in Python against the markup
-the template wrote for them, and its pages kept under the cohort's versions,
-each change to what a page shows retiring it."""
+the template wrote for them, and its pages kept rendered under the cohort's
+versions, each change to what a page shows retiring it."""
 
 from __future__ import annotations
 
@@ -181,7 +181,9 @@ def test_accepting_and_withdrawing_retire_the_kept_pages(coach_client, cohort):
     assert "tina@example.org" not in _dashboard(coach_client, cohort)
 
 
-def test_the_cohorts_credentials_retire_the_kept_pages(coach_client, cohort):
+def test_the_cohorts_credentials_and_their_titles_retire_the_kept_pages(
+    coach_client, cohort, cohort_credentials, django_capture_on_commit_callbacks
+):
     join(cohort, UserFactory(email="tina@example.org"))
     assert _table(_dashboard(coach_client, cohort)).count("data-stage=") == 2
     extra = CredentialFactory(title="Assessment", slug="assessment", with_content=True)
@@ -189,6 +191,10 @@ def test_the_cohorts_credentials_retire_the_kept_pages(coach_client, cohort):
     assert _table(_dashboard(coach_client, cohort)).count("data-stage=") == 3
     cohort.credentials.remove(extra)
     assert _table(_dashboard(coach_client, cohort)).count("data-stage=") == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_credentials[0].title = "Asking questions"
+        cohort_credentials[0].save()
+    assert '<th scope="col">Asking questions</th>' in _table(_dashboard(coach_client, cohort))
 
 
 def test_pages_are_kept_per_language_and_time_zone(coach_client, cohort, cohort_credentials):
