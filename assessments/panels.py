@@ -2,9 +2,10 @@
 
 The submission's content, the pre-check results, the duplicate-evidence flags
 and the related submissions are the same on every visit until what they show
-changes, so each is kept as HTML and all four are read in one cache round
-trip (after one for their versions). A key holds what the panel shows and how
-this reader may see it:
+changes, so each is kept as HTML, beside the versions it was rendered under,
+and all four are read with those versions in one cache round trip. A panel
+is kept under what it shows and how this reader may see it, and read back
+only while each version it depends on is still the current one:
 
 - content and pre-check: the submission's content as it stands
   (``selectors.content_key``: never kept while the learner can still edit),
@@ -130,33 +131,49 @@ def content_html(*, submission: Submission, reader: Any) -> SafeString:
 
 def review_panels(*, submission: Submission, reader: Any, blind: bool) -> ReviewPanels:
     """The four panels of the review page for ``reader``: kept ones read back,
-    the others rendered (and kept where the rules above allow)."""
+    the others rendered (and kept where the rules above allow).
+
+    The versions and the panels are read in one cache round trip: a panel is
+    kept beside the version it was rendered under (the content under its own
+    stamp) and read back only while that version is still the current one."""
     own_names = shows_file_names(submission, reader)
     names = "names" if own_names else "blind"
     language, zone = get_language() or "", timezone.get_current_timezone_name()
-    attempts, prechecks, flags = fragment_cache.versions(
-        ATTEMPTS.format(submission.learner_id),
-        PRECHECKS.format(submission.pk),
-        FLAGS.format(submission.pk),
-    )
+    depends = {
+        "related": ATTEMPTS.format(submission.learner_id),
+        "precheck": PRECHECKS.format(submission.pk),
+        "duplicates": FLAGS.format(submission.pk),
+    }
     content_key = selectors.content_key(submission)
     keys: dict[str, str] = {
         # The reader is never the learner here (the page is 404 for her), so
         # the attempts are never links.
-        "related": _key("review-related", language, zone, attempts, submission.pk),
-        "duplicates": _key(
-            "review-flags", language, flags, submission.pk, "blind" if blind else "names"
-        ),
+        "related": _key("review-related", language, zone, submission.pk),
+        "duplicates": _key("review-flags", language, submission.pk, "blind" if blind else "names"),
     }
     if content_key:
         keys["content"] = _content_key(submission, own_names) or ""
-        keys["precheck"] = _key("review-precheck", language, zone, prechecks, content_key, names)
-    found = cache.get_many(list(keys.values()))
-    html = {
-        name: SafeString(found[key])
-        for name, key in keys.items()
-        if isinstance(found.get(key), str)
-    }
+        keys["precheck"] = _key("review-precheck", language, zone, content_key, names)
+    version_keys = [fragment_cache.PREFIX + name for name in depends.values()]
+    found = cache.get_many([*version_keys, *keys.values()])
+    if any(found.get(key) is None for key in version_keys):
+        # An emptied cache: the versions start afresh (and no panel kept matches them).
+        current = dict(zip(depends, fragment_cache.versions(*depends.values()), strict=True))
+    else:
+        current = {name: int(found[key]) for name, key in zip(depends, version_keys, strict=True)}
+    html: dict[str, SafeString] = {}
+    for name, key in keys.items():
+        value = found.get(key)
+        if name == "content":
+            if isinstance(value, str):
+                html[name] = SafeString(value)
+        elif (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and value[0] == current[name]
+            and isinstance(value[1], str)
+        ):
+            html[name] = SafeString(value[1])
     kept: dict[str, str] = {}
     if "content" not in html or "precheck" not in html:
         # Also leaves the files and links prefetched on the submission for the pre-check.
@@ -187,7 +204,11 @@ def review_panels(*, submission: Submission, reader: Any, blind: bool) -> Review
             },
         )
         kept["related"] = html["related"]
-    stored = {keys[name]: str(value) for name, value in kept.items() if name in keys}
+    stored: dict[str, Any] = {
+        keys[name]: str(value) if name == "content" else (current[name], str(value))
+        for name, value in kept.items()
+        if name in keys
+    }
     if stored:
         cache.set_many(stored, fragment_cache.FRAGMENT_SECONDS)
     return ReviewPanels(
