@@ -20,6 +20,7 @@ from html import escape as escape_html
 from typing import Any
 from uuid import UUID
 
+from django.core.signals import setting_changed
 from django.forms import BoundField
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.template.defaultfilters import filesizeformat
@@ -27,10 +28,10 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from core.widget_html import attrs_html
-from credentials.models import EvidenceRequirement
+from credentials.models import EvidenceKind, EvidenceRequirement, RubricCriterion
 
 from .models import Attachment, EvidenceLink
 
@@ -127,6 +128,28 @@ def field_html(field: BoundField) -> SafeString:
     return mark_safe(f'<div class="{css}">\n{inner}\n{help_text}\n{error}\n</div>')  # noqa: S308
 
 
+# ``fixed_field_html``'s markup, by language and field; forgotten when a
+# setting changes (tests override settings; a running site never does).
+_FIXED: dict[tuple, SafeString] = {}
+setting_changed.connect(lambda **kwargs: _FIXED.clear(), weak=False, dispatch_uid=__name__)
+
+
+def fixed_field_html(field: BoundField) -> SafeString:
+    """``field_html`` of a field the form declares with no value of its own (a
+    file input, an empty link, an unticked attestation): until the form is
+    bound, the same markup on every visit in one language, so built once per
+    process. A bound form (a save shown again, with what was posted and its
+    errors) is built in full."""
+    form = field.form
+    if form.is_bound or field.initial not in (None, "", False):
+        return field_html(field)
+    key = (get_language(), type(form), field.html_name, field.auto_id)
+    html = _FIXED.get(key)
+    if html is None:
+        html = _FIXED[key] = field_html(field)
+    return html
+
+
 def answer_html(row: Mapping[str, Any]) -> SafeString:
     """One answer box of the application page (a row of ``ApplicationForm.prompt_rows``):
     the prompt as its label, the text, the live word count, and why it is over its
@@ -188,6 +211,21 @@ def answer_html(row: Mapping[str, Any]) -> SafeString:
     )
 
 
+def _esc(value: Any) -> str:
+    """``conditional_escape`` without its check for lazy arguments, which cost
+    more than the escaping on a table of rows: the same text out."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape_html(str(value))
+
+
+# What each kind of requirement accepts (``get_kind_display`` without building
+# the field's choices again for every requirement).
+_KINDS = dict(EvidenceKind.choices)
+
+
 def requirement_items(requirements: Iterable[EvidenceRequirement]) -> SafeString:
     """The items of Part 2's list of what the credential asks for as evidence:
     each requirement's title (and whether it is optional), its description
@@ -204,9 +242,18 @@ def requirement_items(requirements: Iterable[EvidenceRequirement]) -> SafeString
                 else ""
             )
             + f'\n    <p class="help">'
-            f"{accepted % {'kind': conditional_escape(r.get_kind_display().lower())}}</p>\n"
+            f"{accepted % {'kind': _esc(str(_KINDS.get(r.kind, r.kind)).lower())}}</p>\n"
             "  </li>\n"
             for r in requirements
+        )
+    )
+
+
+def criterion_items(criteria: Iterable[RubricCriterion]) -> SafeString:
+    """The items of the sidebar's rubric: each criterion and what "met" looks like."""
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f"<li><strong>{_esc(c.title)}</strong>: {_esc(c.description)}</li>" for c in criteria
         )
     )
 
@@ -227,16 +274,6 @@ def _download_urls(attachments: list[Attachment]) -> list[str]:
         "submissions:attachment", kwargs={"uuid": submission_uuid, "attachment_uuid": _ANY_FILE}
     )
     return [pattern.replace(str(_ANY_FILE), str(a.uuid)) for a in attachments]
-
-
-def _esc(value: Any) -> str:
-    """``conditional_escape`` without its check for lazy arguments, which cost
-    more than the escaping on a table of rows: the same text out."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape_html(str(value))
 
 
 def attachment_rows(attachments: Iterable[Attachment]) -> SafeString:

@@ -30,6 +30,13 @@ def form_field(field):
 
 
 @register.simple_tag
+def fixed_form_field(field):
+    """``form_field`` for a field with no value of its own: built once per
+    language while the form is not bound (``html.fixed_field_html``)."""
+    return html.fixed_field_html(field)
+
+
+@register.simple_tag
 def answer_field(row):
     """One answer box of the application page, built in Python (one per prompt)."""
     return html.answer_html(row)
@@ -39,6 +46,12 @@ def answer_field(row):
 def requirement_items(requirements):
     """The items of the application page's list of evidence requirements, built in Python."""
     return html.requirement_items(requirements)
+
+
+@register.simple_tag
+def criterion_items(criteria):
+    """The items of the application page's rubric, built in Python."""
+    return html.criterion_items(criteria)
 
 
 @register.simple_tag

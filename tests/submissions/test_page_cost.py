@@ -15,11 +15,12 @@ from django.forms.renderers import get_default_renderer
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from credentials.models import Part, Prompt
 from submissions import html, selectors, services
 from submissions.forms import ApplicationForm
-from submissions.models import EvidenceLink, Status
+from submissions.models import AttestationKind, EvidenceLink, Status
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import (
     ALL_ATTESTATIONS,
@@ -221,6 +222,35 @@ def test_fields_are_built_like_the_shared_component_and_django_widgets(learner, 
         assert _markup(ours[name]) == _markup(django[name]), name
         expected = render_to_string("components/field.html", {"field": django[name]})
         assert _markup(html.field_html(ours[name])) == _markup(expected), name
+
+
+FIXED_FIELDS = ["files", "link_title", "link_url", *(f"attest_{k.value}" for k in AttestationKind)]
+
+
+def test_fixed_fields_are_kept_per_language_and_only_while_the_form_is_not_bound(learner):
+    draft, _ = services.submission_apply(learner=learner, credential=CredentialFactory())
+    kept = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            loaded = ApplicationForm(initial={"version": draft.version}, submission=draft)
+            kept[language] = {n: html.fixed_field_html(loaded[n]) for n in FIXED_FIELDS}
+            again = ApplicationForm(initial={"version": draft.version}, submission=draft)
+            for name in FIXED_FIELDS:
+                assert html.fixed_field_html(again[name]) == kept[language][name]
+                assert kept[language][name] == html.field_html(again[name]), name
+            posted = ApplicationForm(
+                page_data(
+                    draft, link_title="My clip", link_url="not an address", attest_ready="on"
+                ),
+                submission=draft,
+            )
+            posted.is_valid()
+            for name in FIXED_FIELDS:
+                assert html.fixed_field_html(posted[name]) == html.field_html(posted[name]), name
+            assert 'value="My clip"' in html.fixed_field_html(posted["link_title"])
+            assert "checked" in html.fixed_field_html(posted["attest_ready"])
+            assert "error-text" in html.fixed_field_html(posted["link_url"])
+    assert kept["en"]["link_title"] != kept["es"]["link_title"]
 
 
 def _content(submission):
