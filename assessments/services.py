@@ -21,13 +21,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import Concat, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext
 from holidays import HolidayBase
 
 from accounts.models import User
-from audit.services import record
+from audit.services import record, record_set
 from core.transitions import transition
 from credentials.models import MicroCredential, Organization
 from submissions.models import Submission
@@ -730,6 +731,9 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             for reviews, calendar in _per_calendar(claim, calendars):
                 cutoff = overdue_cutoff(today, reassign_after, calendar=calendar)
                 reassigning += reviews.filter(due_on__lte=cutoff).update(overdue_reassigned_at=now)
+        _record_sweep(
+            now, reminded=reminded + escalated_again, escalated=escalated + escalated_again
+        )
         emails.queue_sweep_emails(
             stamp=now, reminded=reminded + escalated_again, escalated=escalated + escalated_again
         )
@@ -751,6 +755,32 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         escalated_again=escalated_again,
         reassigning=reassigning,
     )
+
+
+# What the sweep stamps on a review, the event that records it and what the event keeps.
+_SWEEP_EVENTS = (
+    ("review.reminder_sent", "reminder_sent_at", ("reminder_sent_at", "due_on")),
+    ("review.escalated", "escalated_at", ("escalated_at", "escalation_count", "due_on")),
+)
+
+
+def _record_sweep(now: datetime.datetime, *, reminded: int, escalated: int) -> None:
+    """One audit event per review the sweep reminded or escalated in this run
+    (those stamped ``now``), written set-wise in its transaction: one INSERT
+    per kind of step, whatever the number of reviews. Reassignments are
+    recorded as each one is made (``reviews_reassign_overdue``)."""
+    label = Concat(Value("Review of "), F("submission__reference"), output_field=CharField())
+    for (verb, stamp, shown), count in zip(_SWEEP_EVENTS, (reminded, escalated), strict=True):
+        if not count:
+            continue
+        record_set(
+            verb=verb,
+            targets=Review.objects.filter(**{stamp: now}),
+            label=label,
+            after=JSONObject(**{name: F(name) for name in shown}),
+            actor_label="SLA sweep",
+            now=now,
+        )
 
 
 def _without_jit() -> None:

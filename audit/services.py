@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Cast, Substr
 
 from config.request_id import NO_REQUEST, request_id
 
@@ -94,6 +96,51 @@ def record_many(
     """
     events = [_event(actor, verb, t, before, after, data, actor_label) for t in targets]
     return len(AuditEvent.objects.bulk_create(events, batch_size=1000))
+
+
+def record_set(
+    *,
+    verb: str,
+    targets: models.QuerySet[Any],
+    label: models.Expression | models.F,
+    after: models.Expression,
+    actor_label: str,
+    now: datetime.datetime,
+) -> int:
+    """Store the same system event about each row of ``targets`` with one
+    INSERT ... SELECT, so no row is read into Python; return how many.
+
+    For a periodic task that changes many rows set-wise (the SLA sweep's
+    reminders and escalations): each row still gets its own event, with its
+    label (``label``, an expression over the row) and what it became
+    (``after``, a JSON object expression over the row), at any number of rows.
+    """
+    target_type = ContentType.objects.get_for_model(targets.model)
+    rid = request_id.get()
+    columns = {
+        "created_at": models.Value(now, output_field=models.DateTimeField()),
+        "actor_id": models.Value(None, output_field=models.BigIntegerField()),
+        "actor_label": models.Value(actor_label[:254], output_field=models.CharField()),
+        "verb": models.Value(verb[:100], output_field=models.CharField()),
+        "target_type_id": models.Value(target_type.pk, output_field=models.IntegerField()),
+        "target_id": Cast("pk", output_field=models.CharField()),
+        "target_label": Substr(label, 1, 200),
+        "before": models.Value({}, output_field=models.JSONField()),
+        "after": after,
+        "data": models.Value({}, output_field=models.JSONField()),
+        "request_id": models.Value(
+            "" if rid == NO_REQUEST else rid, output_field=models.CharField()
+        ),
+    }
+    # Aliased so that no annotation clashes with a field of the target model.
+    aliased = {f"audit_{name}": value for name, value in columns.items()}
+    select = targets.order_by().annotate(**aliased).values_list(*aliased)
+    sql, params = select.query.sql_with_params()
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # noqa: S608
+        return cursor.rowcount
 
 
 def _user_label(user: User) -> str:

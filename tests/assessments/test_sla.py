@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -157,6 +158,7 @@ def _sweep_queries(rows: int, frozen, credential) -> int:
             learner=learner,
         )
     frozen.move_to(at(datetime.date(2026, 12, 9)))
+    ContentType.objects.clear_cache()  # each run reads the content type of reviews
     with CaptureQueriesContext(connection) as queries:
         result = services.sla_sweep()
     assert result.reminded + result.escalated == rows
@@ -171,9 +173,10 @@ def test_sweep_query_count_does_not_grow_with_open_reviews(frozen, credential):
     large = _sweep_queries(120, frozen, credential)
     assert small == large
     # One read of the holiday calendars in use, three claiming UPDATEs (reminders,
-    # later and first escalations), one read of the assessors to remind and one
+    # later and first escalations), the content type of reviews and one INSERT of
+    # audit events per kind of step, one read of the assessors to remind and one
     # INSERT queueing every email, with their savepoints; then the scorings' sweep.
-    assert large <= 16
+    assert large <= 19
 
 
 def test_sweep_runs_from_the_celery_beat_schedule(frozen, in_review, staff_user):
@@ -198,3 +201,32 @@ def test_escalations_go_to_the_configured_addresses(
     frozen.move_to(at(datetime.date(2026, 12, 14)))
     sweep(django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [["sla@example.org"]]
+
+
+def test_each_reminder_and_escalation_is_in_the_audit_trail_once(
+    in_review, frozen, settings, django_capture_on_commit_callbacks
+):
+    from audit.models import AuditEvent
+
+    settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS = 0
+    review = Review.objects.get(submission=in_review)
+    frozen.move_to(at(datetime.date(2026, 12, 8)))
+    sweep(django_capture_on_commit_callbacks)
+    sweep(django_capture_on_commit_callbacks)  # nothing new: nothing recorded again
+    frozen.move_to(at(datetime.date(2026, 12, 14)))
+    sweep(django_capture_on_commit_callbacks)
+    events = list(
+        AuditEvent.objects.filter(verb__in=["review.reminder_sent", "review.escalated"])
+        .order_by("id")
+        .values("verb", "actor", "actor_label", "target_id", "target_label", "after")
+    )
+    assert [e["verb"] for e in events] == ["review.reminder_sent", "review.escalated"]
+    reminded, escalated = events
+    for event in events:
+        assert event["actor"] is None and event["actor_label"] == "SLA sweep"
+        assert event["target_id"] == str(review.pk)
+        assert event["target_label"] == f"Review of {in_review.reference}"
+    assert reminded["after"]["due_on"] == "2026-12-11"
+    assert reminded["after"]["reminder_sent_at"].startswith("2026-12-08")
+    assert escalated["after"]["escalation_count"] == 1
+    assert escalated["after"]["escalated_at"].startswith("2026-12-14")
