@@ -33,7 +33,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from core.widget_html import attrs_html
 from credentials.models import EvidenceKind, EvidenceRequirement, RubricCriterion
 
-from .models import Attachment, EvidenceLink
+from .models import Attachment, EvidenceLink, Submission
 
 WIDGETS = "django/forms/widgets/"
 
@@ -219,6 +219,14 @@ def _esc(value: Any) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape_html(str(value))
+
+
+def status_badge(submission: Submission) -> SafeString:
+    """``components/status_badge.html`` for the application's status, without an include."""
+    return mark_safe(  # noqa: S308 (every value escaped)
+        f'<span class="status status-{_esc(submission.status)}">'
+        f"{_esc(submission.get_status_display())}</span>"
+    )
 
 
 # What each kind of requirement accepts (``get_kind_display`` without building

@@ -174,7 +174,11 @@ _PAGE_ROWS = {
 # The draft's own rows, read only while it can be edited (the submitted page
 # reads its content its own way): answers as [response, prompt or null] pairs
 # in the page's order, files and links in the order they were added.
-_WHILE_EDITABLE = "CASE WHEN submissions_submission.status IN (%%s, %%s) THEN (%s) END"
+_WHILE_EDITABLE = (
+    "CASE WHEN submissions_submission.status IN ("
+    + ", ".join(["%%s"] * len(EDITABLE_STATUSES))
+    + ") THEN (%s) END"
+)
 _DRAFT_ROWS = {
     "response_rows": """SELECT coalesce(jsonb_agg(jsonb_build_array(to_jsonb(r), to_jsonb(p))
             ORDER BY r.part, r.position, r.id), '[]')

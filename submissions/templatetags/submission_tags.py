@@ -23,6 +23,12 @@ def apply_action(context, credential):
 
 
 @register.simple_tag
+def status_badge(submission):
+    """The application's status badge (``components/status_badge.html``), built in Python."""
+    return html.status_badge(submission)
+
+
+@register.simple_tag
 def form_field(field):
     """A labelled form field with its help and errors (the markup of
     ``components/field.html``), built in Python: the application page has a dozen."""

@@ -318,3 +318,14 @@ def test_a_submitted_application_is_read_without_its_draft_content(learner):
     draft.save()
     read = selectors.submission_page_for_learner(uuid=draft.uuid, learner=learner)
     assert read.response_rows is None and read.attachment_rows is None
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.INCOMPLETE])
+def test_the_status_badge_is_the_shared_component(learner, status):
+    draft = _draft(learner)
+    draft.status = status
+    expected = render_to_string(
+        "components/status_badge.html",
+        {"status": draft.status, "label": draft.get_status_display()},
+    )
+    assert html.status_badge(draft) == expected.strip()
