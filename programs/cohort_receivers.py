@@ -99,9 +99,12 @@ def credential_saved(sender, instance, update_fields=None, raw=False, **kwargs) 
 
 
 @receiver(post_save, sender=User, dispatch_uid="programs.cohort_teacher_saved")
-def teacher_saved(sender, instance: User, update_fields=None, raw=False, **kwargs) -> None:
-    # A sign-in stamps last_login: most saves change nothing a table shows.
-    if raw or (update_fields and not set(update_fields) & _TEACHER_FIELDS):
+def teacher_saved(
+    sender, instance: User, created=False, update_fields=None, raw=False, **kwargs
+) -> None:
+    # A sign-in stamps last_login: most saves change nothing a table shows, and a
+    # new account is in no cohort yet.
+    if raw or created or (update_fields and not set(update_fields) & _TEACHER_FIELDS):
         return
     teacher_id = instance.pk
     transaction.on_commit(lambda: teachers_changed(cohort_ids_of_teacher(teacher_id=teacher_id)))

@@ -179,6 +179,12 @@ def test_accepting_and_withdrawing_retire_the_kept_pages(coach_client, cohort):
     assert "tina@example.org" in _table(_dashboard(coach_client, cohort))
     cohorts.enrollment_withdraw(enrollment=accepted, teacher=teacher)
     assert "tina@example.org" not in _dashboard(coach_client, cohort)
+    # A teacher whose account is deleted leaves with it.
+    gone = UserFactory(email="gone@example.org")
+    join(cohort, gone)
+    assert "gone@example.org" in _table(_dashboard(coach_client, cohort))
+    gone.delete()
+    assert "gone@example.org" not in _dashboard(coach_client, cohort)
 
 
 def test_the_cohorts_credentials_and_their_titles_retire_the_kept_pages(
