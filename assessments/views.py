@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.views.decorators.http import require_http_methods
 
 from core.views import user_errors
@@ -288,7 +288,10 @@ def review(request, uuid):
             "blind": blind,
             "panels": panels.review_panels(submission=submission, reader=request.user, blind=blind),
             "status_badge": _badge(submission.status, submission.get_status_display()),
-            "deadline_html": deadline_html(selectors.deadline(review)) if review.is_open else "",
+            "meta": _review_meta(review, submission, selectors.deadline(review)),
+            "decision_buttons": _decision_buttons(review, submission.reference)
+            if can_score
+            else "",
             "form": form,
             # Fields with errors keep the template's rendering (errors, aria).
             "rubric_rows": form.rows_html() if built else "",
@@ -305,6 +308,66 @@ def review(request, uuid):
                 else []
             ),
         },
+    )
+
+
+def _review_meta(review, submission, deadline) -> SafeString:
+    """The review page's heading facts (credential, submitted, decision due and
+    business days left), as the template wrote them, built here: each
+    translation filled in with its escaped value."""
+    credential = submission.credential
+    due = date_format(review.due_on, gettext("F j, Y"))
+    submitted = (
+        date_format(timezone.localtime(submission.submitted_at), "DATETIME_FORMAT")
+        if submission.submitted_at
+        else ""
+    )
+    return format_html(
+        "<li>{} <strong>{}</strong> ({})</li>\n<li>{}</li>\n<li>{}{}</li>",
+        gettext("Credential:"),
+        credential.title,
+        credential.organization.name,
+        gettext("Submitted %(date)s") % {"date": submitted},
+        gettext("Decision due %(date)s") % {"date": due},
+        format_html(" ({})", deadline_html(deadline)) if review.is_open else "",
+    )
+
+
+def _decision_buttons(review, reference: str) -> SafeString:
+    """The decision bar's award and deny buttons, with the confirmations decision.js
+    asks, and when progress was last saved (the save button is the template's)."""
+    saved = (
+        format_html(
+            '\n<span class="muted">{}</span>',
+            gettext("Last saved %(date)s")
+            % {
+                "date": date_format(timezone.localtime(review.progress_saved_at), "DATETIME_FORMAT")
+            },
+        )
+        if review.progress_saved_at
+        else ""
+    )
+    words = {"reference": reference}
+    return format_html(
+        '<button type="submit" name="action" value="awarded" class="button"'
+        ' data-confirm="{}" data-confirm-yes="{}">{}</button>\n'
+        '<button type="submit" name="action" value="denied" class="button button-danger"'
+        ' data-confirm="{}" data-confirm-yes="{}">{}</button>{}',
+        gettext(
+            "Award %(reference)s? The decision is final: the learner is emailed and "
+            "receives the credential."
+        )
+        % words,
+        gettext("Yes, award %(reference)s") % words,
+        pgettext("decision", "Award"),
+        gettext(
+            "Deny %(reference)s? The decision is final: the learner is emailed your "
+            "feedback and invited to resubmit."
+        )
+        % words,
+        gettext("Yes, deny %(reference)s") % words,
+        pgettext("decision", "Deny"),
+        saved,
     )
 
 

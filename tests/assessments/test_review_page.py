@@ -126,3 +126,24 @@ def test_review_page_query_count_is_flat(
     with django_assert_max_num_queries(8):
         page = review_page(assessor_client, submission)
     assert submission.reference in page
+
+
+def test_saved_progress_is_read_with_the_review_on_every_visit(
+    frozen, learner, credential, assessor, assessor_client, django_assert_max_num_queries
+):
+    submission = submit_for_review(learner=learner, credential=credential)
+    review = submission.review
+    review_page(assessor_client, submission)  # the panels are kept from the first visit
+    criterion = int(submission.rubric_snapshot[0]["id"])
+    services.review_save_progress(
+        review_id=review.pk,
+        actor=assessor,
+        scores={criterion: services.ScoreInput(met=False, feedback="Name the grade you teach.")},
+        comment="Nearly there.",
+    )
+    # The session, the user and the review with its scores: nothing read apart.
+    with django_assert_max_num_queries(3):
+        page = review_page(assessor_client, submission)
+    assert "Name the grade you teach." in page
+    assert f'value="not_met" id="id_met_{criterion}_1" checked' in page
+    assert "Nearly there." in page
