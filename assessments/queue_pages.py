@@ -1,4 +1,4 @@
-"""The assessor queue's pages, kept rendered under versioned keys (``core.fragment_cache``).
+"""The assessor queue's pages, kept rendered beside a version (``core.fragment_cache``).
 
 A queue page is a count and up to 25 rows, each joining a review to its
 submission, credential, organization and assessor. Reading and counting them
@@ -7,7 +7,9 @@ count and rows (as HTML) are kept, and a visit that finds them reads neither.
 
 The key holds whose queue it is and how she sees it: the user, whether she
 oversees every review, the filters, the page asked for, today's date (the
-days left), the language and the time zone. Its one version, ``QUEUE``, is
+days left), the language and the time zone. A page is kept beside the version
+of ``QUEUE`` it was rendered under, read with it in one round trip, and read
+back only while that version is still the current one. The version is
 bumped by every save or delete that can change which reviews a queue lists
 or what a row shows: a review (its assessor, state, due date, outcome or
 submission), its submission (status, reference, submission time, credential),
@@ -24,9 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from core import fragment_cache
 
@@ -65,29 +69,43 @@ def page_key(*, user: Any, oversees: bool, filters: dict[str, Any], page: str | 
     page = page or "1"
     if not page.isdigit() or len(page) > 9:
         return None
-    return fragment_cache.key(
-        "assessor-queue",
-        user.pk,
-        "all" if oversees else "own",
-        filters["credential_id"] or "",
-        filters["status"],
-        filters["sort"],
-        filters["assessor"],
-        page,
-        timezone.localdate().isoformat(),
-        timezone.get_current_timezone_name(),
-        depends=(QUEUE,),
+    return ":".join(
+        str(part)
+        for part in (
+            "fragment:assessor-queue",
+            get_language(),
+            user.pk,
+            "all" if oversees else "own",
+            filters["credential_id"] or "",
+            filters["status"],
+            filters["sort"],
+            filters["assessor"],
+            page,
+            timezone.localdate().isoformat(),
+            timezone.get_current_timezone_name(),
+        )
     )
 
 
-def kept_page(key: str | None) -> QueuePage | None:
-    found = fragment_cache.get(key) if key else None
-    return found if isinstance(found, QueuePage) else None
+def kept_page(key: str) -> tuple[QueuePage | None, int]:
+    """The page kept under ``key`` while the version it was rendered under is still
+    the current one (else None), and the current version: both in one round trip."""
+    version_key = fragment_cache.PREFIX + QUEUE
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key)
+    if version is None:  # an emptied cache: the version starts afresh, nothing kept matches
+        (version,) = fragment_cache.versions(QUEUE)
+    kept = found.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == version:
+        page = kept[1]
+        if isinstance(page, QueuePage):
+            return page, int(version)
+    return None, int(version)
 
 
-def keep_page(key: str | None, page: QueuePage) -> None:
-    if key:
-        fragment_cache.put(key, page)
+def keep_page(key: str, page: QueuePage, version: int) -> None:
+    """Keep ``page`` beside the version read before its rows were."""
+    fragment_cache.put(key, (version, page))
 
 
 class CountedPaginator(Paginator):

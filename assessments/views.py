@@ -47,10 +47,11 @@ def queue(request):
     filters = form.filters()
     asked = request.GET.get("page")
     page_key = queue_pages.page_key(user=user, oversees=oversees, filters=filters, page=asked)
-    page = queue_pages.kept_page(page_key)
+    page, version = queue_pages.kept_page(page_key) if page_key else (None, 0)
     if page is None:
         page = _queue_page(user=user, oversees=oversees, filters=filters, page=asked)
-        queue_pages.keep_page(page_key, page)
+        if page_key:
+            queue_pages.keep_page(page_key, page, version)
     # The paginator only places the page among the others: its rows are the kept ones.
     page_obj = queue_pages.CountedPaginator(page.count, PAGE_SIZE).get_page(asked)
     kept = {
