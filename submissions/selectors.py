@@ -147,10 +147,13 @@ _PAGE_COUNTS = {
 }
 
 _RELATED_ROW = """SELECT jsonb_build_object(
-        'credential', to_jsonb(c), 'organization', to_jsonb(o), 'previous', to_jsonb(p))
+        'credential', to_jsonb(c),
+        'organization',
+        (SELECT to_jsonb(o) FROM credentials_organization AS o WHERE o.id = c.organization_id),
+        'previous',
+        (SELECT to_jsonb(p) FROM submissions_submission AS p
+         WHERE p.id = submissions_submission.previous_id))
     FROM credentials_microcredential AS c
-    JOIN credentials_organization AS o ON o.id = c.organization_id
-    LEFT JOIN submissions_submission AS p ON p.id = submissions_submission.previous_id
     WHERE c.id = submissions_submission.credential_id"""
 
 # PostgreSQL subqueries of the draft page's query, each giving a JSON array:
@@ -164,10 +167,19 @@ _PAGE_ROWS = {
     "criterion_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.position, r.id), '[]')
         FROM credentials_rubriccriterion AS r
         WHERE r.credential_id = submissions_submission.credential_id""",
-    "chain_links": """SELECT coalesce(jsonb_agg(jsonb_build_array(a.id, a.previous_id)), '[]')
-        FROM submissions_submission AS a
-        WHERE a.learner_id = submissions_submission.learner_id
-          AND a.credential_id = submissions_submission.credential_id""",
+    # The earlier attempts only, followed back along ``previous`` by key (what
+    # ``attempt_number`` walks), rather than every application of the learner;
+    # one of another learner or credential ends the walk, as it is left out.
+    "chain_links": """WITH RECURSIVE earlier(id, previous_id, learner_id, credential_id) AS (
+            SELECT a.id, a.previous_id, a.learner_id, a.credential_id
+            FROM submissions_submission AS a WHERE a.id = submissions_submission.previous_id
+            UNION
+            SELECT a.id, a.previous_id, a.learner_id, a.credential_id
+            FROM earlier JOIN submissions_submission AS a ON a.id = earlier.previous_id
+        )
+        SELECT coalesce(jsonb_agg(jsonb_build_array(e.id, e.previous_id)), '[]') FROM earlier AS e
+        WHERE e.learner_id = submissions_submission.learner_id
+          AND e.credential_id = submissions_submission.credential_id""",
 }
 
 
@@ -180,9 +192,12 @@ _WHILE_EDITABLE = (
     + ") THEN (%s) END"
 )
 _DRAFT_ROWS = {
-    "response_rows": """SELECT coalesce(jsonb_agg(jsonb_build_array(to_jsonb(r), to_jsonb(p))
+    # Each answer's prompt looked up by its key: joined, the planner scans
+    # every credential's prompts to hash them for a handful of answers.
+    "response_rows": """SELECT coalesce(jsonb_agg(jsonb_build_array(to_jsonb(r),
+                (SELECT to_jsonb(p) FROM credentials_prompt AS p WHERE p.id = r.prompt_id))
             ORDER BY r.part, r.position, r.id), '[]')
-        FROM submissions_response AS r LEFT JOIN credentials_prompt AS p ON p.id = r.prompt_id
+        FROM submissions_response AS r
         WHERE r.submission_id = submissions_submission.id""",
     "attachment_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.uploaded_at, r.id), '[]')
         FROM submissions_attachment AS r
