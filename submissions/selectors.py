@@ -63,7 +63,7 @@ def submission_page_for_learner(*, uuid: UUID, learner: AnyUser) -> Submission:
     Also read in the same query, for the draft page: ``extra_attempts`` (further
     attempts staff allowed on the credential's lineage) and, on PostgreSQL, the
     credential's evidence requirements and rubric (``requirement_rows``,
-    ``criterion_rows``) and the links of the learner's attempts at it
+    ``criterion_rows``) and the links of its earlier attempts
     (``chain_links``), so a resubmission costs no more queries than a first
     attempt (``draft_page_content``, ``attempt_number``); and while the
     application can still be edited, its answers with their prompts, files
@@ -208,7 +208,7 @@ _DRAFT_ROWS = {
 }
 
 # JSON carries text, numbers, booleans and nested JSON as the columns' Python
-# values; dates, times and UUIDs arrive as text and go through their field.
+# values; dates, date-times and UUIDs arrive as text and go through their field.
 _PARSED = (DateTimeField, DateField, UUIDField)
 
 
