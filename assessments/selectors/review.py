@@ -103,12 +103,12 @@ def _page_reviews(user: AnyUser) -> QuerySet[Review]:
     """Reviews with what the review page shows beside them: ``own_scoring``
     ([uuid, kind] of the user's own scoring, or None), ``previous_reference``
     and, on PostgreSQL, ``score_rows`` (the criterion scores as JSON)."""
-    # Four joins, not seven: PostgreSQL spends longer planning the self-join to
-    # the previous attempt and the two joins to users than running the query.
-    # The assessor and whoever decided are read only where the page shows them.
+    # Three joins, not seven: PostgreSQL spends longer planning the self-join to
+    # the previous attempt and the joins to users than running the query. The
+    # learner, the assessor and whoever decided are read only where the page
+    # shows them (the learner never under blind review, the default).
     reviews = Review.objects.select_related(
         "submission",
-        "submission__learner",
         "submission__credential",
         "submission__credential__organization",
     )
@@ -156,7 +156,9 @@ def review_page_get(*, submission_uuid: uuid.UUID, user: AnyUser) -> ReviewPage:
     """``review_get_for_user``, with the user's own scoring of the submission's
     review read in the same query (``scoring_for_submission``): whoever scores
     it on a scoring page is sent there, whether or not they may read the review.
-    On PostgreSQL the review's criterion scores come in that query too."""
+    On PostgreSQL the review's criterion scores come in that query too. The
+    learner is not: a page that shows her (not under blind review) reads her
+    by one query more."""
     review, by_submission = _review_for(submission_uuid, _page_reviews(user))
     if review is not None and review.assessor_id == user.pk:
         review.assessor = user  # type: ignore[assignment]

@@ -147,3 +147,20 @@ def test_saved_progress_is_read_with_the_review_on_every_visit(
     assert "Name the grade you teach." in page
     assert f'value="not_met" id="id_met_{criterion}_1" checked' in page
     assert "Nearly there." in page
+
+
+def test_the_learner_is_read_only_where_the_page_shows_her(
+    frozen, learner, credential, assessor, assessor_client, django_assert_max_num_queries
+):
+    submission = submit_for_review(learner=learner, credential=credential)
+    review_page(assessor_client, submission)  # the panels are kept from the first visit
+    with django_assert_max_num_queries(3):
+        assert learner.email not in review_page(assessor_client, submission)
+    organization = credential.organization
+    organization.blind_review = False
+    organization.save(update_fields=["blind_review"])
+    review_page(assessor_client, submission)
+    # Not blind: one query more, for the learner the page names.
+    with django_assert_max_num_queries(4):
+        page = review_page(assessor_client, submission)
+    assert learner.email in page
