@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -180,42 +180,30 @@ class ScoreForm(forms.Form):
         a form without errors (a mark and a feedback box each), built here rather
         than through widget and field templates: the assessor opens this page
         for every review. A form with errors goes through the templates."""
+        # Plain strings escaped one by one: ``format_html`` per radio and per
+        # criterion cost the page more than the markup itself.
+        choices = [(value, escape(label)) for value, label in MARK_CHOICES]
         html = []
         for criterion, mark, feedback in self.rows():
-            current = mark.value()
-            radios = SafeString(
-                "".join(
-                    format_html(
-                        '<li><input type="radio" name="{name}" value="{value}" id="{id}"{checked}>'
-                        ' <label for="{id}">{label}</label></li>',
-                        name=mark.html_name,
-                        value=value,
-                        id=f"{mark.auto_id}_{n}",
-                        checked=SafeString(" checked" if str(value) == str(current) else ""),
-                        label=label,
-                    )
-                    for n, (value, label) in enumerate(MARK_CHOICES)
-                )
+            current = str(mark.value())
+            name, mark_id = escape(mark.html_name), escape(mark.auto_id)
+            radios = "".join(
+                f'<li><input type="radio" name="{name}" value="{value}" id="{mark_id}_{n}"'
+                f"{' checked' if value == current else ''}>"
+                f' <label for="{mark_id}_{n}">{label}</label></li>'
+                for n, (value, label) in enumerate(choices)
             )
+            fid = escape(feedback.auto_id)
+            description = linebreaksbr(criterion.get("description", ""), autoescape=True)
             html.append(
-                format_html(
-                    '<fieldset class="criterion" id="criterion-{cid}">\n'
-                    "<legend>{title}</legend>\n<p>{description}</p>\n"
-                    '<div role="radiogroup" aria-label="{mark_label}">\n'
-                    '<ul class="marks">\n{radios}\n</ul>\n</div>\n'
-                    '<div class="field">\n<label for="{fid}">{feedback_label}</label>\n'
-                    '<textarea name="{fname}" cols="40" rows="3" maxlength="10000" id="{fid}">\n'
-                    "{value}</textarea>\n</div>\n</fieldset>",
-                    cid=criterion.get("id", ""),
-                    title=criterion.get("title", ""),
-                    description=linebreaksbr(criterion.get("description", ""), autoescape=True),
-                    mark_label=mark.label,
-                    radios=radios,
-                    fid=feedback.auto_id,
-                    feedback_label=feedback.label,
-                    fname=feedback.html_name,
-                    value=feedback.value() or "",
-                )
+                f'<fieldset class="criterion" id="criterion-{escape(criterion.get("id", ""))}">\n'
+                f"<legend>{escape(criterion.get('title', ''))}</legend>\n<p>{description}</p>\n"
+                f'<div role="radiogroup" aria-label="{escape(mark.label)}">\n'
+                f'<ul class="marks">\n{radios}\n</ul>\n</div>\n'
+                f'<div class="field">\n<label for="{fid}">{escape(feedback.label)}</label>\n'
+                f'<textarea name="{escape(feedback.html_name)}" cols="40" rows="3"'
+                f' maxlength="10000" id="{fid}">\n{escape(feedback.value() or "")}</textarea>\n'
+                "</div>\n</fieldset>"
             )
         return SafeString("\n".join(html))
 
