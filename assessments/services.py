@@ -653,6 +653,10 @@ def review_resume(*, submission: Submission, actor: User | None) -> Review | Non
 # --- the review SLA ----------------------------------------------------------------------
 
 
+# Who the audit trail says reminded and escalated.
+SWEEP_ACTOR = "SLA sweep"
+
+
 @dataclass(frozen=True)
 class SweepResult:
     reminded: int
@@ -731,9 +735,7 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             for reviews, calendar in _per_calendar(claim, calendars):
                 cutoff = overdue_cutoff(today, reassign_after, calendar=calendar)
                 reassigning += reviews.filter(due_on__lte=cutoff).update(overdue_reassigned_at=now)
-        _record_sweep(
-            now, reminded=reminded + escalated_again, escalated=escalated + escalated_again
-        )
+        _record_sweep(now, reminded=reminded, escalated=escalated + escalated_again)
         emails.queue_sweep_emails(
             stamp=now, reminded=reminded + escalated_again, escalated=escalated + escalated_again
         )
@@ -757,28 +759,30 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     )
 
 
-# What the sweep stamps on a review, the event that records it and what the event keeps.
-_SWEEP_EVENTS = (
-    ("review.reminder_sent", "reminder_sent_at", ("reminder_sent_at", "due_on")),
-    ("review.escalated", "escalated_at", ("escalated_at", "escalation_count", "due_on")),
-)
-
-
 def _record_sweep(now: datetime.datetime, *, reminded: int, escalated: int) -> None:
     """One audit event per review the sweep reminded or escalated in this run
     (those stamped ``now``), written set-wise in its transaction: one INSERT
-    per kind of step, whatever the number of reviews. Reassignments are
-    recorded as each one is made (``reviews_reassign_overdue``)."""
+    per kind of step, whatever the number of reviews. An escalation that also
+    reminded the assessor (a later one) is one event that says both, not two.
+    Reassignments are recorded as each one is made (``reviews_reassign_overdue``)."""
     label = Concat(Value("Review of "), F("submission__reference"), output_field=CharField())
-    for (verb, stamp, shown), count in zip(_SWEEP_EVENTS, (reminded, escalated), strict=True):
-        if not count:
-            continue
+    if reminded:
         record_set(
-            verb=verb,
-            targets=Review.objects.filter(**{stamp: now}),
+            verb="review.reminder_sent",
+            targets=Review.objects.filter(reminder_sent_at=now).exclude(escalated_at=now),
             label=label,
-            after=JSONObject(**{name: F(name) for name in shown}),
-            actor_label="SLA sweep",
+            after=JSONObject(reminder_sent_at=F("reminder_sent_at"), due_on=F("due_on")),
+            actor_label=SWEEP_ACTOR,
+            now=now,
+        )
+    if escalated:
+        shown = ("escalated_at", "escalation_count", "next_escalation_on", "reminder_sent_at")
+        record_set(
+            verb="review.escalated",
+            targets=Review.objects.filter(escalated_at=now),
+            label=label,
+            after=JSONObject(due_on=F("due_on"), **{name: F(name) for name in shown}),
+            actor_label=SWEEP_ACTOR,
             now=now,
         )
 

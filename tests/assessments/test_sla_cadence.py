@@ -89,6 +89,30 @@ def test_overdue_review_is_escalated_again_once_per_step_until_decided(
     assert in_review.reference in reminders[0].body
 
 
+def test_each_later_escalation_is_one_audit_event_that_says_it_reminded(in_review, sweep, settings):
+    settings.SLA_REESCALATE_EVERY_BUSINESS_DAYS = 5
+    sweep(datetime.date(2026, 12, 8))  # reminded
+    sweep(datetime.date(2026, 12, 14))  # escalated
+    sweep(datetime.date(2026, 12, 21))  # escalated again, and reminded
+    sweep(datetime.date(2026, 12, 21), 18)  # nothing new
+    events = AuditEvent.objects.filter(
+        target_id=str(in_review.review.pk), verb__startswith="review."
+    )
+    steps = [
+        (e.verb, e.after.get("escalation_count"), bool(e.after.get("reminder_sent_at")))
+        for e in events.exclude(verb__in=["review.opened", "review.assigned"]).order_by("id")
+    ]
+    assert steps == [
+        ("review.reminder_sent", None, True),
+        ("review.escalated", 1, True),
+        ("review.escalated", 2, True),
+    ]
+    again = events.filter(verb="review.escalated").order_by("id").last()
+    assert again.after["reminder_sent_at"].startswith("2026-12-21")
+    assert again.after["next_escalation_on"] == "2026-12-29"
+    assert again.actor is None and again.actor_label == services.SWEEP_ACTOR
+
+
 @pytest.mark.parametrize("reassign_after", [0, 30])
 def test_without_a_cadence_an_overdue_review_is_escalated_once(
     in_review, sweep, settings, staff_user, reassign_after
