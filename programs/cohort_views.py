@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import holds_email
@@ -178,6 +179,40 @@ class TablePage:
         return self.number + 1
 
 
+def _sort_options(sort: str) -> SafeString:
+    """The order menu's options, ``sort`` selected (eight options a template loop
+    rendered with a comparison each)."""
+    return mark_safe(  # noqa: S308 (keys are ours, labels escaped)
+        "".join(
+            f'<option value="{key}"{" selected" if key == sort else ""}>{escape(label)}</option>'
+            for key, label in SORT_LABELS.items()
+        )
+    )
+
+
+# The blank invitation form's fields, rendered once per language: they read
+# nothing of the request, the cohort or the coach. Forgotten when a setting
+# changes (tests override settings).
+_blank_invite_fields: dict[str | None, SafeString] = {}
+setting_changed.connect(
+    lambda **kwargs: _blank_invite_fields.clear(), dispatch_uid="programs.blank_invite_fields"
+)
+
+
+def _invite_fields(form: InviteForm) -> SafeString:
+    """The invitation form's fields: ``form``'s own when it was sent (its values
+    and errors), else the blank ones kept for the language."""
+    if form.is_bound:
+        return mark_safe(render_to_string("programs/_invite_fields.html", {"form": form}))  # noqa: S308
+    language = get_language()
+    html = _blank_invite_fields.get(language)
+    if html is None:
+        html = _blank_invite_fields[language] = mark_safe(  # noqa: S308 (a template's output)
+            render_to_string("programs/_invite_fields.html", {"form": form})
+        )
+    return html
+
+
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     cohorts = list(cohort_list_for(user=request.user))  # type: ignore[arg-type]
@@ -270,8 +305,9 @@ def cohort_dashboard(request: HttpRequest, uuid: str) -> HttpResponse:
             "table": table,
             "query": query,
             "sort": sort,
-            "sorts": [(key, str(label)) for key, label in SORT_LABELS.items()],
+            "sort_options": _sort_options(sort),
             "form": form,
+            "invite_fields": _invite_fields(form),
         },
         status=400 if form.is_bound else 200,
     )

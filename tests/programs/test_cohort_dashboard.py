@@ -256,3 +256,28 @@ def test_the_cohorts_credentials_and_their_titles_retire_the_totals(
         cohort_credentials[0].title = "Asking questions"
         cohort_credentials[0].save()
     assert "Asking questions" in [t for _, t in cohort_summary(cohort=cohort).credentials]
+
+
+# --- the invitation form ---------------------------------------------------------------------
+
+
+def test_the_blank_invitation_form_is_kept_per_language_and_a_sent_one_shows_its_own(
+    coach_client, cohort
+):
+    """The blank fields are rendered once per language; a form sent with a mistake
+    comes back with what was typed and its error, and the next visit is blank again."""
+    url = reverse("cohorts:dashboard", kwargs={"uuid": cohort.uuid})
+    english = coach_client.get(url).content.decode()
+    assert 'name="addresses"' in english and "Email addresses" in english
+
+    wrong = coach_client.post(url, {"addresses": "not-an-address"})
+    assert wrong.status_code == 400
+    body = wrong.content.decode()
+    assert "not-an-address</textarea>" in body and "field-error" in body
+
+    again = coach_client.get(url).content.decode()
+    assert "not-an-address" not in again and "field-error" not in again
+
+    spanish = coach_client.get(url, headers={"accept-language": "es"}).content.decode()
+    assert 'lang="es"' in spanish and "Email addresses" not in spanish
+    assert "Email addresses" in coach_client.get(url).content.decode()
