@@ -164,3 +164,41 @@ def test_the_learner_is_read_only_where_the_page_shows_her(
     with django_assert_max_num_queries(4):
         page = review_page(assessor_client, submission)
     assert learner.email in page
+
+
+def test_the_page_query_is_compiled_once_whoever_opens_it(
+    frozen, learner, credential, assessor, assessor_client, client, django_user_model
+):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from assessments.models import Review
+    from assessments.selectors import review as review_selectors
+
+    submission = submit_for_review(learner=learner, credential=credential)
+    review = submission.review
+    by_review = reverse("assessments:review", kwargs={"uuid": review.uuid})
+    # The panels are kept from the first visits, and both queries compiled.
+    review_page(assessor_client, submission)
+    assert assessor_client.get(by_review).status_code == 200
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        if self.query.model is Review:
+            compiled.append(self.query)
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = counting
+    try:
+        # By the submission's UUID and by the review's: the same page, its query not compiled.
+        assert submission.reference in review_page(assessor_client, submission)
+        assert assessor_client.get(by_review).status_code == 200
+        assert not compiled
+        # Another user is given her own answer, not the assessor's: nothing of hers.
+        other = django_user_model.objects.create_user(email="other@example.com", password="x")
+        client.force_login(other)
+        response = client.get(reverse("assessments:review", kwargs={"uuid": submission.uuid}))
+        assert response.status_code == 404
+    finally:
+        SQLCompiler.as_sql = original
+    assert review_selectors._prepared.cache_info().currsize == 2
