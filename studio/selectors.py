@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.db.models import (
@@ -25,18 +26,20 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import AnyUser
+from core.compiled import CompiledQuery
 from credentials.models import (
     EvidenceRequirement,
     MemberRole,
     MicroCredential,
     Organization,
+    OrganizationMember,
     Prompt,
     Topic,
     VersionStatus,
 )
 from credentials.selectors import member_has_role, organizations_for_member
 from quality.models import ReviewRound, RoundStatus
-from quality.selectors import member_roles
+from quality.selectors import member_roles_of
 
 DESIGNER = (MemberRole.DESIGNER,)
 RUNNING_ROUND = (RoundStatus.OPEN, RoundStatus.SETTLING)
@@ -120,24 +123,37 @@ def credential_for_designer(*, user: AnyUser, uuid: UUID, items: bool = True) ->
     its organization; 404 otherwise (also for other organizations' designers)."""
     if not user.is_authenticated:
         raise Http404
-    found = list(
+    found = _DESIGNER_CREDENTIAL.rows(uuid=uuid, user=user.pk)
+    credential = found[0] if found else None
+    if credential is None or MemberRole.DESIGNER not in credential.roles:  # type: ignore[attr-defined]
+        raise Http404
+    if items:
+        credential_items_load(credential)
+    credential.version_status = version_status(credential)
+    return credential
+
+
+def _designer_credential(uuid: Any, user: Any) -> QuerySet[MicroCredential]:
+    return (
         MicroCredential.objects.annotate(
             # Whether a round is running, and the roles ``user`` holds in the
             # organization, in the same query (built as SQL: see ``in_review_sql``).
             in_review=in_review_sql(),
-            roles=member_roles(user),
+            roles=member_roles_of(user),
         )
         .select_related("organization")
-        .prefetch_related(*(ITEMS if items else ()))
-        # At most one row (the uuid is unique): no ORDER BY or LIMIT to build.
+        # At most one row (the uuid is unique): no ORDER BY or LIMIT.
         .filter(uuid=uuid)
         .order_by()
     )
-    credential = found[0] if found else None
-    if credential is None or MemberRole.DESIGNER not in credential.roles:  # type: ignore[attr-defined]
-        raise Http404
-    credential.version_status = version_status(credential)
-    return credential
+
+
+# Every studio page asks on every visit: compiled once per process.
+_DESIGNER_CREDENTIAL = CompiledQuery(
+    _designer_credential,
+    uuid=MicroCredential._meta.get_field("uuid"),
+    user=OrganizationMember._meta.get_field("user"),
+)
 
 
 @dataclass
