@@ -2,11 +2,14 @@
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from core import fragment_cache
 from submissions.models import Status
 
 from .. import nav, selectors
@@ -56,9 +59,25 @@ def assessor_nav_link(user):
     )
 
 
-@register.inclusion_tag("assessments/_attempt_feedback.html")
-def attempt_feedback(submission):
+@register.simple_tag
+def attempt_feedback(submission) -> SafeString:
     """The decided feedback on one attempt, overall and per criterion, shown on
     the learner's next attempt. Nothing for an attempt not decided yet: an
-    open review's saved progress is never shown."""
-    return {"attempt": selectors.earlier_feedback(submission=submission)}
+    open review's saved progress is never shown.
+
+    Once the attempt is out of the learner's hands its markup is kept, in one
+    cache round trip like the feedback it shows, under the attempt's content
+    key (its status, version and change time: a decision, a reopened review or
+    any other move changes it) and the language; it shows nothing else (the
+    page is its learner's alone)."""
+    content = selectors.content_key(submission)
+    key = fragment_cache.key("attempt-feedback", content) if content else None
+    html = fragment_cache.get(key) if key else None
+    if not isinstance(html, str):
+        html = render_to_string(
+            "assessments/_attempt_feedback.html",
+            {"attempt": selectors.earlier_feedback(submission=submission)},
+        )
+        if key:
+            fragment_cache.put(key, html, selectors.CONTENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308  (rendered from the escaping template)

@@ -87,3 +87,43 @@ def test_the_earlier_feedback_is_read_once_and_kept_the_same(
 
     assert panel(again) == panel(first)
     assert "Name the grade and subject you teach." in panel(again)
+
+
+def test_the_kept_earlier_feedback_is_rendered_again_once_the_attempt_moves(
+    learner, learner_client, denied
+):
+    """The panel's markup is kept under the attempt's content key: whatever moves
+    the attempt (its status, version or change time) shows the feedback afresh."""
+    from django.utils import timezone
+
+    from assessments.models import Review
+    from submissions.models import Submission
+
+    draft = services.submission_resubmit(submission=denied, actor=learner)
+    learner_client.get(draft.get_absolute_url())
+    Review.objects.filter(submission=denied).update(comment="Rewritten after an appeal.")
+
+    kept = learner_client.get(draft.get_absolute_url()).content.decode()
+    Submission.objects.filter(pk=denied.pk).update(updated_at=timezone.now())
+    moved = learner_client.get(draft.get_absolute_url()).content.decode()
+
+    assert "A promising start" in kept
+    assert "Rewritten after an appeal." in moved
+    assert "A promising start" not in moved
+
+
+def test_the_kept_earlier_feedback_is_kept_per_language(learner, learner_client, denied):
+    from django.conf import settings
+    from django.utils.translation import gettext, override
+
+    draft = services.submission_resubmit(submission=denied, actor=learner)
+    learner_client.get(draft.get_absolute_url())
+
+    learner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    spanish = learner_client.get(draft.get_absolute_url()).content.decode()
+
+    with override("es"):
+        by_criterion = gettext("By criterion")
+    panel = spanish[spanish.index('id="earlier-feedback"') : spanish.index('id="application-form"')]
+    assert by_criterion != "By criterion"
+    assert f"<h3>{by_criterion}</h3>" in panel
