@@ -183,6 +183,10 @@ _PAGE_ROWS = {
 }
 
 
+# How many of the latest pre-check runs the draft page reads (``precheck_rows``
+# says LIMIT 5): enough to find the latest finished one behind any still running.
+PRECHECK_RUNS = 5
+
 # The draft's own rows, read only while it can be edited (the submitted page
 # reads its content its own way): answers as [response, prompt or null] pairs
 # in the page's order, files and links in the order they were added.
@@ -205,6 +209,12 @@ _DRAFT_ROWS = {
     "link_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.added_at, r.id), '[]')
         FROM submissions_evidencelink AS r
         WHERE r.submission_id = submissions_submission.id""",
+    # The latest runs of the completeness pre-check, newest first, for the form's
+    # "Check my application" panel (``checks.selectors.precheck.precheck_latest``
+    # reads them rather than asking again).
+    "precheck_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.requested_at DESC, r.id DESC), '[]')
+        FROM (SELECT * FROM checks_precheck AS c WHERE c.submission_id = submissions_submission.id
+              ORDER BY c.requested_at DESC, c.id DESC LIMIT 5) AS r""",
 }
 
 # JSON carries text, numbers, booleans and nested JSON as the columns' Python
@@ -232,6 +242,12 @@ def _instance(model: type[_Row], row: dict) -> _Row:
 def _instances(model: type[_Row], rows: list[dict]) -> list[_Row]:
     """Model instances as a query would give them, from the page query's JSON."""
     return [_instance(model, row) for row in rows]
+
+
+def page_rows(model: type[_Row], rows: list[dict]) -> list[_Row]:
+    """``_instances`` for the other apps' rows the page query reads (the
+    pre-check runs): instances of ``model`` as a query would give them."""
+    return _instances(model, rows)
 
 
 def _children(submission: Submission, model: type[_Row], rows: list[dict]) -> list[_Row]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from submissions.downloads import neutral_name
 from submissions.models import Submission
+from submissions.selectors import PRECHECK_RUNS, page_rows
 
 from ..messages import NOT_CHECKED, OK_FILE, OK_LINK, describe
 from ..models import Precheck
@@ -40,8 +41,18 @@ class PrecheckView:
 
 
 def precheck_latest(*, submission: Submission) -> tuple[Precheck | None, Precheck | None]:
-    """(the latest finished pre-check or None, a newer one still running or None); one query."""
-    runs = list(Precheck.objects.filter(submission_id=submission.pk).order_by("-requested_at")[:5])
+    """(the latest finished pre-check or None, a newer one still running or None);
+    one query, none for the draft page, whose own query read the runs
+    (``precheck_rows``, with the draft and at the same moment)."""
+    rows = getattr(submission, "precheck_rows", None)
+    if rows is None:
+        runs = list(
+            Precheck.objects.filter(submission_id=submission.pk).order_by("-requested_at", "-id")[
+                :PRECHECK_RUNS
+            ]
+        )
+    else:
+        runs = page_rows(Precheck, rows)
     finished = next((run for run in runs if run.is_finished), None)
     pending = next((run for run in runs if not run.is_finished), None)
     if (
