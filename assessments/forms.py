@@ -1,6 +1,7 @@
 """Input validation for the assessor queue, the review page and staff reassignment."""
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -123,6 +124,20 @@ ACTION_CHOICES = [
 ]
 
 
+@dataclass(frozen=True)
+class _RowField:
+    """What ``ScoreForm.rows_html`` writes of a field: its name, id, label and value."""
+
+    html_name: str
+    auto_id: str
+    label: Any
+    value: Any
+
+    @classmethod
+    def of(cls, bound: forms.BoundField) -> "_RowField":
+        return cls(bound.html_name, bound.auto_id, bound.label, bound.value())
+
+
 class ScoreForm(forms.Form):
     """One mark and one feedback box per criterion of the submission's rubric."""
 
@@ -148,32 +163,88 @@ class ScoreForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
-        self.fields["comment"].initial = comment
-        for criterion in criteria:
-            cid = int(criterion["id"])
-            score = scores.get(cid)
-            self.fields[f"met_{cid}"] = forms.ChoiceField(
-                label=gettext("Is “%(criterion)s” met?")
-                % {"criterion": criterion.get("title", "")},
-                choices=MARK_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-                initial=_MARKS.get(score.met if score else None),
-            )
-            self.fields[f"feedback_{cid}"] = forms.CharField(
-                label=gettext("Feedback on “%(criterion)s”")
-                % {"criterion": criterion.get("title", "")},
-                required=False,
-                max_length=10_000,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=score.feedback if score else "",
-            )
+        self._fields["comment"].initial = comment
+        # The criteria's fields are added when first asked for (``fields``): the
+        # review page's blank form renders its rows (``rows_html``) without them,
+        # and building two fields and widgets per criterion cost it more than that.
+        self._scores: Mapping[int, CriterionScore | ScoringMark] | None = scores
+
+    @property
+    def fields(self) -> dict[str, forms.Field]:
+        """The form's fields, each criterion's mark and feedback added on first use."""
+        scores = self.__dict__.get("_scores")
+        if scores is not None:
+            self._scores = None
+            for criterion in self.criteria:
+                cid = int(criterion["id"])
+                mark, feedback = self._initial(criterion, scores)
+                self._fields[f"met_{cid}"] = forms.ChoiceField(
+                    label=self._mark_label(criterion),
+                    choices=MARK_CHOICES,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=mark,
+                )
+                self._fields[f"feedback_{cid}"] = forms.CharField(
+                    label=self._feedback_label(criterion),
+                    required=False,
+                    max_length=10_000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    initial=feedback,
+                )
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: dict[str, forms.Field]) -> None:
+        self._fields = value
+
+    @staticmethod
+    def _initial(
+        criterion: dict[str, Any], scores: Mapping[int, CriterionScore | ScoringMark]
+    ) -> tuple[str | None, str]:
+        """The criterion's saved mark ("met", "not_met" or None) and feedback."""
+        score = scores.get(int(criterion["id"]))
+        return _MARKS.get(score.met if score else None), score.feedback if score else ""
+
+    @staticmethod
+    def _mark_label(criterion: dict[str, Any]) -> str:
+        return gettext("Is “%(criterion)s” met?") % {"criterion": criterion.get("title", "")}
+
+    @staticmethod
+    def _feedback_label(criterion: dict[str, Any]) -> str:
+        return gettext("Feedback on “%(criterion)s”") % {"criterion": criterion.get("title", "")}
 
     def rows(self) -> Iterator[tuple[dict[str, Any], forms.BoundField, forms.BoundField]]:
         """(criterion, mark field, feedback field) for each criterion, in order."""
         for criterion in self.criteria:
             cid = int(criterion["id"])
             yield criterion, self[f"met_{cid}"], self[f"feedback_{cid}"]
+
+    def _row_values(self) -> Iterator[tuple[dict[str, Any], _RowField, _RowField]]:
+        """(criterion, mark, feedback) as ``rows`` gives them, reduced to what
+        ``rows_html`` writes; for a blank form from the saved scores, without
+        building its fields."""
+        scores = self.__dict__.get("_scores")
+        if scores is None or self.is_bound:
+            for criterion, mark, feedback in self.rows():
+                yield criterion, _RowField.of(mark), _RowField.of(feedback)
+            return
+        for criterion in self.criteria:
+            cid = int(criterion["id"])
+            saved_mark, saved_feedback = self._initial(criterion, scores)
+            yield (
+                criterion,
+                self._blank(f"met_{cid}", self._mark_label(criterion), saved_mark),
+                self._blank(f"feedback_{cid}", self._feedback_label(criterion), saved_feedback),
+            )
+
+    def _blank(self, name: str, label: str, saved: Any) -> _RowField:
+        """A field of the blank form as its ``BoundField`` would give it."""
+        html_name = self.add_prefix(name)
+        auto_id = str(self.auto_id) if self.auto_id else ""
+        if auto_id:
+            auto_id = auto_id % html_name if "%s" in auto_id else html_name
+        return _RowField(html_name, auto_id, label, self.initial.get(name, saved))
 
     def rows_html(self) -> SafeString:
         """The criteria's fieldsets as the review page's template renders them for
@@ -184,8 +255,8 @@ class ScoreForm(forms.Form):
         # criterion cost the page more than the markup itself.
         choices = [(value, escape(label)) for value, label in MARK_CHOICES]
         html = []
-        for criterion, mark, feedback in self.rows():
-            current = str(mark.value())
+        for criterion, mark, feedback in self._row_values():
+            current = str(mark.value)
             name, mark_id = escape(mark.html_name), escape(mark.auto_id)
             radios = "".join(
                 f'<li><input type="radio" name="{name}" value="{value}" id="{mark_id}_{n}"'
@@ -202,7 +273,7 @@ class ScoreForm(forms.Form):
                 f'<ul class="marks">\n{radios}\n</ul>\n</div>\n'
                 f'<div class="field">\n<label for="{fid}">{escape(feedback.label)}</label>\n'
                 f'<textarea name="{escape(feedback.html_name)}" cols="40" rows="3"'
-                f' maxlength="10000" id="{fid}">\n{escape(feedback.value() or "")}</textarea>\n'
+                f' maxlength="10000" id="{fid}">\n{escape(feedback.value or "")}</textarea>\n'
                 "</div>\n</fieldset>"
             )
         return SafeString("\n".join(html))
@@ -210,7 +281,8 @@ class ScoreForm(forms.Form):
     def comment_html(self) -> SafeString:
         """The overall feedback box as ``components/field.html`` renders it for a
         field without errors (label, textarea, help), built here like the rows."""
-        comment = self["comment"]
+        # Bound here rather than by ``self["comment"]``, which adds the criteria's fields.
+        comment = self._fields["comment"].get_bound_field(self, "comment")
         return format_html(
             '<div class="field">\n<label for="{id}">{label}</label>\n'
             '<textarea name="{name}" cols="40" rows="4" maxlength="10000"'
