@@ -134,18 +134,34 @@ _FIXED: dict[tuple, SafeString] = {}
 setting_changed.connect(lambda **kwargs: _FIXED.clear(), weak=False, dispatch_uid=__name__)
 
 
+# Kept markups beyond this many (one per language and set of choices) are all
+# let go: the choices of credentials nobody opens any more do not pile up.
+_FIXED_MAX = 2000
+
+
 def fixed_field_html(field: BoundField) -> SafeString:
     """``field_html`` of a field the form declares with no value of its own (a
-    file input, an empty link, an unticked attestation): until the form is
-    bound, the same markup on every visit in one language, so built once per
-    process. A bound form (a save shown again, with what was posted and its
+    file input, an empty link, an unticked attestation, a requirement not yet
+    chosen): until the form is bound, the same markup on every visit in one
+    language and, for a choice, with the same choices (the credential's
+    requirements, part of the key: a renamed one gives another), so built once
+    per process. A bound form (a save shown again, with what was posted and its
     errors) is built in full."""
     form = field.form
     if form.is_bound or field.initial not in (None, "", False):
         return field_html(field)
-    key = (get_language(), type(form), field.html_name, field.auto_id)
+    choices = getattr(field.field, "choices", None)
+    key = (
+        get_language(),
+        type(form),
+        field.html_name,
+        field.auto_id,
+        None if choices is None else tuple((value, str(label)) for value, label in choices),
+    )
     html = _FIXED.get(key)
     if html is None:
+        if len(_FIXED) >= _FIXED_MAX:
+            _FIXED.clear()
         html = _FIXED[key] = field_html(field)
     return html
 
