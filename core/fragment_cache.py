@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -94,3 +95,41 @@ def listen(models: Iterable[type[Model]], names: Callable[[Model], Iterable[str]
         label = model._meta.label_lower
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save:{label}")
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete:{label}")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A fragment looked up with the versions it depends on (``lookup``)."""
+
+    key: str
+    stamp: str
+    # The fragment, or None: never kept, or kept under versions that are no longer current.
+    value: Any
+    # The other cache keys asked for in the same round trip, with what they hold (or None).
+    others: dict[str, Any]
+
+
+def lookup(kind: str, *parts: Any, depends: Iterable[str], others: Iterable[str] = ()) -> Kept:
+    """``get(key(kind, *parts, depends=depends))`` in one cache round trip rather than
+    two, with ``others`` (plain cache keys) read in the same trip. The fragment is
+    stored beside the versions it was rendered under (``keep``) and given back only
+    while they are all still current, so a change retires it as under ``key``."""
+    names = [PREFIX + name for name in depends]
+    entry_key = ":".join(["fragment-kept", kind, str(get_language()), *(str(p) for p in parts)])
+    asked = list(others)
+    found = cache.get_many([*names, entry_key, *asked])
+    value = None
+    if any(found.get(name) is None for name in names):
+        stamp = ".".join(str(v) for v in versions(*depends))  # starts the missing ones
+    else:
+        stamp = ".".join(str(int(found[name])) for name in names)
+        entry = found.get(entry_key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
+            value = entry[1]
+    return Kept(entry_key, stamp, value, {key: found.get(key) for key in asked})
+
+
+def keep(kept: Kept, value: Any, seconds: int = FRAGMENT_SECONDS) -> None:
+    """Store ``value`` for ``kept``'s fragment under the versions it was looked up with:
+    rendered from rows read after the lookup, it is never newer than those versions say."""
+    cache.set(kept.key, (kept.stamp, value), seconds)

@@ -473,15 +473,14 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
         raise Http404 from None
     status = 200
     content_key = _review_content_key(assignment.round.credential)
-    kept_key = None
+    kept = None
     if request.method != "POST" and assignment.status != AssignmentStatus.SUBMITTED:
-        kept_key = _review_form_key(assignment)
-        found = cache.get_many([kept_key, content_key])
-        kept, content = found.get(kept_key), found.get(content_key)
-        if kept is not None:
+        kept = _review_form_kept(assignment, content_key)
+        content = kept.others[content_key]
+        if kept.value is not None:
             # The form as this reviewer left it, rendered before; built only if read.
             form = SimpleLazyObject(lambda: _review_form_initial(assignment, []))
-            return _review_render(request, assignment, form, kept, content, status, errors=[])
+            return _review_render(request, assignment, form, kept.value, content, status, errors=[])
     else:
         content = cache.get(content_key)
     rows = selectors.review_rows(assignment=assignment)
@@ -532,8 +531,8 @@ def review(request: HttpRequest, uuid: str) -> HttpResponse:
         if submitted
         else render_to_string("quality/_review_ratings.html", {"form": form}),
     }
-    if kept_key is not None:
-        fragment_cache.put(kept_key, rendered)
+    if kept is not None:
+        fragment_cache.keep(kept, rendered)
     return _review_render(
         request, assignment, form, rendered, content, status, errors=form.non_field_errors()
     )
@@ -591,20 +590,23 @@ def _review_render(
     )
 
 
-def _review_form_key(assignment: ReviewAssignment) -> str:
+def _review_form_kept(assignment: ReviewAssignment, content_key: str) -> fragment_cache.Kept:
     """The form of a review not yet submitted, as loaded (its version field, the
     components and the ratings): this reviewer's marks, ratings and comments (every
     save of hers takes a new revision), the designer's claims (the self-assessment's
     revision, read with the assignment) and the framework's wording. Only the
     assigned reviewer opens the page, and the claims never name the designer; a
-    submitted review (which shows the other reviewers' feedback) is not kept."""
-    return fragment_cache.key(
+    submitted review (which shows the other reviewers' feedback) is not kept.
+
+    Looked up with the version's kept content (``content_key``) in one round trip."""
+    return fragment_cache.lookup(
         "quality-review-form",
         assignment.pk,
         assignment.revision,
         assignment.status,
         assignment.claims_revision,  # type: ignore[attr-defined]
         depends=(FRAMEWORKS,),
+        others=(content_key,),
     )
 
 

@@ -89,12 +89,13 @@ def _editor_fields(form: StudioForm, credential: MicroCredential, editable: bool
     ).strip()
 
 
-def _editor_key(credential: MicroCredential, editable: bool) -> str:
+def _editor_kept(credential: MicroCredential, editable: bool) -> fragment_cache.Kept:
     """The stored fields of a version as loaded: its revision (every studio save takes
     a new one) and change time (any other save of the version), whether it can be
     edited, and the versions its items and the list of topics are kept under
-    (``studio.fragments``: saves of a prompt, requirement, criterion or topic)."""
-    return fragment_cache.key(
+    (``studio.fragments``: saves of a prompt, requirement, criterion or topic);
+    looked up with those versions in one round trip."""
+    return fragment_cache.lookup(
         "studio-editor",
         credential.pk,
         credential.revision,
@@ -117,13 +118,13 @@ def _render_edit(
     rendered until it changes (a long draft has hundreds of them)."""
     editable = credential.is_editable and credential.version_status != "in_review"
     if form is None:
-        key = _editor_key(credential, editable)
-        fields = fragment_cache.get(key)
+        kept = _editor_kept(credential, editable)
+        fields = kept.value
         if fields is None:
             selectors.credential_items_load(credential)
             form = StudioForm(initial={"version": credential.revision}, credential=credential)
             fields = _editor_fields(form, credential, editable)
-            fragment_cache.put(key, fields)
+            fragment_cache.keep(kept, fields)
         else:
             # Built only if read (the page itself shows the kept fields).
             form = SimpleLazyObject(  # type: ignore[assignment]
