@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
-import functools
 import uuid
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import CharField, JSONField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.query import ModelIterable
-from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 
 from accounts.models import AnyUser
+from core.compiled import CompiledQuery
 from submissions.models import (
     EDITABLE_STATUSES,
     Attachment,
@@ -135,68 +131,29 @@ def _page_reviews(user_pk: Any) -> QuerySet[Review]:
     )
 
 
-# Stand-ins for what a visit fills into a prepared query: the user (her own
-# scoring) and the UUID the page was opened with.
-_USER = object()
-_UUID = uuid.UUID(int=0)
-
-
-@dataclass(frozen=True)
-class _PreparedQuery:
-    """A query compiled once per process: its SQL, its parameters with the
-    stand-ins' positions, and the compiler that turns its rows into models."""
-
-    alias: str
-    compiler: SQLCompiler
-    sql: str
-    params: tuple[Any, ...]
-    user_at: int
-    uuid_at: int
-
-    def first(self, *, user_pk: Any, uuid_value: uuid.UUID) -> Review | None:
-        """The first row for this user and UUID, as the ORM query would give it."""
-        params = list(self.params)
-        params[self.user_at] = user_pk
-        params[self.uuid_at] = uuid_value
-        compiler = copy.copy(self.compiler)
-        # The connection of this thread (and of this test database), not of the
-        # one that compiled the query.
-        compiler.connection = connections[self.alias]
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)  # type: ignore[method-assign]
-        rows = SimpleNamespace(
-            db=self.alias,
-            query=SimpleNamespace(get_compiler=lambda using: compiler),
-            _known_related_objects={},
-        )
-        return next(iter(ModelIterable(rows)), None)  # type: ignore[arg-type]
-
-
-@functools.cache
-def _prepared(lookup: str) -> _PreparedQuery:
-    """The PostgreSQL page query by ``lookup`` (the submission's UUID or the
-    review's), compiled once per process: compiling it cost each visit about a
-    millisecond, more than running it. Only its two parameters change."""
-    queryset = _page_reviews(_USER).order_by().filter(**{lookup: _UUID})[:1]
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
-    at = (
-        [i for i, p in enumerate(params) if p is _USER],
-        [i for i, p in enumerate(params) if p == _UUID],
+def _page_query(lookup: str) -> CompiledQuery[Review]:
+    """The page query by ``lookup`` (the submission's UUID or the review's),
+    compiled once per process: compiling it cost each visit about a millisecond,
+    more than running it. Only the user and the UUID change."""
+    return CompiledQuery(
+        lambda user, uuid: _page_reviews(user).order_by().filter(**{lookup: uuid})[:1],
+        user=Scoring._meta.get_field("assessor"),
+        uuid=Review._meta.get_field("uuid"),
     )
-    if len(at[0]) != 1 or len(at[1]) != 1:  # pragma: no cover (a change to the query above)
-        raise AssertionError(f"The review page query's parameters moved: {params!r}")
-    return _PreparedQuery(queryset.db, compiler, sql, tuple(params), at[0][0], at[1][0])
+
+
+_BY_SUBMISSION = _page_query("submission__uuid")
+_BY_REVIEW = _page_query("uuid")
 
 
 def _page_review_for(submission_uuid: uuid.UUID, user: AnyUser) -> tuple[Review | None, bool]:
-    """``_review_for`` with the page query (``_page_reviews``); on PostgreSQL
-    compiled once per process rather than on every visit."""
-    if connection.vendor != "postgresql":
-        return _review_for(submission_uuid, _page_reviews(user.pk))
-    review = _prepared("submission__uuid").first(user_pk=user.pk, uuid_value=submission_uuid)
-    if review is not None:
-        return review, True
-    return _prepared("uuid").first(user_pk=user.pk, uuid_value=submission_uuid), False
+    """``_review_for`` with the page query (``_page_reviews``), compiled once."""
+    using = Review.objects.db
+    found = _BY_SUBMISSION.rows(using, user=user.pk, uuid=submission_uuid)
+    if found:
+        return found[0], True
+    found = _BY_REVIEW.rows(using, user=user.pk, uuid=submission_uuid)
+    return (found[0] if found else None), False
 
 
 def _own_scoring(review: Review) -> tuple[uuid.UUID | None, str | None]:
