@@ -23,8 +23,9 @@ from uuid import UUID
 from django.core.signals import setting_changed
 from django.forms import BoundField
 from django.forms.renderers import BaseRenderer, get_default_renderer
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.template import Context, Template
+from django.template.defaultfilters import filesizeformat, linebreaks_filter
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -342,3 +343,101 @@ def link_rows(links: Iterable[EvidenceLink]) -> SafeString:
             "</button></td>\n</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value escaped)
+
+
+# Part 2's fixed markup (``submissions/_evidence.html``'s ``once`` blocks and its
+# size limits), rendered from the same template text once per language, URL
+# prefix and limits; forgotten when a setting changes.
+_EVIDENCE_TEXT = {
+    "what": '<h3>{% translate "What to submit" %}</h3>',
+    "files": '<h3 id="evidence-files">{% translate "Your files" %}</h3>',
+    "files_table": """<table class="table-cards">
+  <caption class="visually-hidden">{% translate "Uploaded files" %}</caption>
+  <thead><tr><th scope="col">{% translate "File" %}</th><th scope="col">{% translate "Evidence for" %}</th><th scope="col">{% translate "Size" %}</th><th scope="col"><span class="visually-hidden">{% translate "Actions" %}</span></th></tr></thead>
+  <tbody>""",  # noqa: E501
+    "no_files": '<p class="muted">{% translate "No files yet." %}</p>',
+    "limits": """<p class="help">{% blocktranslate trimmed %}Up to {{ max_file_mb }} MB per file and {{ max_total_mb }} MB in total. Files are stored privately: only you, your assessor and the credential's staff can open them. Files are uploaded when you press Save draft.{% endblocktranslate %}</p>""",  # noqa: E501
+    "links": '<h3 id="evidence-links">{% translate "Your links" %}</h3>',
+    "links_table": """<table class="table-cards">
+  <caption class="visually-hidden">{% translate "Evidence links" %}</caption>
+  <thead><tr><th scope="col">{% translate "Link" %}</th><th scope="col">{% translate "Evidence for" %}</th><th scope="col"><span class="visually-hidden">{% translate "Actions" %}</span></th></tr></thead>
+  <tbody>""",  # noqa: E501
+    "no_links": '<p class="muted">{% translate "No links yet." %}</p>',
+    "sharing": """<p class="alert alert-info">{% translate "Before adding a link to a video or document (Google Drive, OneDrive, YouTube…), set its sharing so that anyone with the link can view it, or the assessor will not be able to open it." %} <a href="{% url 'helpdesk:answer' slug='sharing-links-anyone-with-the-link' %}" target="_blank" rel="noopener">{% translate "How to share from Google Drive, OneDrive and YouTube" %}<span class="visually-hidden"> {% translate "(opens in a new tab)" %}</span></a> · <a href="{% url 'helpdesk:topic' slug='evidence-and-sharing' %}" target="_blank" rel="noopener">{% translate "More answers about evidence" %}<span class="visually-hidden"> {% translate "(opens in a new tab)" %}</span></a></p>""",  # noqa: E501
+}
+_EVIDENCE_FIXED: dict[tuple, dict[str, str]] = {}
+setting_changed.connect(
+    lambda **kwargs: _EVIDENCE_FIXED.clear(), weak=False, dispatch_uid=f"{__name__}.evidence"
+)
+
+
+def _evidence_fixed(max_file_mb: int, max_total_mb: int) -> dict[str, str]:
+    key = (get_language(), get_script_prefix(), get_urlconf(), max_file_mb, max_total_mb)
+    fixed = _EVIDENCE_FIXED.get(key)
+    if fixed is None:
+        context = Context({"max_file_mb": max_file_mb, "max_total_mb": max_total_mb})
+        fixed = _EVIDENCE_FIXED[key] = {
+            name: Template("{% load i18n %}" + text).render(context)
+            for name, text in _EVIDENCE_TEXT.items()
+        }
+    return fixed
+
+
+def evidence_html(
+    *, credential: Any, submission: Submission, form: Any, max_file_mb: int, max_total_mb: int
+) -> SafeString:
+    """Part 2's evidence: what the credential asks for, the learner's files and
+    links with their Remove buttons, and the fields to add more. The markup of
+    ``submissions/_evidence.html`` (kept as the reference a test compares it
+    with) without its include and two dozen nodes on every visit."""
+    fixed = _evidence_fixed(max_file_mb, max_total_mb)
+    attachments = list(submission.attachments.all())
+    links = list(submission.links.all())
+    out = []
+    if credential.evidence_instructions:
+        out.append(
+            f'<div class="card evidence-instructions">{fixed["what"]}'
+            f"{linebreaks_filter(credential.evidence_instructions, autoescape=True)}</div>"
+        )
+    out += [
+        '\n\n<ul class="requirements">\n',
+        requirement_items(credential.evidence_requirements.all()),
+        "\n</ul>\n\n",
+        fixed["files"],
+        "\n",
+    ]
+    if attachments:
+        out += [
+            fixed["files_table"],
+            "\n  ",
+            attachment_rows(attachments),
+            "\n  </tbody>\n</table>\n",
+        ]
+    else:
+        out += [fixed["no_files"], "\n"]
+    out += [
+        '<div class="row">\n  <div>',
+        fixed_field_html(form["files"]),
+        "</div>\n  <div>",
+        fixed_field_html(form["file_requirement"]),
+        "</div>\n</div>\n",
+        fixed["limits"],
+        "\n\n",
+        fixed["links"],
+        "\n",
+    ]
+    if links:
+        out += [fixed["links_table"], "\n  ", link_rows(links), "\n  </tbody>\n</table>\n"]
+    else:
+        out += [fixed["no_links"], "\n"]
+    out += [
+        fixed["sharing"],
+        '\n<div class="row">\n  <div>',
+        fixed_field_html(form["link_title"]),
+        "</div>\n  <div>",
+        fixed_field_html(form["link_url"]),
+        "</div>\n  <div>",
+        fixed_field_html(form["link_requirement"]),
+        "</div>\n</div>\n",
+    ]
+    return mark_safe("".join(out))  # noqa: S308 (every part escaped or built from templates)

@@ -48,6 +48,18 @@ def answer_field(row):
     return html.answer_html(row)
 
 
+@register.simple_tag(takes_context=True)
+def evidence_section(context):
+    """Part 2's evidence (``html.evidence_html``), from the page's context."""
+    return html.evidence_html(
+        credential=context["credential"],
+        submission=context["submission"],
+        form=context["form"],
+        max_file_mb=context["max_file_mb"],
+        max_total_mb=context["max_total_mb"],
+    )
+
+
 @register.simple_tag
 def requirement_items(requirements):
     """The items of the application page's list of evidence requirements, built in Python."""
