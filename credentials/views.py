@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.page_cache import cache_public_page
 
 from . import selectors, services
+from .catalog_kept import catalog_kept
 from .forms import CatalogFilterForm
 from .models import MicroCredential
 from .signals import catalog_stack
@@ -39,8 +40,7 @@ def catalog(request):
     page_obj = Paginator(credentials, PAGE_SIZE).get_page(request.GET.get("page"))
     favorites = selectors.favorite_ids(user=request.user)
     page_credentials = list(page_obj.object_list)
-    for credential in page_credentials:
-        credential.is_favorite = credential.id in favorites
+    kept = catalog_kept(request, form, page_credentials, favorites)
     active = {key: value for key, value in filters.items() if value}
     return render(
         request,
@@ -48,7 +48,9 @@ def catalog(request):
         {
             "form": form,
             "page_obj": page_obj,
+            "filter_fields": kept.filter_fields,
             "credentials": page_credentials,
+            "cards": kept.cards,
             "is_filtered": bool(active),
             "stack_title": stack[0] if stack else "",
             "querystring_base": f"{urlencode(active)}&" if active else "",
