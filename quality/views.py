@@ -23,7 +23,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
+from django.utils.formats import localize
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
@@ -555,6 +557,24 @@ def _review_form_initial(
     )
 
 
+def _review_labels(assignment: ReviewAssignment) -> dict[str, str]:
+    """The page's title, round and framework, as the template's ``blocktranslate`` wrote
+    them (the values localized and escaped): those tags cost the page more than the
+    rest of its own template."""
+    review_round = assignment.round
+    title = conditional_escape(review_round.credential.title)
+    number = conditional_escape(localize(review_round.number))
+    framework = conditional_escape(review_round.framework.label)
+    return {
+        # Escaped values in translated text, as blocktranslate leaves them.
+        "title": mark_safe(gettext("Quality review: %(title)s") % {"title": title}),  # noqa: S308
+        "round": mark_safe(gettext("Round %(number)s") % {"number": number}),  # noqa: S308
+        "framework": mark_safe(  # noqa: S308
+            gettext("Against %(framework)s") % {"framework": framework}
+        ),
+    }
+
+
 def _review_render(
     request: HttpRequest,
     assignment: ReviewAssignment,
@@ -577,6 +597,7 @@ def _review_render(
             "assignment": assignment,
             "round": assignment.round,
             "credential": credential,
+            "labels": _review_labels(assignment),
             "content": mark_safe(content),  # noqa: S308 (rendered by _review_content)
             "form": form,
             "non_field_errors": errors,
