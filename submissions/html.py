@@ -441,3 +441,26 @@ def evidence_html(
         "</div>\n</div>\n",
     ]
     return mark_safe("".join(out))  # noqa: S308 (every part escaped or built from templates)
+
+
+def parts_html(parts: Iterable[Mapping[str, Any]], evidence: Callable[[], str]) -> SafeString:
+    """The form's four parts (``views._parts``), each a fieldset with its answer
+    boxes; Part 2 starts with the evidence (``evidence()``, ``evidence_html``).
+    One tag for what was a loop of a dozen nodes per part."""
+    nothing = f'<p class="muted">{_esc(gettext("Nothing to answer in this part."))}</p>'
+    out = []
+    for part in parts:
+        number, rows = part["number"], part["rows"]
+        out.append(
+            f'\n    <fieldset class="part" id="part-{number}">\n'
+            f"      <legend><h2>{_esc(part['title'])}</h2></legend>\n      "
+        )
+        if number == 2:
+            out.append(evidence())
+        out.append("\n      ")
+        out += [answer_html(row) for row in rows]
+        out.append("\n      ")
+        if number != 2 and not rows:
+            out.append(nothing)
+        out.append("\n    </fieldset>\n  ")
+    return mark_safe("".join(out))  # noqa: S308 (every part escaped or built from templates)

@@ -49,6 +49,13 @@ def answer_field(row):
 
 
 @register.simple_tag(takes_context=True)
+def form_parts(context):
+    """The form's four parts with their answer boxes and Part 2's evidence
+    (``html.parts_html``), from the page's context."""
+    return html.parts_html(context["parts"], lambda: evidence_section(context))
+
+
+@register.simple_tag(takes_context=True)
 def evidence_section(context):
     """Part 2's evidence (``html.evidence_html``), from the page's context."""
     return html.evidence_html(
