@@ -89,16 +89,42 @@ def member_roles(user: AnyUser) -> RawSQL:
     return member_roles_of(user.pk if user.is_authenticated else None)
 
 
+class _RolesField(CharField):
+    """The roles a ``_MemberRoles`` annotation read, as a list (the database
+    sends them joined by commas; no role has one)."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> list[str]:
+        return [role for role in (value or "").split(",") if role]
+
+
+class _MemberRoles(RawSQL):
+    """The roles a user holds in a version's organization, joined in SQL by the
+    aggregate each database has (``string_agg`` on PostgreSQL, ``group_concat``
+    on SQLite, the embedded default)."""
+
+    _SQL = (
+        "SELECT COALESCE({agg}, '') FROM \"{member}\" m "
+        'WHERE m.organization_id = "{version}".organization_id AND m.user_id = %s'
+    )
+
+    def __init__(self, user_id: int | None) -> None:
+        self._tables = {
+            "member": OrganizationMember._meta.db_table,
+            "version": MicroCredential._meta.db_table,
+        }
+        # Table names from the models; the user is a parameter.
+        sql = self._SQL.format(agg="string_agg(m.role, ',')", **self._tables)
+        super().__init__(sql, (user_id,), output_field=_RolesField())
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        sql = self._SQL.format(agg="group_concat(m.role, ',')", **self._tables)
+        return f"({sql})", tuple(self.params)
+
+
 def member_roles_of(user_id: int | None) -> RawSQL:
     """``member_roles`` of the user with this id (None: nobody), for a query compiled
     once with a stand-in for the id (``core.compiled``)."""
-    member, version = OrganizationMember._meta.db_table, MicroCredential._meta.db_table
-    # Table names from the models; the user is a parameter.
-    return RawSQL(  # noqa: S611
-        f"SELECT COALESCE(array_agg(m.role), '{{}}') FROM \"{member}\" m "  # noqa: S608
-        f'WHERE m.organization_id = "{version}".organization_id AND m.user_id = %s',
-        (user_id,),
-    )
+    return _MemberRoles(user_id)
 
 
 def version_access(*, user: AnyUser, uuid: Any) -> tuple[MicroCredential, bool, bool]:

@@ -5,6 +5,7 @@ and its queries do not grow with the size of the application or its history."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from assessments import services
@@ -128,6 +129,10 @@ def test_review_page_query_count_is_flat(
     assert submission.reference in page
 
 
+# A visit once the panels are kept, by whether the scores come with the review.
+REVIEW_VISIT_QUERIES = {True: 3, False: 4}
+
+
 def test_saved_progress_is_read_with_the_review_on_every_visit(
     frozen, learner, credential, assessor, assessor_client, django_assert_max_num_queries
 ):
@@ -141,8 +146,9 @@ def test_saved_progress_is_read_with_the_review_on_every_visit(
         scores={criterion: services.ScoreInput(met=False, feedback="Name the grade you teach.")},
         comment="Nearly there.",
     )
-    # The session, the user and the review with its scores: nothing read apart.
-    with django_assert_max_num_queries(3):
+    # The session, the user and the review with its scores: nothing read apart
+    # (other databases than PostgreSQL read the scores in a query of their own).
+    with django_assert_max_num_queries(REVIEW_VISIT_QUERIES[connection.vendor == "postgresql"]):
         page = review_page(assessor_client, submission)
     assert "Name the grade you teach." in page
     assert f'value="not_met" id="id_met_{criterion}_1" checked' in page
@@ -154,14 +160,14 @@ def test_the_learner_is_read_only_where_the_page_shows_her(
 ):
     submission = submit_for_review(learner=learner, credential=credential)
     review_page(assessor_client, submission)  # the panels are kept from the first visit
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(REVIEW_VISIT_QUERIES[connection.vendor == "postgresql"]):
         assert learner.email not in review_page(assessor_client, submission)
     organization = credential.organization
     organization.blind_review = False
     organization.save(update_fields=["blind_review"])
     review_page(assessor_client, submission)
     # Not blind: one query more, for the learner the page names.
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(REVIEW_VISIT_QUERIES[connection.vendor == "postgresql"] + 1):
         page = review_page(assessor_client, submission)
     assert learner.email in page
 
