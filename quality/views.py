@@ -23,9 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
-from django.utils.formats import localize
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
@@ -33,6 +31,7 @@ from django.views.decorators.http import require_POST
 from accounts.views import signed_out_json
 from core import fragment_cache
 from core.views import user_errors
+from core.widget_html import blocktranslated
 from credentials.models import MemberRole, MicroCredential
 from credentials.selectors import credential_parts
 
@@ -562,15 +561,13 @@ def _review_labels(assignment: ReviewAssignment) -> dict[str, str]:
     them (the values localized and escaped): those tags cost the page more than the
     rest of its own template."""
     review_round = assignment.round
-    title = conditional_escape(review_round.credential.title)
-    number = conditional_escape(localize(review_round.number))
-    framework = conditional_escape(review_round.framework.label)
     return {
-        # Escaped values in translated text, as blocktranslate leaves them.
-        "title": mark_safe(gettext("Quality review: %(title)s") % {"title": title}),  # noqa: S308
-        "round": mark_safe(gettext("Round %(number)s") % {"number": number}),  # noqa: S308
-        "framework": mark_safe(  # noqa: S308
-            gettext("Against %(framework)s") % {"framework": framework}
+        "title": blocktranslated(
+            gettext("Quality review: %(title)s"), title=review_round.credential.title
+        ),
+        "round": blocktranslated(gettext("Round %(number)s"), number=review_round.number),
+        "framework": blocktranslated(
+            gettext("Against %(framework)s"), framework=review_round.framework.label
         ),
     }
 

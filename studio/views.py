@@ -14,9 +14,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize, time_format
+from django.utils.formats import time_format
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.views import signed_out_json
 from core import fragment_cache
 from core.views import user_errors
+from core.widget_html import blocktranslated
 from credentials.exceptions import CredentialConflict
 from credentials.models import MicroCredential
 from credentials.selectors import credential_parts
@@ -111,17 +111,13 @@ def _labels(credential: MicroCredential) -> dict[str, str]:
     """The page's title, version and publish button, as the template's ``blocktranslate``
     wrote them (the values localized and escaped): three of those tags cost the page
     more than the rest of its own template."""
-    number = conditional_escape(localize(credential.version))
-    title = conditional_escape(credential.title)
+    number, title = credential.version, credential.title
     return {
-        # Escaped values in translated text, as blocktranslate leaves them.
-        "title": mark_safe(  # noqa: S308
-            gettext("Studio: %(title)s, version %(number)s") % {"title": title, "number": number}
+        "title": blocktranslated(
+            gettext("Studio: %(title)s, version %(number)s"), title=title, number=number
         ),
-        "version": mark_safe(gettext("Version %(number)s") % {"number": number}),  # noqa: S308
-        "publish": mark_safe(  # noqa: S308
-            gettext("Publish version %(number)s") % {"number": number}
-        ),
+        "version": blocktranslated(gettext("Version %(number)s"), number=number),
+        "publish": blocktranslated(gettext("Publish version %(number)s"), number=number),
     }
 
 
