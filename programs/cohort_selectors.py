@@ -7,6 +7,7 @@ withdrew, is absent (and a direct address to them is a 404).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -144,7 +145,7 @@ def _heading_sql() -> str:
         FROM {Cohort._meta.db_table} c
         WHERE c.uuid = %s AND EXISTS (
             SELECT 1 FROM {PartnerMember._meta.db_table} m
-            WHERE m.partner_id = c.partner_id AND m.user_id = %s AND m.role = ANY(%s)
+            WHERE m.partner_id = c.partner_id AND m.user_id = %s AND m.role IN (%s, %s)
         )
     """  # noqa: S608
 
@@ -156,12 +157,23 @@ def cohort_heading_for(*, user: User, uuid: str | UUID) -> CohortHeading:
     cost three times what running this one does."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _heading_sql(), [str(uuid), user.pk, [PartnerRole.ADMIN.value, PartnerRole.COACH.value]]
+            _heading_sql(),
+            [
+                # As the database stores it (hex digits only on SQLite).
+                Cohort._meta.get_field("uuid").get_db_prep_value(UUID(str(uuid)), connection),
+                user.pk,
+                PartnerRole.ADMIN.value,
+                PartnerRole.COACH.value,
+            ],
         )
         found = cursor.fetchone()
     if found is None:
         raise Http404
-    return CohortHeading(*found)
+    pk, found_uuid, name, due_on, organization_name, coupon_code = found
+    # SQLite sends the uuid as hex digits and the date as text.
+    if isinstance(due_on, str):
+        due_on = date.fromisoformat(due_on)
+    return CohortHeading(pk, UUID(str(found_uuid)), name, due_on, organization_name, coupon_code)
 
 
 def consenting(cohort: Cohort) -> QuerySet[Enrollment]:
@@ -206,6 +218,24 @@ def _counting_sql(learners: str) -> str:
     return _COUNTING_SQL.format(table=Submission._meta.db_table, learners=learners)
 
 
+def _counting_in_python(attempts: QuerySet[Submission]) -> dict[tuple[int, int], Attempt]:
+    """``_COUNTING_SQL``'s choice made in Python, for databases without
+    ``DISTINCT ON`` (SQLite, the embedded default): every attempt is read, so it
+    grows with the attempts, which the small databases it serves can afford."""
+    chosen: dict[tuple[int, int], tuple[tuple[Any, ...], Attempt]] = {}
+    rows = attempts.order_by().values_list(
+        "id", "learner_id", "credential_id", "status", "created_at", "submitted_at", "decided_at"
+    )
+    for pk, learner_id, credential_id, status, created, submitted, decided in rows:
+        # The first award wins over everything; else the latest attempt.
+        awarded = status == Status.AWARDED
+        rank = (1, -created.timestamp(), -pk) if awarded else (0, created.timestamp(), pk)
+        key = (learner_id, credential_id)
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, (status, created, submitted, decided))
+    return {key: attempt for key, (_rank, attempt) in chosen.items()}
+
+
 def counting_attempts(
     *, learner_ids: list[int], credential_ids: list[int]
 ) -> dict[tuple[int, int], Attempt]:
@@ -213,6 +243,10 @@ def counting_attempts(
     query, one row per learner and credential whatever the number of attempts."""
     if not learner_ids or not credential_ids:
         return {}
+    if connection.vendor != "postgresql":
+        return _counting_in_python(
+            Submission.objects.filter(learner_id__in=learner_ids, credential_id__in=credential_ids)
+        )
     awarded = Status.AWARDED.value
     with connection.cursor() as cursor:
         cursor.execute(
@@ -224,7 +258,17 @@ def counting_attempts(
 
 def _stage_counts(*, cohort_id: int, credential_ids: list[int]) -> list[tuple[int, str, int]]:
     """``(credential, status, teachers)`` over the cohort's consenting teachers'
-    attempts that count, counted in the database."""
+    attempts that count, counted in the database (in Python on databases
+    without ``DISTINCT ON``)."""
+    if connection.vendor != "postgresql":
+        teachers = Enrollment.objects.filter(
+            cohort_id=cohort_id, status=EnrollmentStatus.ACCEPTED
+        ).values("teacher_id")
+        counting = _counting_in_python(
+            Submission.objects.filter(learner_id__in=teachers, credential_id__in=credential_ids)
+        )
+        tally = Counter((credential, attempt[0]) for (_l, credential), attempt in counting.items())
+        return [(credential, status, n) for (credential, status), n in tally.items()]
     # Only table names are formatted in; every value is a parameter.
     table = Enrollment._meta.db_table
     members = f"IN (SELECT e.teacher_id FROM {table} e WHERE e.cohort_id = %s AND e.status = %s)"  # noqa: S608

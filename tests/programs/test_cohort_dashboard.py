@@ -281,3 +281,33 @@ def test_the_blank_invitation_form_is_kept_per_language_and_a_sent_one_shows_its
     spanish = coach_client.get(url, headers={"accept-language": "es"}).content.decode()
     assert 'lang="es"' in spanish and "Email addresses" not in spanish
     assert "Email addresses" in coach_client.get(url).content.decode()
+
+
+# --- the attempt that counts, on every database ------------------------------------------
+
+
+def test_the_attempt_that_counts_is_the_same_chosen_in_python(db):
+    """``_stage_counts`` and ``counting_attempts`` choose in SQL on PostgreSQL and in
+    Python elsewhere (SQLite, the embedded default): the same attempt either way."""
+    from programs.cohort_selectors import _counting_in_python, counting_attempts
+    from tests.dashboard.test_denied_tab import deny, resubmit_and_submit
+    from tests.submissions.factories import submitted_application
+
+    teacher, other = UserFactory(), UserFactory()
+    won_later, denied, drafted = CredentialFactory(), CredentialFactory(), CredentialFactory()
+    first = deny(submitted_application(teacher, won_later))
+    second = resubmit_and_submit(first, teacher)
+    submission_services.submission_record_decision(
+        submission_id=second.pk, awarded=True, actor=None
+    )
+    deny(submitted_application(teacher, denied))
+    submission_services.submission_apply(learner=other, credential=drafted)
+    learners, credentials = [teacher.pk, other.pk], [won_later.pk, denied.pk, drafted.pk]
+    chosen = counting_attempts(learner_ids=learners, credential_ids=credentials)
+    attempts = Submission.objects.filter(learner_id__in=learners, credential_id__in=credentials)
+    assert _counting_in_python(attempts) == chosen
+    assert {key: attempt[0] for key, attempt in chosen.items()} == {
+        (teacher.pk, won_later.pk): Status.AWARDED,
+        (teacher.pk, denied.pk): Status.DENIED,
+        (other.pk, drafted.pk): Status.DRAFT,
+    }
