@@ -2,7 +2,9 @@
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from audit.selectors import audit_events_for
 from submissions import services
@@ -63,3 +65,10 @@ def moves_to(submission, status) -> int:
 
 def big_file(size):
     return io.BytesIO(PDF_BYTES + b"0" * (size - len(PDF_BYTES)))
+
+
+# The draft page and autosave read and write in one statement on PostgreSQL;
+# other databases (SQLite, the embedded default) join, prefetch and save per row.
+ONE_QUERY_READS = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one-statement reads and saves are PostgreSQL's"
+)

@@ -24,6 +24,7 @@ from submissions.models import AttestationKind, EvidenceLink, Status
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import (
     ALL_ATTESTATIONS,
+    ONE_QUERY_READS,
     complete_draft,
     page_data,
     pdf_upload,
@@ -71,6 +72,7 @@ def _queries(client, method, url, data=None):
     return [q["sql"] for q in ctx.captured_queries]
 
 
+@ONE_QUERY_READS
 def test_draft_page_queries_do_not_grow_with_prompts_files_and_links(
     learner_client, learner, django_assert_max_num_queries
 ):
@@ -90,6 +92,7 @@ def _deny_and_resubmit(learner, submission):
     return services.submission_resubmit(submission=submission, actor=learner)
 
 
+@ONE_QUERY_READS
 def test_resubmission_draft_page_queries_do_not_grow_with_earlier_attempts(
     learner_client, learner, django_assert_max_num_queries
 ):
@@ -117,6 +120,7 @@ def test_resubmission_draft_page_queries_do_not_grow_with_earlier_attempts(
     assert "This is a new attempt based on" in page.content.decode()
 
 
+@ONE_QUERY_READS
 def test_autosave_queries_do_not_grow_with_prompts(
     learner_client, learner, django_assert_max_num_queries
 ):
@@ -291,6 +295,7 @@ def _read_joined(draft, learner):
     return selectors.draft_page_content(submission)
 
 
+@ONE_QUERY_READS
 @pytest.mark.parametrize("attempt", [1, 2, 3])
 def test_the_draft_read_in_one_query_is_what_joins_and_prefetches_read(
     learner, attempt, django_assert_num_queries
@@ -315,6 +320,7 @@ def test_the_draft_read_in_one_query_is_what_joins_and_prefetches_read(
     assert read_once["attempt"] == attempt
 
 
+@ONE_QUERY_READS
 def test_a_submitted_application_is_read_without_its_draft_content(learner):
     draft = _draft(learner)
     draft.status = Status.IN_REVIEW

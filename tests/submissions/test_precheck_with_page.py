@@ -13,6 +13,7 @@ from checks.selectors.precheck import precheck_latest
 from submissions import selectors, services
 from submissions.models import EvidenceLink
 from tests.credentials.factories import CredentialFactory
+from tests.submissions.factories import ONE_QUERY_READS
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def _page(client, draft):
     return page, [q["sql"] for q in ctx.captured_queries]
 
 
+@ONE_QUERY_READS
 def test_the_draft_page_reads_the_pre_check_runs_with_the_draft(learner_client, draft):
     link = EvidenceLink.objects.create(submission=draft, title="Lesson clip", url="https://x.org/1")
     _run(draft, 30, findings=[{"kind": "link", "ref": str(link.pk), "code": "ok", "url": link.url}])

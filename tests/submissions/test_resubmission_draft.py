@@ -9,6 +9,7 @@ from assessments.models import Outcome
 from submissions import services
 from tests.assessments.factories import all_met, make_assessor, submit_for_review
 from tests.credentials.factories import CredentialFactory
+from tests.submissions.factories import ONE_QUERY_READS
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,7 @@ def test_a_first_attempt_shows_no_feedback_panel(learner, learner_client, creden
     assert 'id="earlier-feedback"' not in page
 
 
+@ONE_QUERY_READS
 def test_the_earlier_feedback_is_read_once_and_kept_the_same(
     learner, learner_client, denied, django_assert_max_num_queries
 ):
