@@ -156,17 +156,27 @@ _RELATED_ROW = """SELECT jsonb_build_object(
     FROM credentials_microcredential AS c
     WHERE c.id = submissions_submission.credential_id"""
 
+_OF_CREDENTIAL = "r.credential_id = submissions_submission.credential_id"
+_OF_SUBMISSION = "r.submission_id = submissions_submission.id"
+
+
+def _json_rows(table: str, order: str, belongs: str) -> str:
+    """A subquery giving ``table``'s rows that ``belongs`` to the page's row as
+    one JSON array in ``order`` (``r`` names the table; only table names and
+    constant SQL are formatted in)."""
+    return f"""SELECT coalesce(jsonb_agg(r ORDER BY {order}), '[]')
+        FROM {table} AS r WHERE {belongs}"""  # noqa: S608
+
+
 # PostgreSQL subqueries of the draft page's query, each giving a JSON array:
 # written out rather than built with the ORM, whose subquery expressions cost
 # the page more to build and compile than the two or three queries they save.
 # ``submissions_submission`` is the page query's own row.
 _PAGE_ROWS = {
-    "requirement_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.position, r.id), '[]')
-        FROM credentials_evidencerequirement AS r
-        WHERE r.credential_id = submissions_submission.credential_id""",
-    "criterion_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.position, r.id), '[]')
-        FROM credentials_rubriccriterion AS r
-        WHERE r.credential_id = submissions_submission.credential_id""",
+    "requirement_rows": _json_rows(
+        "credentials_evidencerequirement", "r.position, r.id", _OF_CREDENTIAL
+    ),
+    "criterion_rows": _json_rows("credentials_rubriccriterion", "r.position, r.id", _OF_CREDENTIAL),
     # The earlier attempts only, followed back along ``previous`` by key (what
     # ``attempt_number`` walks), rather than every application of the learner;
     # one of another learner or credential ends the walk, as it is left out.
@@ -203,12 +213,8 @@ _DRAFT_ROWS = {
             ORDER BY r.part, r.position, r.id), '[]')
         FROM submissions_response AS r
         WHERE r.submission_id = submissions_submission.id""",
-    "attachment_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.uploaded_at, r.id), '[]')
-        FROM submissions_attachment AS r
-        WHERE r.submission_id = submissions_submission.id""",
-    "link_rows": """SELECT coalesce(jsonb_agg(r ORDER BY r.added_at, r.id), '[]')
-        FROM submissions_evidencelink AS r
-        WHERE r.submission_id = submissions_submission.id""",
+    "attachment_rows": _json_rows("submissions_attachment", "r.uploaded_at, r.id", _OF_SUBMISSION),
+    "link_rows": _json_rows("submissions_evidencelink", "r.added_at, r.id", _OF_SUBMISSION),
     # The latest runs of the completeness pre-check, newest first, for the form's
     # "Check my application" panel (``checks.selectors.precheck.precheck_latest``
     # reads them rather than asking again).
