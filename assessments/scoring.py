@@ -19,7 +19,8 @@ How a review is scored is fixed when it opens (``review_scoring_open``, from
 Every submit locks the review row first, so the second scoring and the
 adjudication decide the review exactly once however they race. Each
 assignment, submission and the request for adjudication is audited with
-its actor (None: the system).
+its actor (None: the system), and each reminder and escalation with the
+SLA sweep's name.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -664,9 +666,11 @@ def scorings_sla_sweep(*, now: datetime.datetime | None = None) -> tuple[int, in
     sweep reminds and escalates it.
 
     Set-wise, like the review sweep: one UPDATE claims each step and stamps
-    the scorings with ``now``; one reminder per assessor and one escalation
-    are stored in the outbox in the same transaction and rendered by the
-    worker. Safe to repeat and to race: a stamped scoring is never claimed again.
+    the scorings with ``now``; each scoring reminded or escalated gets its
+    audit event, and one reminder per assessor and one escalation are stored
+    in the outbox, in the same transaction (emails rendered by the worker).
+    Queries do not grow with the number of scorings. Safe to repeat and to
+    race: a stamped scoring is never claimed again, so never recorded again.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -681,6 +685,7 @@ def scorings_sla_sweep(*, now: datetime.datetime | None = None) -> tuple[int, in
         escalated = pending.filter(escalated_at__isnull=True, due_on__lt=today).update(
             escalated_at=now
         )
+        _record_scorings_sweep(now, reminded=reminded, escalated=escalated)
         requests = []
         if reminded:
             assessor_ids = (
@@ -709,6 +714,42 @@ def scorings_sla_sweep(*, now: datetime.datetime | None = None) -> tuple[int, in
             )
         email_enqueue_deferred(emails=requests)
     return reminded, escalated
+
+
+def _record_scorings_sweep(now: datetime.datetime, *, reminded: int, escalated: int) -> None:
+    """One audit event per scoring the sweep reminded or escalated in this run
+    (those stamped ``now``), one INSERT per kind of step. A scoring's
+    escalation never reminds its assessor, so each step is one event; it
+    shows whether the holder had been reminded before.
+
+    Named like the review sweep's events ("Review of <reference>"): by its
+    kind and the submission's reference, never by the learner, whose name a
+    blind review hides from assessors.
+    """
+    kind = Case(
+        *(When(kind=value, then=Value(str(name))) for value, name in ScoringKind.choices),
+        default=F("kind"),
+        output_field=CharField(),
+    )
+    label = Concat(
+        kind, Value(" of "), F("review__submission__reference"), output_field=CharField()
+    )
+    if reminded:
+        services.sweep_record_step(
+            "scoring.reminder_sent",
+            Scoring.objects.filter(reminder_sent_at=now),
+            label=label,
+            stamped=("reminder_sent_at",),
+            now=now,
+        )
+    if escalated:
+        services.sweep_record_step(
+            "scoring.escalated",
+            Scoring.objects.filter(escalated_at=now),
+            label=label,
+            stamped=("escalated_at", "reminder_sent_at"),
+            now=now,
+        )
 
 
 _SCORING_RELATED = (

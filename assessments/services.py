@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Concat, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -767,24 +767,46 @@ def _record_sweep(now: datetime.datetime, *, reminded: int, escalated: int) -> N
     Reassignments are recorded as each one is made (``reviews_reassign_overdue``)."""
     label = Concat(Value("Review of "), F("submission__reference"), output_field=CharField())
     if reminded:
-        record_set(
-            verb="review.reminder_sent",
-            targets=Review.objects.filter(reminder_sent_at=now).exclude(escalated_at=now),
+        sweep_record_step(
+            "review.reminder_sent",
+            Review.objects.filter(reminder_sent_at=now).exclude(escalated_at=now),
             label=label,
-            after=JSONObject(reminder_sent_at=F("reminder_sent_at"), due_on=F("due_on")),
-            actor_label=SWEEP_ACTOR,
+            stamped=("reminder_sent_at",),
             now=now,
         )
     if escalated:
-        shown = ("escalated_at", "escalation_count", "next_escalation_on", "reminder_sent_at")
-        record_set(
-            verb="review.escalated",
-            targets=Review.objects.filter(escalated_at=now),
+        sweep_record_step(
+            "review.escalated",
+            Review.objects.filter(escalated_at=now),
             label=label,
-            after=JSONObject(due_on=F("due_on"), **{name: F(name) for name in shown}),
-            actor_label=SWEEP_ACTOR,
+            stamped=("escalated_at", "escalation_count", "next_escalation_on", "reminder_sent_at"),
             now=now,
         )
+
+
+def sweep_record_step(
+    verb: str,
+    targets: QuerySet[Any],
+    *,
+    label: Expression,
+    stamped: tuple[str, ...],
+    now: datetime.datetime,
+) -> int:
+    """One audit event by the SLA sweep about each of ``targets`` (the rows one
+    step of this run stamped), in one INSERT ... SELECT; return how many.
+
+    Reviews and scorings are reminded and escalated alike, so their events
+    read alike: the sweep as the actor, and what the step stamped beside the
+    due date it was measured against (``stamped``, field names of the rows).
+    """
+    return record_set(
+        verb=verb,
+        targets=targets,
+        label=label,
+        after=JSONObject(due_on=F("due_on"), **{name: F(name) for name in stamped}),
+        actor_label=SWEEP_ACTOR,
+        now=now,
+    )
 
 
 def _without_jit() -> None:
