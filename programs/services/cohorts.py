@@ -173,7 +173,7 @@ def enrollment_accept(*, token: str, teacher: User) -> Enrollment:
         if enrollment is None or (
             enrollment.teacher_id is not None and enrollment.teacher_id != teacher.pk
         ):
-            raise InvitationUnavailable("This invitation is not available.")
+            raise InvitationUnavailable(gettext("This invitation is not available."))
         if enrollment.teacher_id is None and not holds_email(teacher, enrollment.email):
             # A forwarded link must not put someone else's progress under the
             # invited teacher's name on the coaches' dashboard.
