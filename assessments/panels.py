@@ -45,12 +45,12 @@ from checks.selectors.precheck import precheck_view
 from core import fragment_cache
 from credentials.models import Part
 from submissions.downloads import neutral_name, shows_file_names
+from submissions.kept import learner_attempts
 from submissions.models import Submission
 
 from . import selectors
 from .models import CriterionScore, Review, ReviewState
 
-ATTEMPTS = "assessments-attempts:{}"  # a learner's attempts and their decided feedback
 PRECHECKS = "assessments-prechecks:{}"  # a submission's pre-checks
 FLAGS = "assessments-flags:{}"  # the duplicate flags naming a submission
 
@@ -140,7 +140,7 @@ def review_panels(*, submission: Submission, reader: Any, blind: bool) -> Review
     names = "names" if own_names else "blind"
     language, zone = get_language() or "", timezone.get_current_timezone_name()
     depends = {
-        "related": ATTEMPTS.format(submission.learner_id),
+        "related": learner_attempts(submission.learner_id),
         "precheck": PRECHECKS.format(submission.pk),
         "duplicates": FLAGS.format(submission.pk),
     }
@@ -237,7 +237,7 @@ def _learner_of_review(review: Review) -> int | None:
 
 
 def _submission_changed(instance: Submission, *, update_fields: Any) -> Iterable[str]:
-    return (ATTEMPTS.format(instance.learner_id),)
+    return (learner_attempts(instance.learner_id),)
 
 
 _DECISION_FIELDS = {"state", "outcome", "comment"}
@@ -251,7 +251,8 @@ def _review_changed(instance: Review, *, update_fields: Any) -> Iterable[str]:
         return ()
     if update_fields is not None and not _DECISION_FIELDS & set(update_fields):
         return ()
-    return (ATTEMPTS.format(_learner_of_review(instance)),)
+    learner = _learner_of_review(instance)
+    return () if learner is None else (learner_attempts(learner),)
 
 
 def _score_changed(instance: CriterionScore, *, update_fields: Any) -> Iterable[str]:
@@ -262,7 +263,7 @@ def _score_changed(instance: CriterionScore, *, update_fields: Any) -> Iterable[
         .values_list("submission__learner_id", flat=True)
         .first()
     )
-    return (ATTEMPTS.format(learner),)
+    return () if learner is None else (learner_attempts(learner),)
 
 
 def _precheck_changed(instance: Model, *, update_fields: Any) -> Iterable[str]:

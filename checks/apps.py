@@ -7,10 +7,18 @@ class ChecksConfig(AppConfig):
     verbose_name = "Evidence checks"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from submissions.models import Submission
         from submissions.signals import check_requested, resubmitted, submitted
 
-        from .receivers import precheck_on_request, precheck_on_submit, queue_fingerprints
+        from .models import Precheck
+        from .receivers import (
+            precheck_changed,
+            precheck_on_request,
+            precheck_on_submit,
+            queue_fingerprints,
+        )
 
         submitted.connect(
             queue_fingerprints, sender=Submission, dispatch_uid="checks.queue_fingerprints"
@@ -26,3 +34,7 @@ class ChecksConfig(AppConfig):
         check_requested.connect(
             precheck_on_request, sender=Submission, dispatch_uid="checks.precheck_on_request"
         )
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                precheck_changed, sender=Precheck, dispatch_uid=f"checks.precheck_{name}"
+            )

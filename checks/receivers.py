@@ -29,3 +29,25 @@ def precheck_on_request(sender, *, submission, actor=None, **kwargs) -> None:
     from .services.precheck import precheck_request
 
     precheck_request(submission=submission, trigger=PrecheckTrigger.DRAFT, actor=actor)
+
+
+def precheck_changed(sender, *, instance, raw: bool = False, **kwargs) -> None:
+    """A pre-check was requested, finished or deleted: the application's page,
+    kept rendered for its learner (``submissions.kept``), shows the latest
+    results, so what was kept of her applications is retired."""
+    if raw:  # fixture loading: nothing is kept then
+        return
+    from submissions.kept import applications_changed
+    from submissions.models import Submission
+
+    field = type(instance).submission.field
+    if field.is_cached(instance):  # requested with the application in hand: no query
+        learner_id = instance.submission.learner_id
+    else:
+        learner_id = (
+            Submission.objects.filter(pk=instance.submission_id)
+            .values_list("learner_id", flat=True)
+            .first()
+        )
+    if learner_id is not None:
+        applications_changed(learner_id)

@@ -34,14 +34,12 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from badges.kept import CREDENTIALS, learner_awards
 from core import fragment_cache
+from core.kept_page import TOKEN_PLACEHOLDER, with_token  # noqa: F401 (the rows' token)
 from submissions.kept import learner_applications
 
-# Where the request's CSRF token goes in kept rows; never a character a page writes.
-TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 (a marker, not a secret)
 # Page numbers kept; a request for another (a typed address) is answered without keeping.
 KEPT_PAGES = 1000
 
@@ -114,12 +112,6 @@ def _award(submission: Any) -> Any:
         return submission.award
     except field.RelatedObjectDoesNotExist:
         return None
-
-
-def with_token(markup: str, token: str) -> SafeString:
-    """Kept rows with the request's CSRF token in place of the placeholder
-    (the token is letters and digits: nothing to escape)."""
-    return mark_safe(markup.replace(TOKEN_PLACEHOLDER, token))  # noqa: S308
 
 
 # --- receivers (connected in dashboard.apps) --------------------------------------------

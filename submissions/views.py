@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from accounts.views import signed_out_json
 from config.parsing import valid_uuids
 from config.uploads import files_skipped
+from core import kept_page
 from core.views import user_errors
 from credentials.models import MicroCredential
 from credentials.selectors import credential_current_version
 
-from . import selectors, services
+from . import draft_page, selectors, services
 from .downloads import attachment_response
 from .exceptions import AlreadyApplied, DraftConflict, IncompleteSubmission
 from .forms import MISSING_ANSWER, ApplicationForm, DraftAnswersForm
@@ -74,6 +75,12 @@ def _signed_in_to_edit(view):
 @_signed_in_to_edit
 @user_errors()
 def detail(request, uuid):
+    found = None
+    if request.method == "GET":
+        # A draft opened again as it was left: its kept blocks, no query (draft_page).
+        found = draft_page.lookup(request, uuid)
+        if found.blocks is not None:
+            return kept_page.respond(request, found.blocks)
     submission = selectors.submission_page_for_learner(uuid=uuid, learner=request.user)
     if not submission.is_editable:
         if request.method == "POST":
@@ -89,11 +96,22 @@ def detail(request, uuid):
             selectors.submission_page_for_learner(uuid=uuid, learner=request.user)
         )
     form = ApplicationForm(initial={"version": submission.version}, submission=submission)
-    return _render_draft(request, submission, form)
+    blocks = kept_page.render_blocks(request, DRAFT_TEMPLATE, _draft_context(submission, form))
+    if found is not None:
+        draft_page.keep(found, blocks)
+    return kept_page.respond(request, blocks)
+
+
+DRAFT_TEMPLATE = "submissions/submission_edit.html"
 
 
 def _render_draft(request, submission, form, *, problems=None, conflict=None, status=200):
-    context = {
+    context = _draft_context(submission, form, problems=problems, conflict=conflict)
+    return render(request, DRAFT_TEMPLATE, context, status=status)
+
+
+def _draft_context(submission, form, *, problems=None, conflict=None) -> dict:
+    return {
         "submission": submission,
         "credential": submission.credential,
         "form": form,
@@ -106,7 +124,6 @@ def _render_draft(request, submission, form, *, problems=None, conflict=None, st
         # A draft keeps the version it was started on; say so once a newer one is out.
         "current_version": credential_current_version(credential=submission.credential),
     }
-    return render(request, "submissions/submission_edit.html", context, status=status)
 
 
 PART_TITLES = {

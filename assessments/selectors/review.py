@@ -358,17 +358,10 @@ class EarlierFeedback:
 
 def earlier_feedback(*, submission: Submission) -> EarlierFeedback:
     """The decided feedback on ``submission`` (an earlier attempt), never an open
-    review's progress: what ``related_submissions`` gives for it. One query, or
-    none once kept: a decision moves the attempt's status and ``updated_at``,
-    so it is kept under those (``content_key``) and read again after any move."""
-    key = content_key(submission)
-    key = f"{key}:feedback" if key else None
-    decided = cache.get(key) if key else None
-    if not isinstance(decided, tuple):
-        decided = _decided_feedback([submission.pk]).get(submission.pk, ("", "", []))
-        if key:
-            cache.set(key, decided, CONTENT_TIMEOUT)
-    outcome, comment, scores = decided
+    review's progress: what ``related_submissions`` gives for it. One query; the
+    markup showing it is kept (``attempt_feedback``), so it is read only when
+    that is rendered afresh."""
+    outcome, comment, scores = _decided_feedback([submission.pk]).get(submission.pk, ("", "", []))
     return EarlierFeedback(submission=submission, outcome=outcome, comment=comment, scores=scores)
 
 

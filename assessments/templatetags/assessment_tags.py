@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from core import fragment_cache
+from submissions.kept import learner_attempts
 from submissions.models import Status
 
 from .. import nav, selectors
@@ -68,10 +69,17 @@ def attempt_feedback(submission) -> SafeString:
     Once the attempt is out of the learner's hands its markup is kept, in one
     cache round trip like the feedback it shows, under the attempt's content
     key (its status, version and change time: a decision, a reopened review or
-    any other move changes it) and the language; it shows nothing else (the
-    page is its learner's alone)."""
+    any other move changes it), the version of her attempts' decided feedback
+    (a decided review's comment or scores corrected later) and the language;
+    it shows nothing else (the page is its learner's alone)."""
     content = selectors.content_key(submission)
-    key = fragment_cache.key("attempt-feedback", content) if content else None
+    key = (
+        fragment_cache.key(
+            "attempt-feedback", content, depends=(learner_attempts(submission.learner_id),)
+        )
+        if content
+        else None
+    )
     html = fragment_cache.get(key) if key else None
     if not isinstance(html, str):
         html = render_to_string(

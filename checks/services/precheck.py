@@ -57,7 +57,7 @@ def precheck_request(*, submission: Submission, trigger: str, actor: User | None
         if pending is not None:
             return pending
         precheck = Precheck.objects.create(
-            submission_id=submission.pk, trigger=trigger, requested_by=actor, requested_at=now
+            submission=submission, trigger=trigger, requested_by=actor, requested_at=now
         )
         if explicit:
             record(
@@ -92,6 +92,7 @@ def precheck_run(*, precheck_id: int) -> Precheck:
         locked = Precheck.objects.select_for_update(no_key=True).get(pk=precheck_id)
         if locked.is_finished:
             return locked
+        locked.submission = precheck.submission  # read above: no query again
         locked.findings = findings
         locked.problems = sum(1 for finding in findings if is_problem(finding))
         locked.finished_at = timezone.now()
@@ -115,7 +116,7 @@ def precheck_store(
     now = timezone.now()
     with transaction.atomic():
         precheck = Precheck.objects.create(
-            submission_id=submission.pk,
+            submission=submission,
             trigger=trigger,
             requested_by=actor,
             requested_at=now,

@@ -6,12 +6,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import panels, services
+from assessments import services
 from assessments.models import Outcome
 from checks.models import DuplicateFlag, Precheck, PrecheckTrigger
 from checks.services import precheck as precheck_services
 from core import fragment_cache
 from submissions import services as submission_services
+from submissions.kept import learner_attempts
 from tests.accounts.factories import UserFactory
 from tests.assessments.factories import first_not_met, resubmit_for_review, submit_for_review
 
@@ -81,7 +82,7 @@ def test_progress_saved_on_an_open_review_keeps_the_panels(
 ):
     submission = submit_for_review(learner=learner, credential=credential)
     review_page(assessor_client, submission)
-    name = panels.ATTEMPTS.format(learner.pk)
+    name = learner_attempts(learner.pk)
     before = fragment_cache.versions(name)
     services.review_save_progress(
         review_id=submission.review.pk,
