@@ -19,12 +19,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext, pgettext
 from django.views.decorators.http import require_http_methods
 
+from core import fragment_cache, kept_page
 from core.views import user_errors
 from submissions.changes import attempt_changes
 from submissions.downloads import neutral_name, shows_file_names
 from submissions.models import Status
 
-from . import nav, panels, queue_pages, selectors, services
+from . import nav, panels, queue_pages, review_page, selectors, services
 from .exceptions import DecisionInvalid
 from .forms import ACTION_SAVE, SORT_CHOICES, QueueFilterForm, ScoreForm
 from .models import Outcome, ScoringModel
@@ -277,39 +278,46 @@ def review(request, uuid):
                     return redirect("assessments:queue")
     submission = review.submission
     blind = submission.credential.organization.blind_review
+    kept = None
+    if request.method == "GET" and review_page.keepable(review, can_score=can_score, blind=blind):
+        kept = review_page.lookup(review, reader_id=request.user.pk)
+        if kept.value is not None:
+            return kept_page.respond(request, kept.value)
     # The badge, deadline and form fields are built here rather than by
     # templates included with ``only``: the assessor opens this page for every review.
     built = can_score and not form.errors
-    return render(
-        request,
-        "assessments/review_detail.html",
-        {
-            "review": review,
-            "submission": submission,
-            "blind": blind,
-            "panels": panels.review_panels(submission=submission, reader=request.user, blind=blind),
-            "status_badge": _badge(submission.status, submission.get_status_display()),
-            "meta": _review_meta(review, submission, selectors.deadline(review)),
-            "decision_buttons": _decision_buttons(review, submission.reference)
-            if can_score
-            else "",
-            "form": form,
-            # Fields with errors keep the template's rendering (errors, aria).
-            "rubric_rows": form.rows_html() if built else "",
-            "comment_html": form.comment_html() if built else "",
-            "can_score": can_score,
-            "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
-            "status": submission.status,
-            "confirm_decision": confirm_decision,
-            # Every scoring of a paired or sampled review, for staff only.
-            "scorings": (
-                selectors.review_scorings(review=review)
-                if (review.scoring_model != ScoringModel.SINGLE or review.sampled)
-                and selectors.sees_every_review(request.user)
-                else []
-            ),
-        },
-    )
+    context = {
+        "review": review,
+        "submission": submission,
+        "blind": blind,
+        "panels": panels.review_panels(submission=submission, reader=request.user, blind=blind),
+        "status_badge": _badge(submission.status, submission.get_status_display()),
+        "meta": _review_meta(review, submission, selectors.deadline(review)),
+        "decision_buttons": _decision_buttons(review, submission.reference) if can_score else "",
+        "form": form,
+        # Fields with errors keep the template's rendering (errors, aria).
+        "rubric_rows": form.rows_html() if built else "",
+        "comment_html": form.comment_html() if built else "",
+        "can_score": can_score,
+        "scores": [(criterion, scores.get(int(criterion["id"]))) for criterion in criteria],
+        "status": submission.status,
+        "confirm_decision": confirm_decision,
+        # Every scoring of a paired or sampled review, for staff only.
+        "scorings": (
+            selectors.review_scorings(review=review)
+            if (review.scoring_model != ScoringModel.SINGLE or review.sampled)
+            and selectors.sees_every_review(request.user)
+            else []
+        ),
+    }
+    if kept is None:
+        return render(request, REVIEW_TEMPLATE, context)
+    blocks = kept_page.render_blocks(request, REVIEW_TEMPLATE, context)
+    fragment_cache.keep(kept, blocks)
+    return kept_page.respond(request, blocks)
+
+
+REVIEW_TEMPLATE = "assessments/review_detail.html"
 
 
 def _review_meta(review, submission, deadline) -> SafeString:
