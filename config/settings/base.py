@@ -146,6 +146,13 @@ def database_from_env(*, required: bool) -> dict:
             "DATABASE_URL names no database Django knows; "
             "use e.g. postgres://user:password@host:5432/name."
         )
+    if config["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+        "DATABASE_PREPARED_STATEMENTS", default=True
+    ):
+        # The few page queries compiled once (core.compiled) are prepared on the
+        # server, once per connection; every other query binds on the client as
+        # Django's do. False behind a pooler in transaction mode that cannot keep them.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 0
     return config
 
 
