@@ -182,7 +182,7 @@ def enrollment_accept(*, token: str, teacher: User) -> Enrollment:
             enrollment.teacher_id is None
             and Enrollment.objects.filter(cohort=enrollment.cohort, teacher=teacher).exists()
         ):
-            raise InvitationUnavailable("You are already in this cohort.")
+            raise InvitationUnavailable(gettext("You are already in this cohort."))
         enrollment.teacher = teacher
         enrollment.accepted_at = timezone.now()
         moved = transition(
