@@ -69,7 +69,7 @@ def organization_report(request, slug):
     if not selectors.sees_every_organization(user=request.user):
         organization = selectors.organization_for(user=request.user, slug=slug)
     key = _key(request, slug, "report")
-    page = figures.get(key) if key else None
+    page = figures.get_or_recent(key) if key else None
     context: dict = {}
     if page is None:
         organization = organization or selectors.organization_for(user=request.user, slug=slug)
@@ -96,7 +96,7 @@ def organization_csv(request, slug):
     """The report's figures as a spreadsheet, kept like the page."""
     organization = selectors.organization_for(user=request.user, slug=slug)
     key = _key(request, slug, "csv")
-    rows = figures.get(key) if key else None
+    rows = figures.get_or_recent(key) if key else None
     if rows is None:
         form, report = _report(request, organization)
         rows = _csv_rows(report)

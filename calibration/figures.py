@@ -15,9 +15,11 @@ the cache under a key that carries the *versions* of what it is read from:
 Every save or delete that changes what the figures are read from bumps the
 version at once and again when its transaction commits (a page computed from
 the data before the commit is not kept), so a new decision shows on the next
-request. Saves that only touch bookkeeping (reminder stamps, an assessor's
-unsaved progress, a login time) leave the figures alone. Old entries are
-never read again and expire on their own.
+request (the one that computes the figures afresh; requests arriving while
+it computes show the figures before, ``get_or_recent``). Saves that only
+touch bookkeeping (reminder stamps, an assessor's unsaved progress, a login
+time) leave the figures alone. Old entries are never read again and expire
+on their own.
 """
 
 from __future__ import annotations
@@ -63,10 +65,46 @@ def get(full_key: str) -> Any:
     return value
 
 
+def get_or_recent(full_key: str) -> Any:
+    """``get(full_key)``; when it is not kept, the figures last kept for the same
+    page (under older versions) while another request is computing the current
+    ones, or None: this request computes them, and ``put`` ends its claim.
+
+    Computing the figures reads the whole history (a second or more at two
+    hundred thousand applications), so when a decision or the time limit
+    retires them, one request computes them and the others meanwhile show the
+    previous figures rather than each computing the same (which held every
+    worker for seconds). A claim left by a request that failed lapses after
+    ``CLAIM_SECONDS``; with no previous figures kept, every request computes."""
+    value = get(full_key)
+    if value is not None:
+        return value
+    if cache.add(_claim_key(full_key), True, CLAIM_SECONDS):
+        return None
+    return cache.get(_recent_key(full_key))
+
+
 def put(full_key: str, value: Any, seconds: int) -> None:
-    """Keep ``value`` under ``full_key`` for at most ``seconds``."""
+    """Keep ``value`` under ``full_key`` for at most ``seconds``, and as the
+    page's most recent figures (``get_or_recent``) for a day."""
     cache.set(full_key, value, seconds)
+    cache.set(_recent_key(full_key), value, RECENT_SECONDS)
+    cache.delete(_claim_key(full_key))
     _remember(full_key, value, min(seconds, _LOCAL_SECONDS))
+
+
+# How long a claim to compute a page's figures holds, and its previous figures are kept.
+CLAIM_SECONDS = 60
+RECENT_SECONDS = 24 * 60 * 60
+
+
+def _claim_key(full_key: str) -> str:
+    return f"{full_key}:computing"
+
+
+def _recent_key(full_key: str) -> str:
+    """The page's key without its versions (``key_for`` puts them last)."""
+    return "figures-recent:" + full_key.rsplit(":", 1)[0]
 
 
 def _remember(full_key: str, value: Any, seconds: int) -> None:

@@ -297,7 +297,7 @@ def quality(request):
     if filter_key is not None:
         who = "all" if everyone else f"assessor-{request.user.pk}"
         key = figures.key_for(f"quality:{who}:{filter_key}")
-    content = figures.get(key) if key else None
+    content = figures.get_or_recent(key) if key else None
     context: dict = {}
     if content is None:
         context = _quality_figures(request, everyone=everyone)
@@ -343,7 +343,7 @@ def organization_turnaround(request, slug):
     Rendered once per version of the decisions and kept (``FIGURES_SECONDS`` at
     most, as the window moves with the calendar)."""
     key = figures.key_for(f"turnaround:{slug}")
-    page = figures.get(key)
+    page = figures.get_or_recent(key)
     context: dict = {}
     if page is None:
         organization = get_object_or_404(Organization, slug=slug)

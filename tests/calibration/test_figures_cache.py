@@ -5,6 +5,7 @@ them (a login, a reminder stamp) keep them."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -204,3 +205,29 @@ def test_a_new_decision_shows_in_the_analytics_spreadsheet_at_once(review, asses
     _decide(review, assessor)
 
     assert row().split(",")[2:8] == ["1", "1", "0", "1", "1", "0"]
+
+
+def test_while_one_request_computes_new_figures_the_others_show_the_previous_ones(
+    review, assessor, django_assert_max_num_queries
+):
+    client = _staff("view_quality_dashboard")
+    url = reverse("calibration:quality")
+    assert "No decisions yet." in _page(client, url)
+    _decide(review, assessor)
+    # Another request claimed the computation of the figures after the decision.
+    current = figures.key_for("quality:all:0:")
+    assert cache.add(f"{current}:computing", True, 60)
+    with django_assert_max_num_queries(4):  # the session, the user, nothing of the history
+        page = _page(client, url)
+    assert "No decisions yet." in page
+    # Once that request is done (or its claim lapsed), the new decision shows.
+    cache.delete(f"{current}:computing")
+    assert "Ada Assessor" in _page(client, url)
+
+
+def test_with_no_previous_figures_every_request_computes_them(review, assessor):
+    _decide(review, assessor)
+    client = _staff("view_quality_dashboard")
+    url = reverse("calibration:quality")
+    assert cache.add(f"{figures.key_for('quality:all:0:')}:computing", True, 60)
+    assert "Ada Assessor" in _page(client, url)
