@@ -592,15 +592,23 @@ def _time_requests(subject: tuple, repeat: int) -> dict:
     }
 
 
-def measure_breakdown(repeat: int = 20, log=print) -> dict[str, dict]:
-    """Mean in-process time per request of each page, small and large subject."""
+def measure_breakdown(repeat: int = 20, rounds: int = 5, log=print) -> dict[str, dict]:
+    """Time per request of each page in-process, small and large subject:
+    ``rounds`` rounds of ``repeat`` requests (their mean), the two subjects
+    taking turns, and for each subject the round with the median time. One
+    round on its own moved by a third from one run to the next on a shared
+    virtual machine; the median round is what the page costs, not the jitter."""
     results = {}
     for name, (small, large) in probe_subjects().items():
         if name not in dict(PAGES):
             continue
+        timed: dict[str, list[dict]] = {"small": [], "large": []}
+        for _ in range(rounds):
+            for label, subject in (("small", small), ("large", large)):
+                timed[label].append(_time_requests(subject, repeat))
         results[name] = {
-            "small": _time_requests(small, repeat),
-            "large": _time_requests(large, repeat),
+            label: sorted(runs, key=lambda r: r["wall_ms"])[len(runs) // 2]
+            for label, runs in timed.items()
         }
         for label in ("small", "large"):
             r = results[name][label]

@@ -138,7 +138,10 @@ class Command(BaseCommand):
         out("== Queries per request (one request after a warm-up, in-process)")
         queries = runner.measure_queries(log=out)
 
-        out("== Time per request in-process, one at a time, by where it goes (mean of 20)")
+        out(
+            "== Time per request in-process, one at a time, by where it goes "
+            "(median of 5 rounds, each the mean of 20)"
+        )
         breakdown = runner.measure_breakdown(log=out)
 
         out(
