@@ -127,16 +127,29 @@ def member_roles_of(user_id: int | None) -> RawSQL:
     return _MemberRoles(user_id)
 
 
+def _version_with_roles(user: Any, uuid: Any) -> QuerySet[MicroCredential]:
+    return (
+        MicroCredential.objects.select_related("organization", "organization__quality_setting")
+        .annotate(roles=member_roles_of(user))
+        .filter(uuid=uuid)
+        .order_by()  # the uuid is unique
+    )
+
+
+# The rounds page asks on every visit: compiled once per process (building and
+# compiling the query cost more than running it).
+_VERSION_ACCESS = CompiledQuery(
+    _version_with_roles,
+    user=OrganizationMember._meta.get_field("user"),
+    uuid=MicroCredential._meta.get_field("uuid"),
+)
+
+
 def version_access(*, user: AnyUser, uuid: Any) -> tuple[MicroCredential, bool, bool]:
     """A version for its rounds page with (``can_design``, ``can_run_rounds``) for
     ``user``, in one query with her roles in its organization and the organization's
     setting (``setting_of``); DoesNotExist when there is no such version."""
-    found = list(
-        MicroCredential.objects.select_related("organization", "organization__quality_setting")
-        .annotate(roles=member_roles(user))
-        .filter(uuid=uuid)
-        .order_by()  # the uuid is unique
-    )
+    found = _VERSION_ACCESS.rows(user=user.pk if user.is_authenticated else None, uuid=uuid)
     if not found:
         raise MicroCredential.DoesNotExist
     credential = found[0]
