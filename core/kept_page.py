@@ -63,12 +63,16 @@ def render_blocks(
     return rendered
 
 
-def respond(request: HttpRequest, blocks: Mapping[str, str], *, status: int = 200) -> HttpResponse:
-    """The page made of kept ``blocks`` inside the layout, with the request's CSRF token."""
+def respond(
+    request: HttpRequest,
+    blocks: Mapping[str, str],
+    *,
+    status: int = 200,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The page made of kept ``blocks`` inside the layout, with the request's CSRF
+    token. ``context`` is what the page's own template was (or would be) given:
+    the layout does not read it, but it stays on the response for whoever does."""
     token = get_token(request)
-    return render(
-        request,
-        "kept_page.html",
-        {"kept": {name: with_token(blocks.get(name, ""), token) for name in BLOCKS}},
-        status=status,
-    )
+    kept = {name: with_token(blocks.get(name, ""), token) for name in BLOCKS}
+    return render(request, "kept_page.html", {**(context or {}), "kept": kept}, status=status)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.views import signed_out_json
-from core import fragment_cache
+from core import fragment_cache, kept_page
 from core.views import user_errors
 from core.widget_html import blocktranslated
 from credentials.exceptions import CredentialConflict
@@ -97,7 +97,7 @@ def _editor_kept(credential: MicroCredential, editable: bool) -> fragment_cache.
     (``studio.fragments``: saves of a prompt, requirement, criterion or topic);
     looked up with those versions in one round trip."""
     return fragment_cache.lookup(
-        "studio-editor",
+        "studio-editor-page",
         credential.pk,
         credential.revision,
         credential.updated_at.timestamp(),
@@ -132,35 +132,37 @@ def _render_edit(
     """The edit page; without ``form``, the version as stored, with its fields kept
     rendered until it changes (a long draft has hundreds of them)."""
     editable = credential.is_editable and credential.version_status != "in_review"
+    kept = None
     if form is None:
+        # The page as stored shows nothing but the version (who may open it is
+        # asked before): its blocks are kept whole (``core.kept_page``).
         kept = _editor_kept(credential, editable)
-        fields = kept.value
-        if fields is None:
-            selectors.credential_items_load(credential)
-            form = StudioForm(initial={"version": credential.revision}, credential=credential)
-            fields = _editor_fields(form, credential, editable)
-            fragment_cache.keep(kept, fields)
-        else:
-            # Built only if read (the page itself shows the kept fields).
-            form = SimpleLazyObject(  # type: ignore[assignment]
+        if isinstance(kept.value, dict):
+            # The form built only if read (the page shows the kept blocks).
+            lazy_form = SimpleLazyObject(
                 lambda: StudioForm(initial={"version": credential.revision}, credential=credential)
             )
-    else:
-        fields = _editor_fields(form, credential, editable)
-    return render(
-        request,
-        "studio/credential_edit.html",
-        {
-            "credential": credential,
-            "labels": _labels(credential),
-            "form": form,
-            "editor_fields": mark_safe(fields),  # noqa: S308 (rendered by the template)
-            "conflict": conflict,
-            "editable": editable,
-            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
-        },
-        status=status,
-    )
+            shown = {"credential": credential, "form": lazy_form, "editable": editable}
+            return kept_page.respond(request, kept.value, status=status, context=shown)
+        selectors.credential_items_load(credential)
+        form = StudioForm(initial={"version": credential.revision}, credential=credential)
+    context = {
+        "credential": credential,
+        "labels": _labels(credential),
+        "form": form,
+        "editor_fields": mark_safe(_editor_fields(form, credential, editable)),  # noqa: S308 (rendered by the template)
+        "conflict": conflict,
+        "editable": editable,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+    }
+    if kept is None:
+        return render(request, EDIT_TEMPLATE, context, status=status)
+    blocks = kept_page.render_blocks(request, EDIT_TEMPLATE, context)
+    fragment_cache.keep(kept, blocks)
+    return kept_page.respond(request, blocks, status=status, context=context)
+
+
+EDIT_TEMPLATE = "studio/credential_edit.html"
 
 
 @login_required
