@@ -3,25 +3,20 @@ visit reads nothing of the application and shows the same page, and every
 change the page shows (her own saves, a submit, a pre-check, staff editing a
 prompt, her language) is on the next visit."""
 
-import re
-
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from checks.models import PrecheckTrigger
 from checks.services import precheck as precheck_services
-from core.kept_page import TOKEN_PLACEHOLDER
 from credentials.models import Prompt
 from submissions import kept, services
 from submissions.models import ExtraAttempt
+from tests.core.kept_pages import TOKEN, form_token, second_browser_page
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import ALL_ATTESTATIONS, complete_draft, page_data
 
 pytestmark = pytest.mark.django_db
-
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
 @pytest.fixture
@@ -54,16 +49,10 @@ def test_a_repeat_visit_reads_no_application_and_shows_the_same_page(
 
 
 def test_each_browser_gets_its_own_token_in_every_form(learner, draft):
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first.force_login(learner)
-    second.force_login(learner)
-    _page(first, draft)  # kept now
-    page = _page(second, draft)
-    assert TOKEN_PLACEHOLDER not in page
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    second, page = second_browser_page(learner, draft.get_absolute_url())
     response = second.post(
         draft.get_absolute_url(),
-        {**page_data(draft, "Sent from the kept page."), "csrfmiddlewaretoken": token},
+        {**page_data(draft, "Sent from the kept page."), "csrfmiddlewaretoken": form_token(page)},
     )
     assert response.status_code == 302
     assert draft.responses.filter(text="Sent from the kept page.").exists()
