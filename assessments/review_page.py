@@ -26,6 +26,7 @@ review's scorings, is rendered on each visit as before.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model
@@ -34,7 +35,7 @@ from django.utils import timezone
 from core import fragment_cache
 from submissions.kept import learner_attempts
 
-from .models import Review
+from .models import CriterionScore, Review
 from .panels import FLAGS, PRECHECKS
 
 
@@ -49,8 +50,9 @@ def _fields(row: Model) -> tuple[Any, ...]:
     return tuple(getattr(row, field.attname) for field in row._meta.concrete_fields)
 
 
-def fingerprint(review: Review) -> str:
-    """A digest of what the page query read: any change to those rows is another key."""
+def fingerprint(review: Review, scores: Iterable[CriterionScore]) -> str:
+    """A digest of what the page query read (and ``scores``, the review's criterion
+    scores as the page read them): any change to those rows is another key."""
     submission = review.submission
     credential = submission.credential
     read = (
@@ -58,13 +60,15 @@ def fingerprint(review: Review) -> str:
         _fields(submission),
         _fields(credential),
         _fields(credential.organization),
-        tuple(_fields(score) for score in review.scores.all()),
+        tuple(_fields(score) for score in scores),
         getattr(review, "previous_reference", None),
     )
     return hashlib.blake2b(repr(read).encode(), digest_size=16).hexdigest()
 
 
-def lookup(review: Review, *, reader_id: int) -> fragment_cache.Kept:
+def lookup(
+    review: Review, *, reader_id: int, scores: Iterable[CriterionScore]
+) -> fragment_cache.Kept:
     """The kept blocks of ``review``'s page for this reader (``value`` None when
     not kept under what the page shows now), in one cache round trip."""
     submission = review.submission
@@ -72,7 +76,7 @@ def lookup(review: Review, *, reader_id: int) -> fragment_cache.Kept:
         "review-page",
         reader_id,
         review.pk,
-        fingerprint(review),
+        fingerprint(review, scores),
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
         depends=(

@@ -280,7 +280,7 @@ def review(request, uuid):
     blind = submission.credential.organization.blind_review
     kept = None
     if request.method == "GET" and review_page.keepable(review, can_score=can_score, blind=blind):
-        kept = review_page.lookup(review, reader_id=request.user.pk)
+        kept = review_page.lookup(review, reader_id=request.user.pk, scores=scores.values())
         if kept.value is not None:
             return kept_page.respond(request, kept.value)
     # The badge, deadline and form fields are built here rather than by
