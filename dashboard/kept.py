@@ -21,7 +21,7 @@ The key also carries the day (a review becomes late at midnight) and the
 language; an awarded page is kept no longer than until the first of its
 badges expires, since the row says whether the badge is active. The form
 that resubmits a denied application is kept with a placeholder where the
-request's CSRF token goes (``with_token``): a kept page is this learner's
+request's CSRF token goes (``core.kept_page.with_token``): a kept page is this learner's
 own, but the token belongs to the browser.
 """
 
@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from badges.kept import CREDENTIALS, learner_awards
 from core import fragment_cache
-from core.kept_page import TOKEN_PLACEHOLDER, with_token  # noqa: F401 (the rows' token)
 from submissions.kept import learner_applications
 
 # Page numbers kept; a request for another (a typed address) is answered without keeping.

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import pgettext_lazy
 
 from core import fragment_cache
+from core.kept_page import TOKEN_PLACEHOLDER, with_token
 from credentials.selectors import favorite_list
 
 from . import kept
@@ -63,7 +64,7 @@ def _read_tab(request, tab: str, raw_page: str | None) -> tuple[kept.KeptTab, Pa
             page.object_list,
             tab=tab,
             date_label=str(_date_label(tab)),
-            csrf_token=kept.TOKEN_PLACEHOLDER,
+            csrf_token=TOKEN_PLACEHOLDER,
         )
     shown = len(page.object_list)
     return kept.KeptTab(counts=counts, rows=markup, shown=shown, number=page.number), page
@@ -104,7 +105,7 @@ def home(request):
     found, page = _tab(request, tab)
     counts = found.counts
     tabs = [(key, label, counts[key]) for key, (label, _) in TABS.items()]
-    markup = kept.with_token(found.rows, get_token(request)) if found.rows else ""
+    markup = with_token(found.rows, get_token(request)) if found.rows else ""
     return render(
         request,
         "dashboard/dashboard_home.html",

@@ -8,7 +8,7 @@ from django.db import connection
 
 from audit.selectors import audit_events_for
 from submissions import services
-from submissions.models import AttestationKind
+from submissions.models import AttestationKind, EvidenceLink
 
 ALL_ATTESTATIONS = {k.value for k in AttestationKind}
 
@@ -23,6 +23,24 @@ PNG_BYTES = (
 
 def pdf_upload(name="lesson-plan.pdf", content=PDF_BYTES):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def add_evidence(
+    draft, learner, *, files=0, links=0, file_name="lesson-plan.pdf", link_title="Clip {}"
+):
+    """Attach ``files`` PDFs through a draft save and ``links`` links to ``draft``
+    (``link_title`` with the link's number)."""
+    if files:
+        services.draft_save(
+            submission=draft,
+            actor=learner,
+            version=draft.version,
+            changes=services.DraftChanges(uploads=[(pdf_upload(file_name), None)] * files),
+        )
+    for n in range(links):
+        EvidenceLink.objects.create(
+            submission=draft, title=link_title.format(n), url=f"https://x.org/{n}"
+        )
 
 
 def fill_answers(draft, words=5):

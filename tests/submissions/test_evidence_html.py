@@ -10,9 +10,8 @@ from django.utils.translation import override
 
 from submissions import html, selectors, services
 from submissions.forms import ApplicationForm
-from submissions.models import EvidenceLink
 from tests.credentials.factories import CredentialFactory
-from tests.submissions.factories import page_data, pdf_upload
+from tests.submissions.factories import add_evidence, page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +35,14 @@ def _both_ways(draft, form):
 def _draft(learner, *, instructions, files, links):
     credential = CredentialFactory(with_content=True, evidence_instructions=instructions)
     draft, _ = services.submission_apply(learner=learner, credential=credential)
-    if files:
-        services.draft_save(
-            submission=draft,
-            actor=learner,
-            version=draft.version,
-            changes=services.DraftChanges(uploads=[(pdf_upload("a <b>.pdf"), None)] * 2),
-        )
-    for n in range(links):
-        EvidenceLink.objects.create(submission=draft, title=f"Clip <{n}>", url=f"https://x.org/{n}")
+    add_evidence(
+        draft,
+        learner,
+        files=2 if files else 0,
+        links=links,
+        file_name="a <b>.pdf",
+        link_title="Clip <{}>",
+    )
     return selectors.submission_with_content(draft)
 
 

@@ -20,14 +20,14 @@ from django.utils import translation
 from credentials.models import Part, Prompt
 from submissions import html, selectors, services
 from submissions.forms import ApplicationForm
-from submissions.models import AttestationKind, EvidenceLink, Status
+from submissions.models import AttestationKind, Status
 from tests.credentials.factories import CredentialFactory
 from tests.submissions.factories import (
     ALL_ATTESTATIONS,
     ONE_QUERY_READS,
+    add_evidence,
     complete_draft,
     page_data,
-    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,15 +52,7 @@ def _draft(learner, prompts=0, files=0, links=0):
             credential=credential, part=Part.REFLECTION, position=10 + position, text="More?"
         )
     draft, _ = services.submission_apply(learner=learner, credential=credential)
-    if files:
-        services.draft_save(
-            submission=draft,
-            actor=learner,
-            version=draft.version,
-            changes=services.DraftChanges(uploads=[(pdf_upload(), None)] * files),
-        )
-    for n in range(links):
-        EvidenceLink.objects.create(submission=draft, title=f"Clip {n}", url=f"https://x.org/{n}")
+    add_evidence(draft, learner, files=files, links=links)
     draft.refresh_from_db()
     return draft
 
